@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Recompose builds with, when any is missing.
+set -euo pipefail
+packages=(build-essential cmake pkg-config libgdal-dev gdal-bin libgeos-dev libproj-dev
+          libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
+          nlohmann-json3-dev libcli11-dev catch2)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,202 @@
+#include "planner/import_report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace recompose::planner {
+
+namespace {
+
+std::string fmt(double v, int decimals = 0) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  // French thousands separator (narrow no-break space) and decimal comma.
+  std::string s(buf);
+  std::string intpart = s.substr(0, s.find('.'));
+  std::string frac = s.find('.') == std::string::npos ? "" : s.substr(s.find('.') + 1);
+  std::string sign;
+  if (!intpart.empty() && intpart[0] == '-') {
+    sign = "-";
+    intpart.erase(0, 1);
+  }
+  std::string grouped;
+  for (std::size_t i = 0; i < intpart.size(); ++i) {
+    if (i && (intpart.size() - i) % 3 == 0) grouped += "\u202f";
+    grouped += intpart[i];
+  }
+  return sign + grouped + (frac.empty() ? "" : "," + frac);
+}
+
+std::string target_label(const std::string& t) {
+  if (t == "hospital") return "hôpital (site FINESS)";
+  if (t == "urgent_care") return "site d'urgences (hypothèse déclarée)";
+  if (t == "gp_point") return "point de médecine générale";
+  if (t == "health_centre") return "centre de santé";
+  if (t == "pharmacy") return "pharmacie";
+  if (t == "mining_health_building") return "bâtiment de santé minier (historique)";
+  return t;
+}
+
+}  // namespace
+
+void ImportReport::add_join_example(JoinReport& j, const std::string& example) const {
+  if (j.unmatched_examples.size() < 5) j.unmatched_examples.push_back(example);
+}
+
+std::string ImportReport::to_markdown() const {
+  std::ostringstream o;
+  o << "# Rapport d'import — " << title << " (`" << territory << "`)\n\n";
+  o << "- Manifeste : `" << manifest << "`\n";
+  o << "- Racine des données : `" << data_root << "`\n";
+  o << "- Durée : " << fmt(seconds, 1) << " s ; mémoire maximale : " << fmt(peak_memory_mib, 0) << " Mio\n";
+  o << "- Systèmes de coordonnées rencontrés : ";
+  for (std::size_t i = 0; i < crs_seen.size(); ++i) o << (i ? ", " : "") << crs_seen[i];
+  o << " ; calculs métriques en Lambert-93 (EPSG:2154)\n\n";
+
+  o << "## Couches lues\n\n| Rôle | Fichier | Lues | Retenues | Remarque |\n|---|---|---:|---:|---|\n";
+  for (const auto& l : layers) {
+    o << "| " << l.role << " | `" << l.path << "` | " << l.read << " | " << l.kept << " | " << l.note << " |\n";
+  }
+  o << "\n## Populations\n\n| Source | Total |\n|---|---:|\n";
+  for (const auto& p : populations) o << "| " << p.source << " | " << fmt(p.total, 0) << " |\n";
+  o << "\n## Jointures\n\n| Jointure | Appariés | Non appariés | Exemples non appariés |\n|---|---:|---:|---|\n";
+  for (const auto& j : joins) {
+    o << "| " << j.name << " | " << j.matched << " | " << j.unmatched << " | ";
+    for (std::size_t i = 0; i < j.unmatched_examples.size(); ++i) o << (i ? ", " : "") << j.unmatched_examples[i];
+    o << " |\n";
+  }
+  o << "\nGéométries réparées (GEOS make-valid) : " << geometries_repaired << "\n\n";
+
+  o << "## Réseau routier\n\n";
+  if (!has_roads) {
+    o << "**Aucun réseau routier pour ce territoire.** " << roads_note
+      << "\n\nLes temps de trajet routiers ne peuvent pas être calculés ; toute estimation devra être "
+         "présentée comme « temps estimés à vol d'oiseau ».\n\n";
+  } else {
+    o << "- Source : " << roads_note << "\n";
+    o << "- Graphe : " << fmt(nodes) << " nœuds, " << fmt(arcs) << " arcs orientés, " << fmt(segments)
+      << " tronçons ; " << components << " composantes connexes, la principale compte " << fmt(main_component_nodes)
+      << " nœuds\n";
+    o << "- Empreinte des entrées : `" << graph_fingerprint << "`"
+      << (graph_from_cache ? " (graphe relu depuis le cache)" : " (graphe construit)") << "\n";
+    if (!graph_from_cache) {
+      o << "- Objets lus : " << road_stats.features_read << " ; routables : " << road_stats.ways_routable
+        << " ; exclus (classe non routable) : " << road_stats.excluded_not_car
+        << " ; exclus (accès interdit) : " << road_stats.excluded_access
+        << " ; sans géométrie : " << road_stats.excluded_no_geometry << "\n";
+      if (road_stats.has_direction_info) {
+        o << "- Voies à sens unique : " << road_stats.oneway_ways << " ; vitesses maxspeed utilisées : "
+          << road_stats.maxspeed_used << "\n";
+      } else {
+        o << "- **Pas d'information de sens unique dans cette source : toutes les voies sont routées dans les deux "
+             "sens.**\n";
+      }
+    }
+    o << "\n| Classe | Tronçons | km | Tronçons à sens unique |\n|---|---:|---:|---:|\n";
+    for (const auto& c : road_classes) {
+      o << "| " << c.name << " | " << c.segments << " | " << fmt(c.length_km, 1) << " | " << c.oneway_segments << " |\n";
+    }
+    o << "\n## Rattachement au réseau\n\n";
+    o << "- Unités rattachées : " << units_snapped << " ; hors réseau : " << units_off_network << " ("
+      << fmt(population_off_network) << " habitants, non routés)\n";
+    o << "- Établissements rattachés : " << facilities_snapped << " ; hors réseau : " << facilities_off_network << "\n";
+    for (const auto& e : off_network_examples) o << "  - " << e << "\n";
+    o << "\n## Temps de trajet (point de l'unité vers l'établissement le plus proche)\n\n";
+    o << "Temps routiers en voiture, accès hors réseau inclus ; moyennes pondérées par la population.\n\n";
+    o << "| Destination | Établissements (routés) | Moyenne (min) | Médiane | 90e centile | Max | Pop. à plus de 30 min "
+         "| Pop. non desservie |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
+    for (const auto& t : travel) {
+      o << "| " << target_label(t.target) << " | " << t.targets << " (" << t.targets_routed << ") | "
+        << fmt(t.mean_min, 1) << " | " << fmt(t.median_min, 1) << " | " << fmt(t.p90_min, 1) << " | "
+        << fmt(t.max_min, 1) << " | " << fmt(t.population_beyond_30_min) << " | " << fmt(t.population_unreachable)
+        << " |\n";
+    }
+    o << "\n";
+  }
+  if (!assumptions.empty()) {
+    o << "## Hypothèses\n\n";
+    for (const auto& a : assumptions) o << "- " << a << "\n";
+    o << "\n";
+  }
+  o << "## Diagnostics (" << diagnostics.size() << ")\n\n";
+  std::map<std::string, int> by_code;
+  for (const auto& d : diagnostics) ++by_code[std::string(geo::severity_name(d.severity)) + " " + d.code];
+  for (const auto& [k, n] : by_code) o << "- " << k << " : " << n << "\n";
+  o << "\n";
+  std::map<std::string, int> shown;
+  for (const auto& d : diagnostics) {
+    if (++shown[d.code] > 8) continue;
+    o << "- [" << geo::severity_name(d.severity) << "] " << d.code << " — " << d.where << " : " << d.message << "\n";
+  }
+  o << "\n## Durée des étapes\n\n";
+  for (const auto& [k, v] : step_seconds) o << "- " << k << " : " << fmt(v, 2) << " s\n";
+  return o.str();
+}
+
+std::string ImportReport::to_json() const {
+  nlohmann::ordered_json j;
+  j["territory"] = territory;
+  j["title"] = title;
+  j["manifest"] = manifest;
+  j["data_root"] = data_root;
+  j["seconds"] = seconds;
+  j["peak_memory_mib"] = peak_memory_mib;
+  j["crs_seen"] = crs_seen;
+  for (const auto& l : layers) {
+    j["layers"].push_back({{"role", l.role}, {"path", l.path}, {"layer", l.layer}, {"crs", l.crs},
+                           {"read", l.read}, {"kept", l.kept}, {"note", l.note}});
+  }
+  for (const auto& p : populations) j["populations"].push_back({{"source", p.source}, {"total", p.total}});
+  for (const auto& x : joins) {
+    j["joins"].push_back({{"name", x.name}, {"matched", x.matched}, {"unmatched", x.unmatched},
+                          {"unmatched_examples", x.unmatched_examples}});
+  }
+  j["geometries_repaired"] = geometries_repaired;
+  j["roads"] = {{"present", has_roads}, {"note", roads_note}};
+  if (has_roads) {
+    auto& r = j["roads"];
+    r["nodes"] = nodes;
+    r["arcs"] = arcs;
+    r["segments"] = segments;
+    r["components"] = components;
+    r["main_component_nodes"] = main_component_nodes;
+    r["fingerprint"] = graph_fingerprint;
+    r["from_cache"] = graph_from_cache;
+    r["has_direction_info"] = road_stats.has_direction_info;
+    r["features_read"] = road_stats.features_read;
+    r["excluded_not_car"] = road_stats.excluded_not_car;
+    r["excluded_access"] = road_stats.excluded_access;
+    for (const auto& c : road_classes) {
+      r["classes"].push_back({{"class", c.name}, {"segments", c.segments}, {"length_km", c.length_km},
+                              {"oneway_segments", c.oneway_segments}});
+    }
+    j["snapping"] = {{"units_snapped", units_snapped},
+                     {"units_off_network", units_off_network},
+                     {"population_off_network", population_off_network},
+                     {"facilities_snapped", facilities_snapped},
+                     {"facilities_off_network", facilities_off_network}};
+    for (const auto& t : travel) {
+      j["travel_times"].push_back({{"target", t.target},
+                                   {"targets", t.targets},
+                                   {"targets_routed", t.targets_routed},
+                                   {"population", t.population},
+                                   {"population_unreachable", t.population_unreachable},
+                                   {"mean_min", t.mean_min},
+                                   {"median_min", t.median_min},
+                                   {"p90_min", t.p90_min},
+                                   {"max_min", t.max_min},
+                                   {"population_beyond_30_min", t.population_beyond_30_min}});
+    }
+  }
+  j["assumptions"] = assumptions;
+  for (const auto& d : diagnostics) {
+    j["diagnostics"].push_back({{"severity", geo::severity_name(d.severity)}, {"code", d.code},
+                                {"where", d.where}, {"message", d.message}});
+  }
+  j["step_seconds"] = step_seconds;
+  return j.dump(2);
+}
+
+}  // namespace recompose::planner

@@ -1,0 +1,259 @@
+#include "planner/manifest.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "geo/error.hpp"
+
+namespace recompose::planner {
+
+namespace {
+
+using nlohmann::json;
+using geo::Error;
+
+// Reads keys of one JSON object, naming the key path in every error.
+class Obj {
+ public:
+  Obj(const json& j, std::string where) : j_(j), where_(std::move(where)) {
+    if (!j_.is_object()) throw Error(where_ + ": expected an object");
+  }
+  [[nodiscard]] bool has(const char* k) const { return j_.contains(k) && !j_[k].is_null(); }
+  [[nodiscard]] std::string str(const char* k) const {
+    if (!has(k)) throw Error(where_ + "." + k + ": missing (a string is required)");
+    if (!j_[k].is_string()) throw Error(where_ + "." + k + ": must be a string");
+    return j_[k].get<std::string>();
+  }
+  [[nodiscard]] std::string str(const char* k, const std::string& dflt) const {
+    return has(k) ? str(k) : dflt;
+  }
+  [[nodiscard]] int integer(const char* k, int dflt) const {
+    if (!has(k)) return dflt;
+    if (!j_[k].is_number_integer()) throw Error(where_ + "." + k + ": must be an integer");
+    return j_[k].get<int>();
+  }
+  [[nodiscard]] std::vector<std::string> strings(const char* k) const {
+    std::vector<std::string> out;
+    if (!has(k)) return out;
+    if (!j_[k].is_array()) throw Error(where_ + "." + k + ": must be an array of strings");
+    for (const auto& v : j_[k]) {
+      if (!v.is_string()) throw Error(where_ + "." + k + ": must be an array of strings");
+      out.push_back(v.get<std::string>());
+    }
+    return out;
+  }
+  [[nodiscard]] std::map<std::string, std::string> string_map(const char* k) const {
+    std::map<std::string, std::string> out;
+    if (!has(k)) return out;
+    Obj o = child(k);
+    for (const auto& [key, v] : j_[k].items()) {
+      if (!v.is_string()) throw Error(o.where_ + "." + key + ": must be a string");
+      out[key] = v.get<std::string>();
+    }
+    return out;
+  }
+  [[nodiscard]] Obj child(const char* k) const {
+    if (!has(k)) throw Error(where_ + "." + k + ": missing (an object is required)");
+    return Obj(j_[k], where_ + "." + k);
+  }
+  [[nodiscard]] const json& raw() const { return j_; }
+  [[nodiscard]] const std::string& where() const { return where_; }
+
+ private:
+  const json& j_;
+  std::string where_;
+};
+
+RecordFilter parse_filter(const Obj& o) {
+  RecordFilter f;
+  if (!o.has("where")) return f;
+  Obj w = o.child("where");
+  for (const auto& [k, v] : w.raw().items()) {
+    if (v.is_string()) {
+      f.equals[k] = {v.get<std::string>()};
+    } else if (v.is_array()) {
+      f.equals[k] = w.strings(k.c_str());
+    } else {
+      throw Error(w.where() + "." + k + ": must be a string or an array of strings");
+    }
+  }
+  return f;
+}
+
+LayerRef parse_layer(const Obj& o) {
+  LayerRef r;
+  r.path = o.str("path");
+  r.layer = o.str("layer", "");
+  r.crs = o.str("crs", "");
+  r.source = o.str("source", "");
+  r.where = parse_filter(o);
+  return r;
+}
+
+}  // namespace
+
+Manifest Manifest::load(const std::string& path) {
+  return geo::with_error_context("manifest " + path, [&] {
+    std::ifstream in(path);
+    if (!in) throw Error("file not found");
+    json j;
+    try {
+      j = json::parse(in);
+    } catch (const std::exception& e) {
+      throw Error(std::string("not valid JSON: ") + e.what());
+    }
+    Obj root(j, "$");
+    const std::string format = root.str("format");
+    if (format != "recompose-manifest/1") {
+      throw Error("$.format: '" + format + "' is not supported (expected recompose-manifest/1)");
+    }
+    Manifest m;
+    m.path = path;
+    m.name = root.str("name");
+    m.title = root.str("title", m.name);
+    m.description = root.str("description", "");
+    m.assumptions = root.strings("assumptions");
+
+    {
+      Obj c = root.child("communes");
+      Obj sel = c.child("select");
+      m.communes.select = parse_layer(sel);
+      m.communes.select_code = sel.str("code");
+      Obj pop = c.child("population");
+      m.communes.population = parse_layer(pop);
+      m.communes.population_code = pop.str("code", "code");
+      m.communes.population_name = pop.str("name", "nom");
+      m.communes.population_value = pop.str("population", "population");
+      m.communes.population_year = pop.integer("year", 0);
+      if (!c.has("geometry") || !c.raw()["geometry"].is_array()) {
+        throw Error("$.communes.geometry: an array of layers is required");
+      }
+      for (std::size_t i = 0; i < c.raw()["geometry"].size(); ++i) {
+        Obj g(c.raw()["geometry"][i], "$.communes.geometry[" + std::to_string(i) + "]");
+        m.communes.geometry.push_back(parse_layer(g));
+        m.communes.geometry_code = g.str("code", m.communes.geometry_code);
+      }
+      if (c.has("epci")) m.communes.epci = parse_layer(c.child("epci"));
+      if (c.has("zonage")) {
+        Obj z = c.child("zonage");
+        m.communes.zonage = parse_layer(z);
+        m.communes.zonage_code = z.str("code", m.communes.zonage_code);
+        m.communes.zonage_ze = z.str("ze", m.communes.zonage_ze);
+        m.communes.zonage_dep = z.str("dep", m.communes.zonage_dep);
+      }
+    }
+    {
+      Obj u = root.child("units");
+      m.units.layer = parse_layer(u);
+      m.units.code = u.str("code");
+      m.units.commune = u.str("commune");
+      m.units.name = u.str("name", "");
+      m.units.type = u.str("type", "");
+      if (u.has("population")) {
+        Obj p = u.child("population");
+        m.units.population = parse_layer(p);
+        m.units.population_code = p.str("code");
+        m.units.population_sum = p.strings("sum");
+        if (m.units.population_sum.empty()) throw Error(p.where() + ".sum: at least one column is required");
+        m.units.population_year = p.integer("year", 0);
+      }
+    }
+    if (root.has("facilities")) {
+      const json& arr = root.raw()["facilities"];
+      if (!arr.is_array()) throw Error("$.facilities: must be an array");
+      for (std::size_t i = 0; i < arr.size(); ++i) {
+        Obj f(arr[i], "$.facilities[" + std::to_string(i) + "]");
+        FacilitySpec s;
+        s.layer = parse_layer(f);
+        s.kind = f.str("kind");
+        s.id_prefix = f.str("id_prefix", "");
+        s.location_note = f.str("location_note", "");
+        if (f.has("commune_counts")) {
+          Obj cc = f.child("commune_counts");
+          s.from_commune_counts = true;
+          s.commune_field = cc.str("commune");
+          s.count_field = cc.str("count");
+          s.name_template = f.str("name", "{count}");
+        } else {
+          s.id = f.str("id");
+          s.name = f.str("name");
+          s.x = f.str("x", "");
+          s.y = f.str("y", "");
+          if (s.x.empty() != s.y.empty()) throw Error(f.where() + ": give both x and y, or neither");
+          s.category = f.str("category", "");
+          s.capacity = f.str("capacity", "");
+          s.capacity_unit = f.str("capacity_unit", "");
+        }
+        if (f.has("flags")) {
+          Obj fl = f.child("flags");
+          for (const auto& [name, v] : fl.raw().items()) {
+            Obj r(v, fl.where() + "." + name);
+            FlagRule rule;
+            rule.field = r.str("field", "");
+            rule.values = r.strings("in");
+            rule.assumption = r.str("assumption", "");
+            if (rule.field.empty()) {
+              if (!r.has("value") || !r.raw()["value"].is_boolean()) {
+                throw Error(r.where() + ": give \"field\" and \"in\", or a boolean \"value\"");
+              }
+              rule.constant = r.raw()["value"].get<bool>();
+            }
+            s.flags[name] = rule;
+          }
+        }
+        m.facilities.push_back(std::move(s));
+      }
+    }
+    if (root.has("indicators")) {
+      const json& arr = root.raw()["indicators"];
+      if (!arr.is_array()) throw Error("$.indicators: must be an array");
+      for (std::size_t i = 0; i < arr.size(); ++i) {
+        Obj o(arr[i], "$.indicators[" + std::to_string(i) + "]");
+        IndicatorSpec s;
+        s.layer = parse_layer(o);
+        s.level = o.str("level");
+        static const std::vector<std::string> levels = {"iris", "commune", "epci", "ze", "dep", "territory"};
+        if (std::find(levels.begin(), levels.end(), s.level) == levels.end()) {
+          throw Error(o.where() + ".level: '" + s.level + "' is not one of iris, commune, epci, ze, dep, territory");
+        }
+        s.key = s.level == "territory" ? o.str("key", "") : o.str("key");
+        s.columns = o.string_map("columns");
+        s.name_field = o.str("name_field", "");
+        s.value_field = o.str("value_field", "");
+        s.period = o.str("period", "");
+        if (s.columns.empty() == s.name_field.empty()) {
+          throw Error(o.where() + ": give \"columns\" (wide table) or \"name_field\" + \"value_field\" (long table)");
+        }
+        if (!s.name_field.empty() && s.value_field.empty()) throw Error(o.where() + ".value_field: missing");
+        m.indicators.push_back(std::move(s));
+      }
+    }
+    {
+      Obj r = root.child("roads");
+      m.roads.kind = r.str("kind");
+      if (m.roads.kind == "none") {
+        m.roads.missing_reason = r.str("reason");
+      } else if (m.roads.kind == "lines" || m.roads.kind == "osm") {
+        m.roads.layer = parse_layer(r);
+        m.roads.profile = r.str("profile");
+        if (m.roads.kind == "lines") {
+          m.roads.class_field = r.str("class_field");
+          m.roads.class_map = r.string_map("class_map");
+        }
+      } else {
+        throw Error("$.roads.kind: '" + m.roads.kind + "' is not one of lines, osm, none");
+      }
+    }
+    return m;
+  });
+}
+
+std::string Manifest::profile_path() const {
+  namespace fs = std::filesystem;
+  const fs::path p(roads.profile);
+  if (p.is_absolute()) return p.string();
+  return (fs::path(path).parent_path() / p).lexically_normal().string();
+}
+
+}  // namespace recompose::planner

@@ -1,0 +1,109 @@
+// A territory manifest: which raw files and which fields make one territory.
+// The format is documented in datasets/README.md (format "recompose-manifest/1").
+//
+// Data paths are relative to the data root; the profile path is relative to the
+// manifest file. `Manifest::load` checks the structure and names the bad key; it
+// does not open the data files (the importer does, and names the file then).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace recompose::planner {
+
+// A filter on records: every (field, accepted values) must match.
+struct RecordFilter {
+  std::map<std::string, std::vector<std::string>> equals;
+  [[nodiscard]] bool empty() const { return equals.empty(); }
+};
+
+struct LayerRef {
+  std::string path;   // relative to the data root
+  std::string layer;  // empty: the only layer
+  std::string crs;    // used when the file declares none, or for x/y columns
+  std::string source; // citation shown in reports
+  RecordFilter where;
+};
+
+struct CommunesSpec {
+  LayerRef select;  // the table that lists the communes of the territory
+  std::string select_code;
+  LayerRef population;  // records with code, name, population
+  std::string population_code = "code", population_name = "nom", population_value = "population";
+  int population_year = 0;
+  std::vector<LayerRef> geometry;  // commune polygons
+  std::string geometry_code = "code";
+  std::optional<LayerRef> epci;    // etalab-style EPCI records with `membres`
+  std::optional<LayerRef> zonage;  // INSEE table d'appartenance
+  std::string zonage_code = "CODGEO", zonage_ze = "ZE2020", zonage_dep = "DEP";
+};
+
+struct UnitsSpec {
+  LayerRef layer;
+  std::string code, commune, name, type;
+  LayerRef population;  // IRIS table used as weights inside split communes
+  std::string population_code;
+  std::vector<std::string> population_sum;  // columns summed into the IRIS population
+  int population_year = 0;
+};
+
+struct FlagRule {
+  std::string field;
+  std::vector<std::string> values;  // flag is true when the field is one of these
+  bool constant = false;            // when `field` is empty: the same value for all
+  std::string assumption;           // sentence shown in every report
+};
+
+struct FacilitySpec {
+  LayerRef layer;
+  std::string kind;       // health_centre, gp_point, pharmacy, hospital, mining_health_building...
+  std::string id, name;   // fields
+  std::string id_prefix;  // prepended to ids (keeps ids unique across sources)
+  std::string x, y;       // coordinate columns (CSV); empty: the layer's geometry
+  std::string category;   // optional field kept as text (e.g. FINESS category)
+  std::string capacity;   // optional numeric field
+  std::string capacity_unit;
+  std::map<std::string, FlagRule> flags;
+  // Counts per commune placed at the commune's representative point.
+  bool from_commune_counts = false;
+  std::string count_field, commune_field;
+  std::string name_template;  // for commune counts: "{count} médecins généralistes"
+  std::string location_note;  // how the location was obtained, shown in reports
+};
+
+struct IndicatorSpec {
+  LayerRef layer;
+  std::string level;  // iris, commune, epci, ze, dep, territory
+  std::string key;    // key field (not used for level "territory")
+  std::map<std::string, std::string> columns;  // source column -> indicator name
+  std::string name_field, value_field;         // long format: indicator name from a column
+  std::string period;  // text, e.g. "2013-2018"
+};
+
+struct RoadsSpec {
+  std::string kind;  // "lines", "osm" or "none"
+  LayerRef layer;
+  std::string class_field;
+  std::map<std::string, std::string> class_map;
+  std::string profile;         // path relative to the manifest
+  std::string missing_reason;  // for kind "none"
+};
+
+struct Manifest {
+  std::string path;  // the manifest file itself
+  std::string name, title, description;
+  CommunesSpec communes;
+  UnitsSpec units;
+  std::vector<FacilitySpec> facilities;
+  std::vector<IndicatorSpec> indicators;
+  RoadsSpec roads;
+  std::vector<std::string> assumptions;
+
+  // Throws geo::Error naming the manifest file and the key.
+  static Manifest load(const std::string& path);
+  [[nodiscard]] std::string profile_path() const;  // absolute or relative to cwd
+};
+
+}  // namespace recompose::planner

@@ -1,0 +1,191 @@
+// `recompose`: the command-line tool.
+//   recompose import MANIFEST --out DIR [--data-root DIR]
+//   recompose graph info (TERRITORY_DIR | --osm FILE | --lines FILE --class-field F) [--profile FILE]
+//   recompose graph export (TERRITORY_DIR | ...) --out FILE.(geojson|csv|gpkg)
+//   recompose times TERRITORY_DIR --from LAYER --to LAYER --max-minutes M --out FILE.csv
+// Exit codes: 0 ok, 1 bad input (the message names the file, layer, feature or id), 2 usage.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "geo/error.hpp"
+#include "geo/graph_cache.hpp"
+#include "geo/road_import.hpp"
+#include "geo/vector_io.hpp"
+#include "planner/data_root.hpp"
+#include "planner/manifest.hpp"
+#include "planner/od_matrix.hpp"
+#include "planner/territory_import.hpp"
+
+namespace fs = std::filesystem;
+using namespace recompose;
+
+namespace {
+
+struct GraphSource {
+  std::string territory, osm, lines, class_field, profile = "datasets/profiles/car.json";
+  std::vector<std::string> class_map;  // value=class
+};
+
+void add_graph_source(CLI::App* app, GraphSource& s) {
+  app->add_option("territory", s.territory, "Territory directory written by `recompose import`");
+  app->add_option("--osm", s.osm, "Build from an OpenStreetMap PBF/XML file instead");
+  app->add_option("--lines", s.lines, "Build from an OGR line layer instead");
+  app->add_option("--class-field", s.class_field, "Road-class field of the line layer");
+  app->add_option("--class-map", s.class_map, "value=profile_class pairs for the line layer");
+  app->add_option("--profile", s.profile, "Speed profile (JSON)");
+}
+
+geo::RoadGraph load_graph_source(const GraphSource& s, std::string& label) {
+  if (!s.territory.empty()) {
+    planner::Territory t = planner::load_territory(s.territory);
+    if (!t.has_roads) throw geo::Error("territory " + s.territory + " has no road network: " + t.roads_note);
+    label = "territory " + t.name;
+    return std::move(t.graph);
+  }
+  const geo::RoadProfile profile = geo::RoadProfile::load(s.profile);
+  geo::RoadImportStats stats;
+  if (!s.osm.empty()) {
+    label = s.osm;
+    return geo::import_osm_roads(s.osm, profile, stats);
+  }
+  if (!s.lines.empty()) {
+    if (s.class_field.empty()) throw geo::Error("--lines needs --class-field", geo::ErrorKind::Usage);
+    geo::LineLayerSpec spec{s.lines, "", s.class_field, {}, ""};
+    for (const auto& kv : s.class_map) {
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos) throw geo::Error("--class-map expects value=class, got " + kv, geo::ErrorKind::Usage);
+      spec.class_map[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    label = s.lines;
+    return geo::import_line_roads(spec, profile, stats);
+  }
+  throw geo::Error("give a territory directory, --osm FILE or --lines FILE", geo::ErrorKind::Usage);
+}
+
+void print_graph_info(const geo::RoadGraph& g, const std::string& label) {
+  std::printf("graph of %s\n", label.c_str());
+  std::printf("  nodes %u, directed arcs %u, segments %u\n", g.node_count(), g.arc_count(), g.segment_count());
+  std::printf("  components %u, main component %u nodes (%.1f %%)\n", g.component_count(),
+              g.component_node_count[g.main_component],
+              100.0 * g.component_node_count[g.main_component] / std::max<double>(1, g.node_count()));
+  std::printf("  %-24s %10s %10s %8s\n", "class", "segments", "km", "oneway");
+  double total = 0;
+  for (const auto& c : geo::summarize_by_class(g)) {
+    std::printf("  %-24s %10u %10.1f %8u\n", c.name.c_str(), c.segments, c.length_km, c.oneway_segments);
+    total += c.length_km;
+  }
+  std::printf("  %-24s %10s %10.1f\n", "total", "", total);
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{"Recompose: territorial planning of the health offer of the mining regime"};
+  app.require_subcommand(1);
+
+  // import
+  std::string manifest, out_dir, data_root;
+  bool quiet = false;
+  auto* imp = app.add_subcommand("import", "Import a territory from its manifest and the raw open data");
+  imp->add_option("manifest", manifest, "Territory manifest (JSON), e.g. datasets/loire.json")->required();
+  imp->add_option("--out", out_dir, "Output directory (territory.gpkg, graph.rcg, import reports)")->required();
+  imp->add_option("--data-root", data_root, "Raw data root (default: $RECOMPOSE_DATA_ROOT or ../shared/datasets/raw)");
+  imp->add_flag("--quiet", quiet, "Do not print the report");
+
+  // graph
+  auto* graph = app.add_subcommand("graph", "Inspect or export a road graph");
+  graph->require_subcommand(1);
+  GraphSource info_src, export_src;
+  auto* ginfo = graph->add_subcommand("info", "Nodes, arcs, components, km by class");
+  add_graph_source(ginfo, info_src);
+  std::string export_out;
+  auto* gexp = graph->add_subcommand("export", "Write the routable arcs as GeoJSON, CSV or GeoPackage");
+  add_graph_source(gexp, export_src);
+  gexp->add_option("--out", export_out, "Output file (.geojson, .csv or .gpkg)")->required();
+
+  // times
+  std::string territory, from, to, from_id, to_id, od_out, points_crs;
+  double max_minutes = 60;
+  auto* times = app.add_subcommand("times", "Origin-destination travel times within a limit");
+  times->add_option("territory", territory, "Territory directory")->required();
+  times->add_option("--from", from, "Origins: units, communes, facilities[:KIND|:FLAG] or a vector file")->required();
+  times->add_option("--to", to, "Destinations: same choices as --from")->required();
+  times->add_option("--from-id", from_id, "Id field when --from is a file");
+  times->add_option("--to-id", to_id, "Id field when --to is a file");
+  times->add_option("--crs", points_crs, "CRS of --from/--to files that declare none");
+  times->add_option("--max-minutes", max_minutes, "Time limit in minutes (default 60)")->check(CLI::PositiveNumber);
+  times->add_option("--out", od_out, "Output CSV")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  if (imp->parsed()) {
+    const planner::Manifest m = planner::Manifest::load(manifest);
+    planner::ImportOptions opt;
+    opt.data_root = planner::resolve_data_root(data_root, manifest);
+    opt.cache_dir = out_dir;
+    opt.progress = [quiet](const std::string& step) {
+      if (!quiet) std::fprintf(stderr, "[import] %s...\n", step.c_str());
+    };
+    fs::create_directories(out_dir);
+    planner::ImportReport report;
+    planner::Territory t = planner::import_territory(m, opt, report);
+    if (!quiet) std::fprintf(stderr, "[import] writing %s...\n", out_dir.c_str());
+    planner::save_territory(t, out_dir);
+    geo::write_text_file_atomic((fs::path(out_dir) / "import_report.md").string(), report.to_markdown());
+    geo::write_text_file_atomic((fs::path(out_dir) / "import_report.json").string(), report.to_json() + "\n");
+    if (!quiet) std::cout << report.to_markdown();
+    std::fprintf(stderr, "[import] %s: %zu units, %zu communes, %zu facilities, %zu indicator values -> %s\n",
+                 t.name.c_str(), t.units.size(), t.communes.size(), t.facilities.size(), t.indicators.size(),
+                 out_dir.c_str());
+    return 0;
+  }
+  if (ginfo->parsed()) {
+    std::string label;
+    const auto start = std::chrono::steady_clock::now();
+    const geo::RoadGraph g = load_graph_source(info_src, label);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    print_graph_info(g, label);
+    std::printf("  loaded/built in %.2f s\n", s);
+    return 0;
+  }
+  if (gexp->parsed()) {
+    std::string label;
+    const geo::RoadGraph g = load_graph_source(export_src, label);
+    const std::size_t n = planner::export_graph(g, export_out);
+    std::printf("%zu directed arcs of %s written to %s\n", n, label.c_str(), export_out.c_str());
+    return 0;
+  }
+  if (times->parsed()) {
+    const planner::Territory t = planner::load_territory(territory);
+    const auto origins = planner::od_points(t, from, from_id, points_crs);
+    const auto destinations = planner::od_points(t, to, to_id, points_crs);
+    const auto st = planner::write_od_matrix(t.graph, origins, destinations, max_minutes, od_out);
+    std::printf("%zu origins x %zu destinations within %.0f min: %zu pairs; %zu origins reach at least one\n",
+                st.origins, st.destinations, max_minutes, st.pairs_within_limit, st.origins_with_any);
+    std::printf("off the road network: %zu origins, %zu destinations (listed in the CSV, not routed)\n",
+                st.origins_off_network, st.destinations_off_network);
+    std::printf("written to %s\n", od_out.c_str());
+    return 0;
+  }
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const geo::Error& e) {
+    std::fprintf(stderr, "recompose: error: %s\n", e.what());
+    return e.kind() == geo::ErrorKind::Usage ? 2 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "recompose: error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,97 @@
+// The territory model: units (IRIS), communes, facilities, indicators, and the
+// road graph when the territory has one. Produced by `import_territory`, saved as
+// a territory directory (territory.gpkg + graph.rcg + territory.json) and loaded
+// back by `load_territory`. Coordinates are Lambert-93 metres.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geo/geometry.hpp"
+#include "geo/road_graph.hpp"
+#include "geo/road_profile.hpp"
+#include "geo/snapping.hpp"
+
+namespace recompose::planner {
+
+struct SnapInfo {
+  geo::SnapStatus status = geo::SnapStatus::NoNetwork;
+  double distance_m = 0;
+  geo::NodeId node = geo::kInvalidNode;  // nearest segment end along the road
+  geo::Deciseconds access_ds = 0;
+  bool nearest_is_isolated = false;
+  geo::SnapResult result;  // the full snap, for routing
+};
+
+struct Commune {
+  std::string code;  // 5-character INSEE code (COG of the population source)
+  std::string name;
+  std::string dep, epci_code, epci_name, ze_code;
+  double population = 0;
+  geo::Geometry geometry;  // may be null when no polygon was found
+  geo::PointM point;       // point-on-surface
+  std::size_t unit_count = 0;
+};
+
+struct Unit {
+  std::string code;  // 9-character IRIS code
+  std::string name, commune_code, type;
+  double population = 0;       // reconciled to the commune population
+  double weight_population = -1;  // IRIS source population used as weight (-1: none)
+  std::string population_method;
+  geo::Geometry geometry;
+  geo::PointM point;  // representative point: point-on-surface of the polygon
+  double area_km2 = 0;
+  bool geometry_repaired = false;
+  SnapInfo snap;
+};
+
+struct Facility {
+  std::string id, name, kind, category, commune_code;
+  double capacity = -1;  // -1: unknown
+  std::string capacity_unit;
+  std::map<std::string, bool> flags;
+  geo::PointM point;
+  std::string source, location_note;
+  SnapInfo snap;
+};
+
+struct IndicatorValue {
+  std::string level, code, name;
+  double value = 0;
+  std::string period, source;
+};
+
+struct SourceRef {
+  std::string role;  // "communes", "units", "facilities: hospital"...
+  std::string path;
+  std::string citation;
+};
+
+struct Territory {
+  std::string name, title, description;
+  std::vector<Commune> communes;
+  std::vector<Unit> units;
+  std::vector<Facility> facilities;
+  std::vector<IndicatorValue> indicators;
+  std::vector<std::string> assumptions;
+  std::vector<SourceRef> sources;
+  bool has_roads = false;
+  std::string roads_note;  // why there are none, or how they were built
+  geo::RoadGraph graph;
+  geo::RoadProfile profile;
+  std::uint64_t graph_fingerprint = 0;
+  int population_year = 0;
+
+  [[nodiscard]] const Commune* find_commune(const std::string& code) const;
+};
+
+// Writes territory.gpkg, graph.rcg (if roads) and territory.json into `dir`.
+void save_territory(const Territory& t, const std::string& dir);
+// Loads a directory written by save_territory. Throws Error naming the file.
+Territory load_territory(const std::string& dir);
+
+}  // namespace recompose::planner

@@ -1,0 +1,862 @@
+// Territory import: manifest + raw open data -> Territory + ImportReport.
+//
+// Index:
+//   [SECTION] helpers (filtered reads, codes, numbers)
+//   [SECTION] communes (selection, population, polygons, EPCI, zonage)
+//   [SECTION] units (IRIS polygons, population reconciliation)
+//   [SECTION] facilities
+//   [SECTION] indicators
+//   [SECTION] roads (graph build or cache) and snapping
+//   [SECTION] travel-time summary
+#include "planner/territory_import.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "geo/crs.hpp"
+#include "geo/dijkstra.hpp"
+#include "geo/error.hpp"
+#include "geo/fingerprint.hpp"
+#include "geo/graph_cache.hpp"
+#include "geo/road_import.hpp"
+#include "geo/vector_io.hpp"
+#include "planner/travel_summary.hpp"
+
+namespace recompose::planner {
+
+namespace fs = std::filesystem;
+using geo::Diagnostic;
+using geo::Error;
+using geo::Severity;
+
+// [SECTION] helpers ----------------------------------------------------------
+
+namespace {
+
+struct Filtered {
+  geo::LayerData data;
+  std::uint64_t read = 0;
+};
+
+std::string full_path(const std::string& root, const LayerRef& ref) {
+  const fs::path p(ref.path);
+  return p.is_absolute() ? p.string() : (fs::path(root) / p).lexically_normal().string();
+}
+
+Filtered read_filtered(const std::string& root, const LayerRef& ref, std::vector<std::string> fields,
+                       std::vector<std::string> optional = {}, bool geometry = false,
+                       const std::string& x = "", const std::string& y = "") {
+  geo::ReadOptions o;
+  o.layer = ref.layer;
+  o.fields = fields;
+  o.read_geometry = geometry || !x.empty();
+  o.assume_crs = ref.crs;
+  o.x_field = x;
+  o.y_field = y;
+  for (const auto& [k, v] : ref.where.equals) {
+    if (std::find(fields.begin(), fields.end(), k) == fields.end()) o.fields.push_back(k);
+  }
+  o.optional_fields = optional;
+  Filtered f;
+  f.data = geo::read_layer(full_path(root, ref), o);
+  f.read = f.data.features.size();
+  if (!ref.where.empty()) {
+    std::vector<std::pair<std::size_t, const std::vector<std::string>*>> checks;
+    for (const auto& [k, v] : ref.where.equals) checks.emplace_back(f.data.field(k), &v);
+    std::erase_if(f.data.features, [&](const geo::FeatureRecord& r) {
+      for (const auto& [i, accepted] : checks) {
+        if (std::find(accepted->begin(), accepted->end(), r.values[i]) == accepted->end()) return true;
+      }
+      return false;
+    });
+  }
+  return f;
+}
+
+std::string trim(std::string s) {
+  s.erase(0, s.find_first_not_of(" \t\r\n"));
+  s.erase(s.find_last_not_of(" \t\r\n") + 1);
+  return s;
+}
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Normalises an INSEE code read as text: trims, and restores leading zeros lost
+// by a spreadsheet (a diagnostic says so). Codes with letters (2A, 2B) are kept.
+std::string normalize_code(const std::string& raw, std::size_t width, geo::Diagnostics* diags,
+                           const std::string& where) {
+  std::string s = trim(raw);
+  if (s.size() > 2 && s.ends_with(".0") && all_digits(s.substr(0, s.size() - 2))) s.resize(s.size() - 2);
+  if (all_digits(s) && s.size() < width) {
+    const std::string padded = std::string(width - s.size(), '0') + s;
+    if (diags) {
+      diags->push_back({Severity::Warning, "code-padded", where,
+                        "code '" + raw + "' restored to '" + padded + "' (leading zeros lost)"});
+    }
+    return padded;
+  }
+  return s;
+}
+
+std::optional<double> parse_number(const std::string& raw) {
+  std::string s = trim(raw);
+  std::replace(s.begin(), s.end(), ',', '.');  // decimal comma (INSEE tables)
+  if (s.empty()) return std::nullopt;
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+double peak_memory_mib() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+class StepTimer {
+ public:
+  StepTimer(ImportReport& r, const ImportOptions& o, std::string name)
+      : r_(r), name_(std::move(name)), start_(std::chrono::steady_clock::now()) {
+    if (o.progress) o.progress(name_);
+  }
+  ~StepTimer() {
+    r_.step_seconds[name_] +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  ImportReport& r_;
+  std::string name_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+void note_crs(ImportReport& r, const std::string& crs) {
+  if (!crs.empty() && std::find(r.crs_seen.begin(), r.crs_seen.end(), crs) == r.crs_seen.end()) {
+    r.crs_seen.push_back(crs);
+  }
+}
+
+// Validates a polygonal geometry, repairing it when needed. Returns false when
+// nothing polygonal is left.
+bool check_polygon(geo::Geometry& g, const std::string& where, ImportReport& r, bool& repaired) {
+  repaired = false;
+  if (!g || g.empty()) return false;
+  if (!g.is_polygonal()) {
+    r.diagnostics.push_back({Severity::Error, "not-a-polygon", where,
+                             "geometry is " + g.type_name() + ", a polygon is required; feature skipped"});
+    return false;
+  }
+  if (g.is_valid()) return true;
+  const std::string reason = g.invalid_reason();
+  geo::Geometry fixed = g.make_valid_polygonal();
+  if (!fixed || fixed.empty()) {
+    r.diagnostics.push_back({Severity::Error, "geometry-unrepairable", where,
+                             "invalid polygon (" + reason + ") has no polygonal part once repaired"});
+    return false;
+  }
+  const double before = g.area(), after = fixed.area();
+  r.diagnostics.push_back({Severity::Warning, "geometry-repaired", where,
+                           "invalid polygon (" + reason + ") repaired with GEOS make-valid; area " +
+                               std::to_string(before / 1e6) + " -> " + std::to_string(after / 1e6) + " km2"});
+  g = std::move(fixed);
+  repaired = true;
+  ++r.geometries_repaired;
+  return true;
+}
+
+}  // namespace
+
+// [SECTION] communes ---------------------------------------------------------
+
+namespace {
+
+void import_communes(const Manifest& m, const ImportOptions& opt, Territory& t, ImportReport& r) {
+  StepTimer timer(r, opt, "communes");
+  const auto& spec = m.communes;
+  // Selection.
+  Filtered sel = read_filtered(opt.data_root, spec.select, {spec.select_code});
+  r.layers.push_back({"communes (sélection)", sel.data.path, sel.data.layer, "", sel.read,
+                      sel.data.features.size(), ""});
+  std::vector<std::string> codes;
+  std::set<std::string> seen;
+  for (const auto& f : sel.data.features) {
+    const std::string code = normalize_code(f.values[0], 5, &r.diagnostics, sel.data.where(f));
+    if (!seen.insert(code).second) {
+      r.diagnostics.push_back({Severity::Warning, "duplicate-code", sel.data.where(f),
+                               "commune " + code + " listed twice; kept once"});
+      continue;
+    }
+    codes.push_back(code);
+  }
+  if (codes.empty()) throw Error("file " + sel.data.path + ": the selection lists no commune");
+
+  // Population (and names).
+  Filtered pop = read_filtered(opt.data_root, spec.population,
+                               {spec.population_code, spec.population_name, spec.population_value});
+  r.layers.push_back({"communes (population)", pop.data.path, pop.data.layer, "", pop.read,
+                      pop.data.features.size(), ""});
+  t.sources.push_back({"population communale", spec.population.path, spec.population.source});
+  std::unordered_map<std::string, std::pair<std::string, double>> pop_by_code;
+  for (const auto& f : pop.data.features) {
+    const std::string code = normalize_code(f.values[0], 5, nullptr, "");
+    const auto v = parse_number(f.values[2]);
+    if (!v || *v < 0) {
+      r.diagnostics.push_back({Severity::Warning, "bad-population", pop.data.where(f),
+                               "commune " + code + ": population '" + f.values[2] + "' is not a number >= 0"});
+      continue;
+    }
+    pop_by_code[code] = {f.values[1], *v};
+  }
+  JoinReport join{"population communale -> communes sélectionnées", 0, 0, {}, ""};
+  for (const auto& code : codes) {
+    Commune c;
+    c.code = code;
+    if (auto it = pop_by_code.find(code); it != pop_by_code.end()) {
+      c.name = it->second.first;
+      c.population = it->second.second;
+      ++join.matched;
+    } else {
+      ++join.unmatched;
+      r.add_join_example(join, code);
+      r.diagnostics.push_back({Severity::Error, "population-missing", "commune " + code,
+                               "no population in " + pop.data.path + "; counted as 0 and reported"});
+    }
+    t.communes.push_back(std::move(c));
+  }
+  r.joins.push_back(join);
+  t.population_year = spec.population_year;
+
+  // Polygons.
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < t.communes.size(); ++i) index[t.communes[i].code] = i;
+  JoinReport gj{"polygones communaux -> communes", 0, 0, {}, ""};
+  for (const auto& ref : spec.geometry) {
+    Filtered g = read_filtered(opt.data_root, ref, {spec.geometry_code}, {}, true);
+    note_crs(r, g.data.source_crs);
+    std::uint64_t kept = 0;
+    for (auto& f : g.data.features) {
+      const std::string code = normalize_code(f.values[0], 5, &r.diagnostics, g.data.where(f));
+      auto it = index.find(code);
+      if (it == index.end()) continue;
+      bool repaired = false;
+      if (!check_polygon(f.geometry, g.data.where(f) + " (commune " + code + ")", r, repaired)) continue;
+      Commune& c = t.communes[it->second];
+      if (c.geometry) {
+        r.diagnostics.push_back({Severity::Warning, "duplicate-code", g.data.where(f),
+                                 "second polygon for commune " + code + "; the first is kept"});
+        continue;
+      }
+      c.geometry = std::move(f.geometry);
+      c.point = c.geometry.point_on_surface();
+      ++kept;
+    }
+    r.diagnostics.insert(r.diagnostics.end(), g.data.diagnostics.begin(), g.data.diagnostics.end());
+    r.layers.push_back({"communes (polygones)", g.data.path, g.data.layer, g.data.source_crs, g.read, kept, ""});
+    t.sources.push_back({"polygones communaux", ref.path, ref.source});
+  }
+  for (const auto& c : t.communes) {
+    if (c.geometry) {
+      ++gj.matched;
+    } else {
+      ++gj.unmatched;
+      r.add_join_example(gj, c.code);
+      r.diagnostics.push_back({Severity::Error, "commune-without-polygon", "commune " + c.code,
+                               "no polygon found: its facilities cannot be placed in it"});
+    }
+  }
+  r.joins.push_back(gj);
+
+  // EPCI membership (etalab records with a `membres` array).
+  if (spec.epci) {
+    const std::string path = full_path(opt.data_root, *spec.epci);
+    geo::with_error_context("file " + path, [&] {
+      std::ifstream in(path);
+      if (!in) throw Error("file not found");
+      nlohmann::json j;
+      try {
+        j = nlohmann::json::parse(in);
+      } catch (const std::exception& e) {
+        throw Error(std::string("not valid JSON: ") + e.what());
+      }
+      std::uint64_t n = 0;
+      for (const auto& e : j) {
+        if (!e.contains("membres") || !e.contains("code")) throw Error("EPCI record without code or membres");
+        ++n;
+        for (const auto& mbr : e["membres"]) {
+          auto it = index.find(mbr.value("code", ""));
+          if (it == index.end()) continue;
+          t.communes[it->second].epci_code = e["code"].get<std::string>();
+          t.communes[it->second].epci_name = e.value("nom", "");
+        }
+      }
+      r.layers.push_back({"EPCI", path, "", "", n, n, ""});
+    });
+    t.sources.push_back({"EPCI", spec.epci->path, spec.epci->source});
+    JoinReport ej{"EPCI -> communes", 0, 0, {}, ""};
+    for (const auto& c : t.communes) {
+      if (c.epci_code.empty()) {
+        ++ej.unmatched;
+        r.add_join_example(ej, c.code);
+      } else {
+        ++ej.matched;
+      }
+    }
+    r.joins.push_back(ej);
+  }
+  if (spec.zonage) {
+    Filtered z = read_filtered(opt.data_root, *spec.zonage, {spec.zonage_code, spec.zonage_ze, spec.zonage_dep});
+    r.layers.push_back({"zonages INSEE", z.data.path, z.data.layer, "", z.read, z.data.features.size(), ""});
+    t.sources.push_back({"zonages", spec.zonage->path, spec.zonage->source});
+    JoinReport zj{"zonages INSEE -> communes", 0, 0, {}, ""};
+    std::unordered_map<std::string, std::pair<std::string, std::string>> zmap;
+    for (const auto& f : z.data.features) zmap[normalize_code(f.values[0], 5, nullptr, "")] = {f.values[1], f.values[2]};
+    for (auto& c : t.communes) {
+      if (auto it = zmap.find(c.code); it != zmap.end()) {
+        c.ze_code = it->second.first;
+        c.dep = it->second.second;
+        ++zj.matched;
+      } else {
+        ++zj.unmatched;
+        r.add_join_example(zj, c.code);
+      }
+    }
+    r.joins.push_back(zj);
+  }
+  for (auto& c : t.communes) {
+    if (c.dep.empty()) c.dep = c.code.substr(0, c.code.starts_with("97") ? 3 : 2);
+  }
+}
+
+// [SECTION] units -------------------------------------------------------------
+
+void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, ImportReport& r) {
+  StepTimer timer(r, opt, "units");
+  const auto& spec = m.units;
+  std::vector<std::string> optional;
+  if (!spec.name.empty()) optional.push_back(spec.name);
+  if (!spec.type.empty()) optional.push_back(spec.type);
+  Filtered u = read_filtered(opt.data_root, spec.layer, {spec.code, spec.commune}, optional, true);
+  note_crs(r, u.data.source_crs);
+  r.diagnostics.insert(r.diagnostics.end(), u.data.diagnostics.begin(), u.data.diagnostics.end());
+  t.sources.push_back({"IRIS", spec.layer.path, spec.layer.source});
+
+  std::unordered_map<std::string, std::size_t> commune_index;
+  for (std::size_t i = 0; i < t.communes.size(); ++i) commune_index[t.communes[i].code] = i;
+  std::set<std::string> seen;
+  const std::size_t name_i = spec.name.empty() ? 0 : u.data.field(spec.name);
+  const std::size_t type_i = spec.type.empty() ? 0 : u.data.field(spec.type);
+  for (auto& f : u.data.features) {
+    const std::string where = u.data.where(f);
+    Unit unit;
+    unit.commune_code = normalize_code(f.values[1], 5, &r.diagnostics, where);
+    if (!commune_index.count(unit.commune_code)) continue;
+    unit.code = normalize_code(f.values[0], 9, &r.diagnostics, where);
+    if (unit.code.size() != 9 || !unit.code.starts_with(unit.commune_code)) {
+      r.diagnostics.push_back({Severity::Error, "bad-iris-code", where,
+                               "IRIS code '" + unit.code + "' is not 9 characters starting with its commune " +
+                                   unit.commune_code + "; feature skipped"});
+      continue;
+    }
+    if (!seen.insert(unit.code).second) {
+      r.diagnostics.push_back({Severity::Warning, "duplicate-code", where,
+                               "IRIS " + unit.code + " appears twice; the first is kept"});
+      continue;
+    }
+    if (!spec.name.empty()) unit.name = f.values[name_i];
+    if (!spec.type.empty()) unit.type = f.values[type_i];
+    if (!check_polygon(f.geometry, where + " (IRIS " + unit.code + ")", r, unit.geometry_repaired)) {
+      r.diagnostics.push_back({Severity::Error, "unit-without-geometry", where,
+                               "IRIS " + unit.code + " has no usable polygon; skipped"});
+      continue;
+    }
+    unit.geometry = std::move(f.geometry);
+    unit.area_km2 = unit.geometry.area() / 1e6;
+    unit.point = unit.geometry.point_on_surface();
+    t.units.push_back(std::move(unit));
+  }
+  r.layers.push_back({"unités (IRIS)", u.data.path, u.data.layer, u.data.source_crs, u.read, t.units.size(),
+                      "IRIS des communes sélectionnées"});
+
+  // IRIS population weights.
+  std::unordered_map<std::string, double> weight;
+  if (!spec.population.path.empty()) {
+    Filtered p = read_filtered(opt.data_root, spec.population, [&] {
+      std::vector<std::string> f{spec.population_code};
+      f.insert(f.end(), spec.population_sum.begin(), spec.population_sum.end());
+      return f;
+    }());
+    r.layers.push_back({"population IRIS", p.data.path, p.data.layer, "", p.read, p.data.features.size(), ""});
+    t.sources.push_back({"population IRIS", spec.population.path, spec.population.source});
+    double total = 0;
+    for (const auto& f : p.data.features) {
+      double sum = 0;
+      bool ok = true;
+      for (std::size_t k = 1; k < f.values.size() && k <= spec.population_sum.size(); ++k) {
+        const auto v = parse_number(f.values[k]);
+        if (!v || *v < 0) {
+          ok = false;
+          r.diagnostics.push_back({Severity::Warning, "bad-population", p.data.where(f),
+                                   "IRIS " + f.values[0] + ": '" + f.values[k] + "' in " +
+                                       spec.population_sum[k - 1] + " is not a number >= 0; row ignored"});
+          break;
+        }
+        sum += *v;
+      }
+      if (!ok) continue;
+      weight[normalize_code(f.values[0], 9, &r.diagnostics, p.data.where(f))] = sum;
+      total += sum;
+    }
+    r.populations.push_back({"population IRIS " + std::to_string(spec.population_year) + " (" +
+                                 spec.population.path + ", toutes lignes lues)",
+                             total});
+    JoinReport j{"population IRIS -> unités des communes découpées", 0, 0, {}, ""};
+    std::set<std::string> unit_codes;
+    for (const auto& unit : t.units) unit_codes.insert(unit.code);
+    for (const auto& [code, w] : weight) {
+      (void)w;
+      if (!commune_index.count(code.substr(0, 5))) continue;
+      if (unit_codes.count(code)) {
+        ++j.matched;
+      } else {
+        ++j.unmatched;
+        r.add_join_example(j, code);
+      }
+    }
+    r.joins.push_back(j);
+  }
+
+  // Reconciliation: units always sum to their commune's population.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_commune;
+  for (std::size_t i = 0; i < t.units.size(); ++i) by_commune[t.units[i].commune_code].push_back(i);
+  for (auto& c : t.communes) {
+    auto it = by_commune.find(c.code);
+    if (it == by_commune.end()) {
+      // A commune without IRIS becomes one unit from its own polygon.
+      if (!c.geometry) continue;
+      Unit unit;
+      unit.code = c.code + "0000";
+      unit.name = c.name;
+      unit.commune_code = c.code;
+      unit.type = "Z";
+      unit.geometry = c.geometry;
+      unit.area_km2 = unit.geometry.area() / 1e6;
+      unit.point = c.point;
+      unit.population = c.population;
+      unit.population_method = "commune sans IRIS: polygone et population de la commune";
+      r.diagnostics.push_back({Severity::Warning, "commune-without-iris", "commune " + c.code,
+                               "no IRIS polygon; the commune polygon is used as its unit"});
+      t.units.push_back(std::move(unit));
+      c.unit_count = 1;
+      continue;
+    }
+    auto& idx = it->second;
+    c.unit_count = idx.size();
+    if (idx.size() == 1) {
+      Unit& unit = t.units[idx[0]];
+      unit.population = c.population;
+      unit.population_method = "commune non découpée: population communale";
+      continue;
+    }
+    double wsum = 0;
+    for (std::size_t i : idx) {
+      auto w = weight.find(t.units[i].code);
+      t.units[i].weight_population = w == weight.end() ? 0.0 : w->second;
+      wsum += t.units[i].weight_population;
+    }
+    if (wsum > 0) {
+      for (std::size_t i : idx) {
+        Unit& unit = t.units[i];
+        unit.population = c.population * unit.weight_population / wsum;
+        unit.population_method = "part de la population IRIS " + std::to_string(spec.population_year) +
+                                 " appliquée à la population communale " + std::to_string(t.population_year);
+      }
+    } else {
+      double area = 0;
+      for (std::size_t i : idx) area += t.units[i].area_km2;
+      for (std::size_t i : idx) {
+        Unit& unit = t.units[i];
+        unit.population = area > 0 ? c.population * unit.area_km2 / area : 0;
+        unit.population_method = "répartie au prorata de la surface (aucune population IRIS)";
+      }
+      r.diagnostics.push_back({Severity::Warning, "population-by-area", "commune " + c.code,
+                               "no IRIS population for its " + std::to_string(idx.size()) +
+                                   " IRIS: commune population split by area"});
+    }
+  }
+  std::sort(t.units.begin(), t.units.end(), [](const Unit& a, const Unit& b) { return a.code < b.code; });
+  double commune_total = 0, unit_total = 0;
+  for (const auto& c : t.communes) commune_total += c.population;
+  for (const auto& u2 : t.units) unit_total += u2.population;
+  r.populations.push_back({"population communale " + std::to_string(t.population_year) + " (communes sélectionnées)",
+                           commune_total});
+  r.populations.push_back({"population des unités après réconciliation", unit_total});
+}
+
+// [SECTION] facilities --------------------------------------------------------
+
+bool evaluate_flag(const FlagRule& rule, const geo::LayerData& d, const geo::FeatureRecord& f) {
+  if (rule.field.empty()) return rule.constant;
+  const std::string& v = f.values[d.field(rule.field)];
+  return std::find(rule.values.begin(), rule.values.end(), v) != rule.values.end();
+}
+
+void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t, ImportReport& r) {
+  StepTimer timer(r, opt, "facilities");
+  // Communes index for the "inside the territory" test and commune assignment.
+  geo::StrTree tree;
+  std::vector<std::size_t> tree_commune;
+  std::vector<std::unique_ptr<geo::PreparedGeometry>> prepared;
+  for (std::size_t i = 0; i < t.communes.size(); ++i) {
+    if (!t.communes[i].geometry) continue;
+    tree.insert(t.communes[i].geometry.envelope());
+    tree_commune.push_back(i);
+    prepared.push_back(std::make_unique<geo::PreparedGeometry>(t.communes[i].geometry));
+  }
+  auto commune_at = [&](geo::PointM p) -> const Commune* {
+    for (std::size_t item : tree.query({p.x_m, p.y_m, p.x_m, p.y_m})) {
+      if (prepared[item]->contains(p.x_m, p.y_m)) return &t.communes[tree_commune[item]];
+    }
+    return nullptr;
+  };
+  std::set<std::string> ids;
+  for (const auto& spec : m.facilities) {
+    std::vector<std::string> flag_fields;
+    for (const auto& [name, rule] : spec.flags) {
+      if (!rule.field.empty()) flag_fields.push_back(rule.field);
+      if (!rule.assumption.empty()) t.assumptions.push_back(rule.assumption);
+    }
+    t.sources.push_back({"établissements: " + spec.kind, spec.layer.path, spec.layer.source});
+    if (spec.from_commune_counts) {
+      Filtered d = read_filtered(opt.data_root, spec.layer, {spec.commune_field, spec.count_field});
+      std::uint64_t kept = 0;
+      for (const auto& f : d.data.features) {
+        const std::string code = normalize_code(f.values[0], 5, &r.diagnostics, d.data.where(f));
+        const Commune* c = t.find_commune(code);
+        if (!c) continue;
+        const auto n = parse_number(f.values[1]);
+        if (!n || *n < 0) {
+          r.diagnostics.push_back({Severity::Warning, "bad-count", d.data.where(f),
+                                   "count '" + f.values[1] + "' is not a number >= 0; skipped"});
+          continue;
+        }
+        if (!c->geometry) continue;
+        Facility fac;
+        fac.id = spec.id_prefix + code;
+        std::string name = spec.name_template;
+        const std::string count = std::to_string(static_cast<long long>(std::llround(*n)));
+        if (auto pos = name.find("{count}"); pos != std::string::npos) name.replace(pos, 7, count);
+        fac.name = name + " — " + c->name;
+        fac.kind = spec.kind;
+        fac.capacity = *n;
+        fac.capacity_unit = spec.capacity_unit.empty() ? "nombre" : spec.capacity_unit;
+        fac.commune_code = code;
+        fac.point = c->point;
+        fac.source = spec.layer.source;
+        fac.location_note = spec.location_note.empty() ? "point représentatif de la commune (compte communal)"
+                                                       : spec.location_note;
+        for (const auto& [name2, rule] : spec.flags) fac.flags[name2] = evaluate_flag(rule, d.data, f);
+        if (!ids.insert(fac.id).second) continue;
+        t.facilities.push_back(std::move(fac));
+        ++kept;
+      }
+      r.layers.push_back({"établissements: " + spec.kind, d.data.path, d.data.layer, "", d.read, kept,
+                          "comptes par commune placés au point représentatif de la commune"});
+      continue;
+    }
+    std::vector<std::string> optional = flag_fields;
+    if (!spec.category.empty()) optional.push_back(spec.category);
+    if (!spec.capacity.empty()) optional.push_back(spec.capacity);
+    Filtered d = read_filtered(opt.data_root, spec.layer, {spec.id, spec.name}, optional, true, spec.x, spec.y);
+    note_crs(r, d.data.source_crs);
+    r.diagnostics.insert(r.diagnostics.end(), d.data.diagnostics.begin(), d.data.diagnostics.end());
+    std::uint64_t kept = 0, outside = 0;
+    for (auto& f : d.data.features) {
+      const std::string where = d.data.where(f);
+      if (!f.geometry || f.geometry.empty()) continue;  // already a diagnostic
+      Facility fac;
+      fac.id = spec.id_prefix + trim(f.values[0]);
+      fac.name = f.values[1];
+      fac.kind = spec.kind;
+      fac.source = spec.layer.source;
+      if (fac.id == spec.id_prefix) {
+        r.diagnostics.push_back({Severity::Error, "missing-id", where, "facility without id; skipped"});
+        continue;
+      }
+      fac.point = f.geometry.is_polygonal() ? f.geometry.point_on_surface() : f.geometry.centroid();
+      if (f.geometry.is_polygonal()) fac.location_note = "point intérieur du bâtiment (polygone)";
+      const Commune* c = commune_at(fac.point);
+      if (!c) {
+        ++outside;
+        continue;
+      }
+      fac.commune_code = c->code;
+      if (!spec.category.empty()) fac.category = f.values[d.data.field(spec.category)];
+      if (!spec.capacity.empty()) {
+        const auto v = parse_number(f.values[d.data.field(spec.capacity)]);
+        fac.capacity = v ? *v : -1;
+        fac.capacity_unit = spec.capacity_unit;
+      }
+      for (const auto& [name, rule] : spec.flags) fac.flags[name] = evaluate_flag(rule, d.data, f);
+      if (!ids.insert(fac.id).second) {
+        r.diagnostics.push_back({Severity::Warning, "duplicate-id", where,
+                                 "facility id " + fac.id + " already used; the first is kept"});
+        continue;
+      }
+      t.facilities.push_back(std::move(fac));
+      ++kept;
+    }
+    r.layers.push_back({"établissements: " + spec.kind, d.data.path, d.data.layer, d.data.source_crs, d.read,
+                        kept, std::to_string(outside) + " hors du territoire (point hors des communes)"});
+  }
+}
+
+// [SECTION] indicators --------------------------------------------------------
+
+void import_indicators(const Manifest& m, const ImportOptions& opt, Territory& t, ImportReport& r) {
+  StepTimer timer(r, opt, "indicators");
+  std::set<std::string> iris, communes, epci, ze, dep;
+  for (const auto& u : t.units) iris.insert(u.code);
+  for (const auto& c : t.communes) {
+    communes.insert(c.code);
+    if (!c.epci_code.empty()) epci.insert(c.epci_code);
+    if (!c.ze_code.empty()) ze.insert(c.ze_code);
+    dep.insert(c.dep);
+  }
+  for (const auto& spec : m.indicators) {
+    std::vector<std::string> fields;
+    if (!spec.key.empty()) fields.push_back(spec.key);
+    if (spec.name_field.empty()) {
+      for (const auto& [col, name] : spec.columns) fields.push_back(col);
+    } else {
+      fields.push_back(spec.name_field);
+      fields.push_back(spec.value_field);
+    }
+    Filtered d = read_filtered(opt.data_root, spec.layer, fields);
+    t.sources.push_back({"indicateurs (" + spec.level + ")", spec.layer.path, spec.layer.source});
+    const std::set<std::string>* keys = spec.level == "iris"      ? &iris
+                                        : spec.level == "commune" ? &communes
+                                        : spec.level == "epci"    ? &epci
+                                        : spec.level == "ze"      ? &ze
+                                        : spec.level == "dep"     ? &dep
+                                                                  : nullptr;
+    const std::size_t width = spec.level == "iris" ? 9 : spec.level == "commune" ? 5 : 0;
+    JoinReport j{"indicateurs " + spec.layer.path + " -> " + spec.level, 0, 0, {}, ""};
+    std::uint64_t kept = 0;
+    for (const auto& f : d.data.features) {
+      std::string code = spec.key.empty() ? t.name : trim(f.values[0]);
+      if (width) code = normalize_code(code, width, &r.diagnostics, d.data.where(f));
+      if (keys && !keys->count(code)) continue;  // another territory's row
+      ++j.matched;
+      const std::size_t first = spec.key.empty() ? 0 : 1;
+      auto add = [&](const std::string& name, const std::string& raw) {
+        const auto v = parse_number(raw);
+        if (!v) {
+          if (!trim(raw).empty()) {
+            r.diagnostics.push_back({Severity::Warning, "bad-number", d.data.where(f),
+                                     name + ": '" + raw + "' is not a number; value left out"});
+          }
+          return;
+        }
+        t.indicators.push_back({spec.level, code, name, *v, spec.period, spec.layer.source});
+        ++kept;
+      };
+      if (spec.name_field.empty()) {
+        std::size_t k = first;
+        for (const auto& [col, name] : spec.columns) add(name, f.values[k++]);
+      } else {
+        add(f.values[first], f.values[first + 1]);
+      }
+    }
+    if (keys) {
+      // Territory keys without a row in this table.
+      std::set<std::string> found;
+      for (const auto& f : d.data.features) {
+        std::string code = trim(f.values[0]);
+        if (width) code = normalize_code(code, width, nullptr, "");
+        found.insert(code);
+      }
+      for (const auto& k : *keys) {
+        if (!found.count(k)) {
+          ++j.unmatched;
+          r.add_join_example(j, k);
+        }
+      }
+      j.note = "non appariés = unités du territoire sans valeur dans la table";
+    }
+    r.joins.push_back(j);
+    r.layers.push_back({"indicateurs (" + spec.level + ")", d.data.path, d.data.layer, "", d.read, kept,
+                        "valeurs retenues pour le territoire"});
+  }
+}
+
+// [SECTION] roads and snapping ------------------------------------------------
+
+void import_roads(const Manifest& m, const ImportOptions& opt, Territory& t, ImportReport& r) {
+  StepTimer timer(r, opt, "roads");
+  if (m.roads.kind == "none") {
+    t.has_roads = false;
+    t.roads_note = m.roads.missing_reason;
+    r.has_roads = false;
+    r.roads_note = m.roads.missing_reason;
+    r.diagnostics.push_back({Severity::Warning, "no-road-network", "territory " + m.name,
+                             "no road network: " + m.roads.missing_reason +
+                                 " Routing features need one and will say so."});
+    return;
+  }
+  t.profile = geo::RoadProfile::load(m.profile_path());
+  const std::string path = full_path(opt.data_root, m.roads.layer);
+  geo::Fingerprint fp;
+  fp.add("recompose-graph/" + std::to_string(geo::kGraphCacheVersion));
+  fp.add(m.roads.kind);
+  fp.add_file(path);
+  fp.add(t.profile.source_text);
+  fp.add(m.roads.class_field);
+  for (const auto& [k, v] : m.roads.class_map) fp.add(k + "=" + v);
+  t.graph_fingerprint = fp.value();
+  r.graph_fingerprint = fp.hex();
+  t.sources.push_back({"réseau routier", m.roads.layer.path, m.roads.layer.source});
+
+  const std::string cache = opt.cache_dir.empty() ? "" : (fs::path(opt.cache_dir) / "graph.rcg").string();
+  bool loaded = false;
+  if (!cache.empty() && fs::exists(cache)) {
+    try {
+      t.graph = geo::load_graph(cache, fp.value());
+      loaded = true;
+      r.graph_from_cache = true;
+    } catch (const Error& e) {
+      r.diagnostics.push_back({Severity::Info, "graph-cache-rebuilt", cache, e.what()});
+    }
+  }
+  if (!loaded) {
+    if (opt.progress) opt.progress("building the road graph from " + path);
+    if (m.roads.kind == "osm") {
+      t.graph = geo::import_osm_roads(path, t.profile, r.road_stats);
+    } else {
+      geo::LineLayerSpec spec{path, m.roads.layer.layer, m.roads.class_field, m.roads.class_map, m.roads.layer.crs};
+      t.graph = geo::import_line_roads(spec, t.profile, r.road_stats);
+      r.diagnostics.push_back({Severity::Info, "no-oneway-information", path,
+                               "this line layer carries no oneway information: every road is routed both ways"});
+    }
+    r.diagnostics.insert(r.diagnostics.end(), r.road_stats.diagnostics.begin(), r.road_stats.diagnostics.end());
+    r.road_stats.diagnostics.clear();
+    if (!cache.empty()) geo::save_graph(t.graph, fp.value(), cache);
+  }
+  t.has_roads = true;
+  r.has_roads = true;
+  t.roads_note = m.roads.kind == "osm" ? "OpenStreetMap (sens uniques et vitesses maximales pris en compte)"
+                                       : "couche de lignes sans sens de circulation: toutes les routes à double sens";
+  r.roads_note = t.roads_note;
+  r.nodes = t.graph.node_count();
+  r.arcs = t.graph.arc_count();
+  r.segments = t.graph.segment_count();
+  r.components = t.graph.component_count();
+  r.main_component_nodes = t.graph.component_node_count[t.graph.main_component];
+  r.road_classes = geo::summarize_by_class(t.graph);
+}
+
+void fill_snap(SnapInfo& s, const geo::SnapResult& res) {
+  s.result = res;
+  s.status = res.status;
+  s.distance_m = res.distance_m;
+  s.access_ds = res.access_ds;
+  s.node = res.nearest_node;
+  s.nearest_is_isolated = res.nearest_is_isolated;
+}
+
+void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
+  StepTimer timer(r, opt, "snapping");
+  if (!t.has_roads) return;
+  geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
+  for (auto& u : t.units) {
+    fill_snap(u.snap, snapper.snap(u.point));
+    if (u.snap.status == geo::SnapStatus::Snapped) {
+      ++r.units_snapped;
+    } else {
+      ++r.units_off_network;
+      r.population_off_network += u.population;
+      if (r.off_network_examples.size() < 12) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.1f km", u.snap.distance_m / 1000.0);
+        r.off_network_examples.push_back("IRIS " + u.code + " (" + u.name + ", " +
+                                         std::to_string(std::lround(u.population)) + " hab.): route la plus proche à " + buf);
+      }
+      r.diagnostics.push_back({Severity::Warning, "unit-off-network", "IRIS " + u.code,
+                               "representative point is " + std::to_string(std::lround(u.snap.distance_m)) +
+                                   " m from the main road network (limit " +
+                                   std::to_string(std::lround(snapper.max_distance_m())) + " m): not routed"});
+    }
+    if (u.snap.nearest_is_isolated) {
+      r.diagnostics.push_back({Severity::Info, "nearest-road-isolated", "IRIS " + u.code,
+                               "the nearest road belongs to an isolated component; snapped to the main network"});
+    }
+  }
+  for (auto& f : t.facilities) {
+    fill_snap(f.snap, snapper.snap(f.point));
+    if (f.snap.status == geo::SnapStatus::Snapped) {
+      ++r.facilities_snapped;
+    } else {
+      ++r.facilities_off_network;
+      r.diagnostics.push_back({Severity::Warning, "facility-off-network", "facility " + f.id + " (" + f.name + ")",
+                               "is " + std::to_string(std::lround(f.snap.distance_m)) +
+                                   " m from the main road network: not routed"});
+    }
+  }
+}
+
+}  // namespace
+
+// [SECTION] entry point -------------------------------------------------------
+
+Territory import_territory(const Manifest& m, const ImportOptions& opt, ImportReport& r) {
+  const auto start = std::chrono::steady_clock::now();
+  Territory t;
+  t.name = m.name;
+  t.title = m.title;
+  t.description = m.description;
+  t.assumptions = m.assumptions;
+  r.territory = m.name;
+  r.title = m.title;
+  r.manifest = m.path;
+  r.data_root = opt.data_root;
+  import_communes(m, opt, t, r);
+  import_units(m, opt, t, r);
+  import_facilities(m, opt, t, r);
+  import_indicators(m, opt, t, r);
+  import_roads(m, opt, t, r);
+  snap_all(t, opt, r);
+  {
+    StepTimer timer(r, opt, "travel summary");
+    r.travel = summarize_travel_times(t);
+  }
+  // Assumptions: unique, in order of appearance.
+  std::vector<std::string> unique;
+  for (const auto& a : t.assumptions) {
+    if (std::find(unique.begin(), unique.end(), a) == unique.end()) unique.push_back(a);
+  }
+  t.assumptions = unique;
+  r.assumptions = unique;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.peak_memory_mib = peak_memory_mib();
+  return t;
+}
+
+const Commune* Territory::find_commune(const std::string& code) const {
+  for (const auto& c : communes) {
+    if (c.code == code) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace recompose::planner

@@ -1,0 +1,288 @@
+// Saving and loading a territory directory:
+//   territory.gpkg  layers unites, communes, etablissements, indicateurs, routes (EPSG:2154)
+//   graph.rcg       the road graph cache (when the territory has roads)
+//   territory.json  metadata: names, sources, assumptions, profile, graph fingerprint
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "geo/error.hpp"
+#include "geo/graph_cache.hpp"
+#include "geo/snapping.hpp"
+#include "geo/vector_io.hpp"
+#include "planner/territory.hpp"
+
+namespace recompose::planner {
+
+namespace fs = std::filesystem;
+using geo::FieldDef;
+using geo::FieldType;
+using geo::FieldValue;
+
+namespace {
+
+FieldValue num_or_null(double v, bool known) { return known ? FieldValue(v) : FieldValue(std::monostate{}); }
+
+std::string flags_text(const std::map<std::string, bool>& flags) {
+  std::string s;
+  for (const auto& [k, v] : flags) {
+    if (v) s += (s.empty() ? "" : ",") + k;
+  }
+  return s;
+}
+
+}  // namespace
+
+void save_territory(const Territory& t, const std::string& dir) {
+  fs::create_directories(dir);
+  const std::string gpkg = (fs::path(dir) / "territory.gpkg").string();
+  geo::VectorWriter w(gpkg, geo::VectorFormat::GeoPackage);
+
+  w.begin_layer("unites", geo::GeometryKind::MultiPolygon,
+                {{"code_iris", FieldType::String},
+                 {"nom", FieldType::String},
+                 {"code_commune", FieldType::String},
+                 {"type_iris", FieldType::String},
+                 {"population", FieldType::Real},
+                 {"population_poids_iris", FieldType::Real},
+                 {"methode_population", FieldType::String},
+                 {"surface_km2", FieldType::Real},
+                 {"x_l93", FieldType::Real},
+                 {"y_l93", FieldType::Real},
+                 {"rattachement", FieldType::String},
+                 {"distance_reseau_m", FieldType::Real},
+                 {"geometrie_reparee", FieldType::Integer}},
+                "Unités territoriales (IRIS), population réconciliée");
+  for (const auto& u : t.units) {
+    w.write({u.code, u.name, u.commune_code, u.type, u.population,
+             num_or_null(u.weight_population, u.weight_population >= 0), u.population_method, u.area_km2,
+             u.point.x_m, u.point.y_m, std::string(t.has_roads ? geo::snap_status_name(u.snap.status) : "sans-reseau"),
+             num_or_null(u.snap.distance_m, t.has_roads), std::int64_t{u.geometry_repaired ? 1 : 0}},
+            &u.geometry);
+  }
+  w.begin_layer("communes", geo::GeometryKind::MultiPolygon,
+                {{"code_commune", FieldType::String},
+                 {"nom", FieldType::String},
+                 {"departement", FieldType::String},
+                 {"code_epci", FieldType::String},
+                 {"nom_epci", FieldType::String},
+                 {"zone_emploi", FieldType::String},
+                 {"population", FieldType::Real},
+                 {"nb_unites", FieldType::Integer}},
+                "Communes du territoire");
+  for (const auto& c : t.communes) {
+    w.write({c.code, c.name, c.dep, c.epci_code, c.epci_name, c.ze_code, c.population,
+             static_cast<std::int64_t>(c.unit_count)},
+            c.geometry ? &c.geometry : nullptr);
+  }
+  w.begin_layer("etablissements", geo::GeometryKind::Point,
+                {{"id", FieldType::String},
+                 {"nom", FieldType::String},
+                 {"type", FieldType::String},
+                 {"categorie", FieldType::String},
+                 {"code_commune", FieldType::String},
+                 {"capacite", FieldType::Real},
+                 {"unite_capacite", FieldType::String},
+                 {"drapeaux", FieldType::String},
+                 {"source", FieldType::String},
+                 {"localisation", FieldType::String},
+                 {"rattachement", FieldType::String},
+                 {"distance_reseau_m", FieldType::Real}},
+                "Établissements de santé");
+  for (const auto& f : t.facilities) {
+    const geo::Geometry p = geo::Geometry::point(f.point.x_m, f.point.y_m);
+    w.write({f.id, f.name, f.kind, f.category, f.commune_code, num_or_null(f.capacity, f.capacity >= 0),
+             f.capacity_unit, flags_text(f.flags), f.source, f.location_note,
+             std::string(t.has_roads ? geo::snap_status_name(f.snap.status) : "sans-reseau"),
+             num_or_null(f.snap.distance_m, t.has_roads)},
+            &p);
+  }
+  w.begin_layer("indicateurs", geo::GeometryKind::None,
+                {{"niveau", FieldType::String},
+                 {"code", FieldType::String},
+                 {"indicateur", FieldType::String},
+                 {"valeur", FieldType::Real},
+                 {"periode", FieldType::String},
+                 {"source", FieldType::String}},
+                "Indicateurs (format long)");
+  for (const auto& i : t.indicators) w.write({i.level, i.code, i.name, i.value, i.period, i.source});
+  if (t.has_roads) {
+    const auto& g = t.graph;
+    w.begin_layer("routes", geo::GeometryKind::LineString,
+                  {{"troncon", FieldType::Integer},
+                   {"noeud_depart", FieldType::Integer},
+                   {"noeud_arrivee", FieldType::Integer},
+                   {"classe", FieldType::String},
+                   {"longueur_m", FieldType::Real},
+                   {"temps_sens_direct_s", FieldType::Real},
+                   {"temps_sens_inverse_s", FieldType::Real},
+                   {"composante_principale", FieldType::Integer}},
+                  "Tronçons du graphe routier");
+    std::vector<geo::PointM> pts;
+    for (geo::SegmentId s = 0; s < g.segment_count(); ++s) {
+      pts.clear();
+      for (auto k = g.segment_first_point[s]; k < g.segment_first_point[s + 1]; ++k) {
+        pts.push_back({g.point_x_m[k], g.point_y_m[k]});
+      }
+      const geo::Geometry line = geo::Geometry::line(pts);
+      auto secs = [](geo::Deciseconds d) {
+        return d == geo::kUnreachable ? FieldValue(std::monostate{}) : FieldValue(geo::deciseconds_to_seconds(d));
+      };
+      w.write({static_cast<std::int64_t>(s), static_cast<std::int64_t>(g.segment_from[s]),
+               static_cast<std::int64_t>(g.segment_to[s]), g.class_names[g.segment_class[s]],
+               static_cast<double>(g.segment_length_m[s]), secs(g.segment_time_forward_ds[s]),
+               secs(g.segment_time_backward_ds[s]), std::int64_t{g.in_main_component(g.segment_from[s]) ? 1 : 0}},
+              &line);
+    }
+  }
+  w.commit();
+
+  if (t.has_roads) {
+    const std::string cache = (fs::path(dir) / "graph.rcg").string();
+    std::uint32_t version = 0;
+    std::uint64_t fp = 0;
+    if (!geo::read_graph_header(cache, version, fp) || version != geo::kGraphCacheVersion ||
+        fp != t.graph_fingerprint) {
+      geo::save_graph(t.graph, t.graph_fingerprint, cache);
+    }
+  }
+
+  nlohmann::ordered_json j;
+  j["format"] = "recompose-territory/1";
+  j["name"] = t.name;
+  j["title"] = t.title;
+  j["description"] = t.description;
+  j["population_year"] = t.population_year;
+  j["has_roads"] = t.has_roads;
+  j["roads_note"] = t.roads_note;
+  char fp[17];
+  std::snprintf(fp, sizeof fp, "%016llx", static_cast<unsigned long long>(t.graph_fingerprint));
+  j["graph_fingerprint"] = fp;
+  j["profile"] = t.has_roads ? nlohmann::json::parse(t.profile.source_text) : nlohmann::json();
+  j["assumptions"] = t.assumptions;
+  for (const auto& s : t.sources) j["sources"].push_back({{"role", s.role}, {"path", s.path}, {"citation", s.citation}});
+  geo::write_text_file_atomic((fs::path(dir) / "territory.json").string(), j.dump(2) + "\n");
+}
+
+Territory load_territory(const std::string& dir) {
+  return geo::with_error_context("territory " + dir, [&] {
+    const std::string meta_path = (fs::path(dir) / "territory.json").string();
+    std::ifstream in(meta_path);
+    if (!in) throw geo::Error("no territory.json (run `recompose import` first)");
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(in);
+    } catch (const std::exception& e) {
+      throw geo::Error("territory.json is not valid JSON: " + std::string(e.what()));
+    }
+    if (j.value("format", "") != "recompose-territory/1") {
+      throw geo::Error("territory.json: unsupported format '" + j.value("format", "") + "'");
+    }
+    Territory t;
+    t.name = j.value("name", "");
+    t.title = j.value("title", "");
+    t.description = j.value("description", "");
+    t.population_year = j.value("population_year", 0);
+    t.has_roads = j.value("has_roads", false);
+    t.roads_note = j.value("roads_note", "");
+    t.assumptions = j.value("assumptions", std::vector<std::string>{});
+    if (j.contains("sources")) {
+      for (const auto& s : j["sources"]) t.sources.push_back({s.value("role", ""), s.value("path", ""), s.value("citation", "")});
+    }
+    const std::string gpkg = (fs::path(dir) / "territory.gpkg").string();
+    {
+      geo::ReadOptions o;
+      o.layer = "unites";
+      o.fields = {"code_iris", "nom", "code_commune", "type_iris", "population", "x_l93", "y_l93", "methode_population"};
+      auto d = geo::read_layer(gpkg, o);
+      for (auto& f : d.features) {
+        Unit u;
+        u.code = f.values[0];
+        u.name = f.values[1];
+        u.commune_code = f.values[2];
+        u.type = f.values[3];
+        u.population = std::stod(f.values[4]);
+        u.point = {std::stod(f.values[5]), std::stod(f.values[6])};
+        u.population_method = f.values[7];
+        u.geometry = std::move(f.geometry);
+        u.area_km2 = u.geometry ? u.geometry.area() / 1e6 : 0;
+        t.units.push_back(std::move(u));
+      }
+    }
+    {
+      geo::ReadOptions o;
+      o.layer = "communes";
+      o.fields = {"code_commune", "nom", "departement", "code_epci", "nom_epci", "zone_emploi", "population", "nb_unites"};
+      auto d = geo::read_layer(gpkg, o);
+      for (auto& f : d.features) {
+        Commune c;
+        c.code = f.values[0];
+        c.name = f.values[1];
+        c.dep = f.values[2];
+        c.epci_code = f.values[3];
+        c.epci_name = f.values[4];
+        c.ze_code = f.values[5];
+        c.population = std::stod(f.values[6]);
+        c.unit_count = static_cast<std::size_t>(std::stoul(f.values[7]));
+        c.geometry = std::move(f.geometry);
+        if (c.geometry) c.point = c.geometry.point_on_surface();
+        t.communes.push_back(std::move(c));
+      }
+    }
+    {
+      geo::ReadOptions o;
+      o.layer = "etablissements";
+      o.fields = {"id", "nom", "type", "categorie", "code_commune", "capacite", "unite_capacite", "drapeaux", "source",
+                  "localisation"};
+      auto d = geo::read_layer(gpkg, o);
+      for (auto& f : d.features) {
+        Facility fac;
+        fac.id = f.values[0];
+        fac.name = f.values[1];
+        fac.kind = f.values[2];
+        fac.category = f.values[3];
+        fac.commune_code = f.values[4];
+        fac.capacity = f.is_null[5] ? -1 : std::stod(f.values[5]);
+        fac.capacity_unit = f.values[6];
+        std::stringstream flags(f.values[7]);
+        for (std::string flag; std::getline(flags, flag, ',');) fac.flags[flag] = true;
+        fac.source = f.values[8];
+        fac.location_note = f.values[9];
+        if (!f.geometry) throw geo::Error("facility " + fac.id + " has no point in " + gpkg);
+        fac.point = f.geometry.centroid();
+        t.facilities.push_back(std::move(fac));
+      }
+    }
+    {
+      geo::ReadOptions o;
+      o.layer = "indicateurs";
+      o.fields = {"niveau", "code", "indicateur", "valeur", "periode", "source"};
+      o.read_geometry = false;
+      auto d = geo::read_layer(gpkg, o);
+      for (auto& f : d.features) {
+        t.indicators.push_back({f.values[0], f.values[1], f.values[2], std::stod(f.values[3]), f.values[4], f.values[5]});
+      }
+    }
+    if (t.has_roads) {
+      t.profile = geo::RoadProfile::parse(j["profile"].dump(), meta_path);
+      t.graph_fingerprint = std::stoull(j.value("graph_fingerprint", "0"), nullptr, 16);
+      t.graph = geo::load_graph((fs::path(dir) / "graph.rcg").string(), t.graph_fingerprint);
+      geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
+      auto fill = [](SnapInfo& s, const geo::SnapResult& r) {
+        s.result = r;
+        s.status = r.status;
+        s.distance_m = r.distance_m;
+        s.access_ds = r.access_ds;
+        s.node = r.nearest_node;
+        s.nearest_is_isolated = r.nearest_is_isolated;
+      };
+      for (auto& u : t.units) fill(u.snap, snapper.snap(u.point));
+      for (auto& f : t.facilities) fill(f.snap, snapper.snap(f.point));
+    }
+    return t;
+  });
+}
+
+}  // namespace recompose::planner
