@@ -65,22 +65,26 @@ Snapper::Candidate Snapper::nearest(PointM p, double radius_m, bool main_only) c
   return best;
 }
 
+Snapper::Candidate Snapper::nearest_growing(PointM p, double limit_m, bool main_only) const {
+  // Grow the search radius until a road is found within it: a hit at distance d
+  // inside a box of half-size r is final when d <= r.
+  Candidate best;
+  for (double radius = 50.0;; radius *= 2) {
+    const double r = std::min(radius, limit_m);
+    best = nearest(p, r, main_only);
+    if (best.distance_m <= r || r >= limit_m) return best;
+  }
+}
+
 SnapResult Snapper::snap(PointM p) const {
   SnapResult r;
   if (g_.segment_count() == 0) return r;
-  // Grow the search radius until a road is found within it (a hit at distance d
-  // inside a box of half-size r is final when d <= r).
-  Candidate any, main;
-  for (double radius = 50.0;; radius *= 2) {
-    const double rr = std::min(radius, max_distance_m_);
-    any = nearest(p, rr, false);
-    if (any.distance_m <= rr || rr >= max_distance_m_) break;
-  }
+  Candidate any = nearest_growing(p, max_distance_m_, false), main;
   if (any.segment != kInvalidSegment && any.distance_m <= max_distance_m_ &&
       g_.in_main_component(g_.segment_from[any.segment])) {
     main = any;
   } else {
-    main = nearest(p, max_distance_m_, true);
+    main = nearest_growing(p, max_distance_m_, true);
     if (any.segment != kInvalidSegment && any.distance_m <= max_distance_m_) {
       r.nearest_is_isolated = true;
       r.nearest_isolated_distance_m = any.distance_m;
@@ -90,7 +94,7 @@ SnapResult Snapper::snap(PointM p) const {
   if (main.segment == kInvalidSegment || main.distance_m > max_distance_m_) {
     r.status = SnapStatus::TooFar;
     // Report how far the main network really is (bounded look-up, 100 km).
-    const Candidate far = nearest(p, 100000.0, true);
+    const Candidate far = nearest_growing(p, 100000.0, true);
     r.distance_m = far.segment == kInvalidSegment ? std::numeric_limits<double>::infinity() : far.distance_m;
     return r;
   }

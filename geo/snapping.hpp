@@ -79,6 +79,7 @@ class Snapper {
     PointM point;
   };
   Candidate nearest(PointM p, double radius_m, bool main_only) const;
+  Candidate nearest_growing(PointM p, double limit_m, bool main_only) const;
 
   const RoadGraph& g_;
   double max_distance_m_;

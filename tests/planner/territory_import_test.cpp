@@ -1,1 +1,178 @@
+#include "planner/territory_import.hpp"
+
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "geo/error.hpp"
+#include "geo/vector_io.hpp"
+#include "planner/od_matrix.hpp"
+#include "test_support.hpp"
+
+using namespace recompose;
+
+namespace {
+
+planner::Territory import(const std::string& name, planner::ImportReport& report, const std::string& cache = "") {
+  const auto m = planner::Manifest::load(test::source_file("datasets/" + name + ".json"));
+  planner::ImportOptions opt;
+  opt.data_root = test::data_root();
+  opt.cache_dir = cache;
+  return planner::import_territory(m, opt, report);
+}
+
+}  // namespace
+
+TEST_CASE("Loire: communes, IRIS and populations equal the INSEE inputs", "[import][real]") {
+  planner::ImportReport report;
+  const auto t = import("loire", report);
+  // SOURCES.md: 179 communes, 676,425 inhabitants (42: 530,172; 43: 49,717; 69: 83,509; 07: 13,027).
+  CHECK(t.communes.size() == 179);
+  double total = 0;
+  std::map<std::string, double> by_dep;
+  for (const auto& c : t.communes) {
+    total += c.population;
+    by_dep[c.code.substr(0, 2)] += c.population;
+    CHECK(c.code.size() == 5);
+    CHECK(c.geometry);
+  }
+  CHECK(total == 676425);
+  CHECK(by_dep["42"] == 530172);
+  CHECK(by_dep["43"] == 49717);
+  CHECK(by_dep["69"] == 83509);
+  CHECK(by_dep["07"] == 13027);
+  CHECK(t.find_commune("07041") != nullptr);  // leading zero kept
+
+  // IRIS of the 179 communes in the 2020 contours: 167 H + 158 Z + 3 A = 328.
+  CHECK(t.units.size() == 328);
+  std::map<std::string, double> unit_sum;
+  for (const auto& u : t.units) {
+    CHECK(u.code.size() == 9);
+    CHECK(u.code.substr(0, 5) == u.commune_code);
+    CHECK(u.population >= 0);
+    unit_sum[u.commune_code] += u.population;
+  }
+  for (const auto& c : t.communes) CHECK(unit_sum[c.code] == Approx(c.population).margin(1e-6));
+
+  // Saint-Étienne (42218) is split into IRIS; its shares follow the 2016 IRIS populations:
+  // the ratio of two of its IRIS equals the ratio of their P16 sums in the INSEE file.
+  std::map<std::string, const planner::Unit*> by_code;
+  for (const auto& u : t.units) by_code[u.code] = &u;
+  geo::ReadOptions o;
+  o.fields = {"IRIS", "P16_POP0014", "P16_POP1529", "P16_POP3044", "P16_POP4559", "P16_POP6074", "P16_POP75P"};
+  const auto rp = geo::read_layer(test::data_file("insee-iris/rp2016-population-iris-habitat-42-43-69-07.csv"), o);
+  std::vector<std::pair<std::string, double>> ste;
+  for (const auto& f : rp.features) {
+    if (f.values[0].rfind("42218", 0) != 0) continue;
+    double s = 0;
+    for (std::size_t k = 1; k < f.values.size(); ++k) s += std::stod(f.values[k]);
+    ste.emplace_back(f.values[0], s);
+  }
+  REQUIRE(ste.size() >= 2);
+  REQUIRE(by_code.count(ste[0].first));
+  REQUIRE(by_code.count(ste[1].first));
+  CHECK(by_code[ste[0].first]->population / by_code[ste[1].first]->population ==
+        Approx(ste[0].second / ste[1].second).epsilon(1e-9));
+
+  // A-type IRIS (activity) have no 2016 population: 0 inhabitants, said in the method.
+  for (const auto& u : t.units) {
+    if (u.type == "A") CHECK(u.population == 0);
+  }
+}
+
+TEST_CASE("Loire: facilities, roads and snapping are reported", "[import][real]") {
+  planner::ImportReport report;
+  const auto t = import("loire", report);
+  REQUIRE(t.has_roads);
+  std::set<std::string> kinds;
+  for (const auto& f : t.facilities) kinds.insert(f.kind);
+  CHECK(kinds == std::set<std::string>{"gp_point", "hospital"});
+  // Every hospital kept lies in a selected commune; all 47 FINESS rows of 42 are in the Loire outline,
+  // but only those in the 179 communes are kept.
+  for (const auto& f : t.facilities) CHECK(t.find_commune(f.commune_code) != nullptr);
+  // Some Haute-Loire communes have no road in the file (SOURCES.md): units off the network are reported.
+  CHECK(report.units_off_network > 0);
+  CHECK(report.units_snapped + report.units_off_network == t.units.size());
+  std::uint64_t diag_off = 0;
+  for (const auto& d : report.diagnostics) diag_off += d.code == "unit-off-network";
+  CHECK(diag_off == report.units_off_network);
+  // Travel summaries cover every unit: reached + unreachable = total population.
+  REQUIRE_FALSE(report.travel.empty());
+  for (const auto& s : report.travel) {
+    CHECK(s.population == Approx(676425));
+    CHECK(s.population_reached + s.population_unreachable == Approx(676425));
+    CHECK(s.median_min <= s.p90_min);
+    CHECK(s.p90_min <= s.max_min);
+  }
+  // The urgent-care rule is an assumption shown in the report.
+  bool assumption = false;
+  for (const auto& a : report.assumptions) assumption |= a.find("Centre Hospitalier") != std::string::npos;
+  CHECK(assumption);
+}
+
+TEST_CASE("Loire: the graph cache is reused, and rebuilt when refused", "[import][real]") {
+  test::TempDir dir("import-cache");
+  planner::ImportReport first, second;
+  import("loire", first, dir.path().string());
+  CHECK_FALSE(first.graph_from_cache);
+  import("loire", second, dir.path().string());
+  CHECK(second.graph_from_cache);
+  CHECK(second.nodes == first.nodes);
+  // A foreign file in place of the cache is refused and the graph rebuilt.
+  std::ofstream(dir.file("graph.rcg")) << "garbage";
+  planner::ImportReport third;
+  import("loire", third, dir.path().string());
+  CHECK_FALSE(third.graph_from_cache);
+  CHECK(third.nodes == first.nodes);
+}
+
+TEST_CASE("Lens-Henin: 58 communes of zone d'emploi 3215 and no road network", "[import][real]") {
+  planner::ImportReport report;
+  const auto t = import("lens-henin", report);
+  // INSEE zonage 2022: 58 communes with ZE2020 = 3215; their 2026 populations sum to 390,015.
+  CHECK(t.communes.size() == 58);
+  double total = 0, units = 0;
+  for (const auto& c : t.communes) total += c.population;
+  for (const auto& u : t.units) units += u.population;
+  CHECK(total == 390015);
+  CHECK(units == Approx(390015));
+  CHECK(t.units.size() == 172);
+  CHECK_FALSE(t.has_roads);
+  CHECK_FALSE(report.has_roads);
+  CHECK_THAT(report.to_markdown(), Catch::Contains("Aucun réseau routier"));
+  // Historic mining health buildings inside the zone are imported with their flag.
+  std::size_t ssm = 0;
+  for (const auto& f : t.facilities) {
+    if (f.kind == "mining_health_building") {
+      ++ssm;
+      CHECK(f.flags.at("mining_regime"));
+    }
+  }
+  CHECK(ssm > 0);
+  CHECK(ssm <= 21);
+  // ORS ICM values are attached to the territory.
+  bool icm = false;
+  for (const auto& i : t.indicators) icm |= i.level == "territory" && i.value > 100;
+  CHECK(icm);
+  // Routing says plainly that it needs a road network.
+  CHECK_THROWS_WITH(planner::od_points(t, "units", "", ""), Catch::Contains("no road network"));
+}
+
+TEST_CASE("A saved territory loads back with the same content", "[import][real]") {
+  test::TempDir dir("territory");
+  planner::ImportReport report;
+  const auto t = import("loire", report, dir.path().string());
+  planner::save_territory(t, dir.path().string());
+  const auto u = planner::load_territory(dir.path().string());
+  CHECK(u.units.size() == t.units.size());
+  CHECK(u.communes.size() == t.communes.size());
+  CHECK(u.facilities.size() == t.facilities.size());
+  CHECK(u.indicators.size() == t.indicators.size());
+  CHECK(u.graph.node_count() == t.graph.node_count());
+  for (std::size_t i = 0; i < t.units.size(); ++i) {
+    CHECK(u.units[i].code == t.units[i].code);
+    CHECK(u.units[i].population == Approx(t.units[i].population).epsilon(1e-12));
+    CHECK(u.units[i].snap.status == t.units[i].snap.status);
+  }
+}
