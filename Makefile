@@ -7,7 +7,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DATA_ROOT ?= $(if $(RECOMPOSE_DATA_ROOT),$(RECOMPOSE_DATA_ROOT),../shared/datasets/raw)
 
-.PHONY: deps configure build demo test clean
+.PHONY: deps configure build build-tool demo test clean
 
 deps:
 	@bash .ci/install-deps.sh
@@ -18,7 +18,10 @@ configure: deps
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+build-tool: configure
+	cmake --build $(BUILD) -j $(JOBS) --target recompose
+
+demo: build-tool
 	RECOMPOSE_DATA_ROOT=$(DATA_ROOT) bash datasets/demo.sh $(BUILD)/planner/recompose out
 
 test: build

@@ -1,1 +1,352 @@
+// Command-line tests: run the built `recompose` binary (RECOMPOSE_CLI) in
+// temporary directories and check the exact exit code (0 ok, 1 bad input,
+// 2 usage) and that the message names the culprit. Manifests are copies of
+// datasets/loire.json modified with nlohmann::json; the raw open data is found
+// through RECOMPOSE_DATA_ROOT or ${RECOMPOSE_SOURCE_DIR}/../shared/datasets/raw.
 #include <catch2/catch.hpp>
+
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+fs::path source_dir() { return fs::path(RECOMPOSE_SOURCE_DIR); }
+
+fs::path data_root() {
+  if (const char* env = std::getenv("RECOMPOSE_DATA_ROOT"); env && *env) return fs::absolute(env);
+  return (source_dir() / ".." / "shared" / "datasets" / "raw").lexically_normal();
+}
+
+std::string data_file(const std::string& rel) {
+  const fs::path p = data_root() / rel;
+  INFO("raw data file " << p.string() << " (set RECOMPOSE_DATA_ROOT)");
+  REQUIRE(fs::exists(p));
+  return p.string();
+}
+
+std::string car_profile() { return (source_dir() / "datasets" / "profiles" / "car.json").string(); }
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "recompose-cli-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
+  [[nodiscard]] std::string str() const { return path_.string(); }
+
+ private:
+  fs::path path_;
+};
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+struct Run {
+  int code = -1;       // exit status, or 128 + signal
+  std::string output;  // stdout and stderr
+};
+
+// Runs `recompose ARGS` in `cwd`, stderr merged into stdout.
+Run run_cli(const std::string& args, const std::string& cwd) {
+  const std::string cmd = "cd " + shell_quote(cwd) + " && " + shell_quote(RECOMPOSE_CLI) + " " + args + " 2>&1";
+  Run r;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  const int status = ::pclose(p);
+  if (WIFEXITED(status)) {
+    r.code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    r.code = 128 + WTERMSIG(status);
+  }
+  return r;
+}
+
+json read_json(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  return json::parse(in);
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+void write_json(const std::string& path, const json& j) { write_text(path, j.dump(2)); }
+
+// datasets/loire.json with an absolute profile path (the profile is resolved
+// relative to the manifest file, which will live in a temporary directory).
+json loire_manifest() {
+  json m = read_json((source_dir() / "datasets" / "loire.json").string());
+  m["roads"]["profile"] = car_profile();
+  return m;
+}
+
+// `recompose import MANIFEST --out DIR --data-root ROOT --quiet`.
+Run run_import(const TempDir& tmp, const json& manifest, const std::string& out = "out") {
+  const std::string path = tmp.file("manifest.json");
+  write_json(path, manifest);
+  return run_cli("import " + shell_quote(path) + " --out " + shell_quote(tmp.file(out)) + " --data-root " +
+                     shell_quote(data_root().string()) + " --quiet",
+                 tmp.str());
+}
+
+// The layer row of the import report with this role.
+const json* layer_row(const json& report, const std::string& role) {
+  if (!report.contains("layers")) return nullptr;
+  for (const auto& l : report["layers"]) {
+    if (l.value("role", "") == role) return &l;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("The CLI reports usage with exit codes 0 and 2", "[cli]") {
+  TempDir tmp;
+  SECTION("--help exits 0 and lists the subcommands") {
+    const Run r = run_cli("--help", tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 0);
+    CHECK_THAT(r.output, Catch::Contains("import"));
+    CHECK_THAT(r.output, Catch::Contains("graph"));
+    CHECK_THAT(r.output, Catch::Contains("times"));
+  }
+  SECTION("no subcommand exits 2") {
+    const Run r = run_cli("", tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 2);
+    CHECK_FALSE(r.output.empty());
+  }
+  SECTION("an unknown subcommand exits 2") {
+    const Run r = run_cli("frobnicate", tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 2);
+  }
+  SECTION("import without --out exits 2 and names the option") {
+    const Run r = run_cli("import some.json", tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.output, Catch::Contains("--out"));
+  }
+  SECTION("graph info without a source exits 2") {
+    const Run r = run_cli("graph info --profile " + shell_quote(car_profile()), tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 2);
+  }
+}
+
+TEST_CASE("import of a missing manifest exits 1 and names it", "[cli]") {
+  TempDir tmp;
+  const Run r = run_cli("import missing.json --out X", tmp.str());
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.output, Catch::Contains("missing.json"));
+  CHECK_FALSE(fs::exists(tmp.file("X/import_report.json")));
+}
+
+TEST_CASE("A manifest naming an unknown IRIS field exits 1 and names the field and file", "[cli]") {
+  TempDir tmp;
+  json m = loire_manifest();
+  m["units"]["code"] = "code_iris_inconnu";
+  const Run r = run_import(tmp, m);
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.output, Catch::Contains("code_iris_inconnu"));
+  CHECK_THAT(r.output, Catch::Contains("contours-iris-2020-42-43-69-07.geojson"));
+  CHECK_FALSE(fs::exists(tmp.file("out/import_report.json")));
+}
+
+TEST_CASE("A manifest with a structural error exits 1 and names the key", "[cli]") {
+  TempDir tmp;
+  json m = loire_manifest();
+  m["roads"]["kind"] = "teleport";
+  const Run r = run_import(tmp, m);
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.output, Catch::Contains("roads.kind"));
+  CHECK_THAT(r.output, Catch::Contains("manifest.json"));
+}
+
+TEST_CASE("A truncated OSM road file exits 1 and names the file", "[cli]") {
+  TempDir tmp;
+  const std::string truncated = tmp.file("monaco-truncated.osm.pbf");
+  {
+    std::ifstream in(data_file("osm-fallback/monaco.osm.pbf"), std::ios::binary);
+    std::vector<char> head(100000);
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    REQUIRE(in.gcount() == 100000);
+    std::ofstream out(truncated, std::ios::binary);
+    out.write(head.data(), static_cast<std::streamsize>(head.size()));
+  }
+  REQUIRE(fs::file_size(truncated) == 100000);
+  json m = loire_manifest();
+  m["roads"] = {{"kind", "osm"},
+                {"path", truncated},
+                {"profile", car_profile()},
+                {"source", "first 100000 bytes of monaco.osm.pbf"}};
+  const Run r = run_import(tmp, m);
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.output, Catch::Contains("monaco-truncated.osm.pbf"));
+
+  SECTION("graph info on the same truncated file exits 1 too") {
+    const Run g = run_cli("graph info --osm " + shell_quote(truncated) + " --profile " + shell_quote(car_profile()),
+                          tmp.str());
+    INFO(g.output);
+    CHECK(g.code == 1);
+    CHECK_THAT(g.output, Catch::Contains("monaco-truncated.osm.pbf"));
+  }
+}
+
+TEST_CASE("graph info builds the Monaco OSM graph", "[cli]") {
+  TempDir tmp;
+  const std::string osm = data_file("osm-fallback/monaco.osm.pbf");
+  SECTION("a real extract exits 0 and prints the node count") {
+    const Run r = run_cli("graph info --osm " + shell_quote(osm) + " --profile " + shell_quote(car_profile()),
+                          tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 0);
+    CHECK_THAT(r.output, Catch::Contains("nodes"));
+    CHECK_THAT(r.output, Catch::Contains("monaco.osm.pbf"));
+  }
+  SECTION("an empty file exits 1 and names it") {
+    const std::string empty = tmp.file("empty.osm.pbf");
+    write_text(empty, "");
+    const Run r = run_cli("graph info --osm " + shell_quote(empty) + " --profile " + shell_quote(car_profile()),
+                          tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.output, Catch::Contains("empty.osm.pbf"));
+  }
+  SECTION("a missing file exits 1 and names it") {
+    const Run r = run_cli("graph info --osm nowhere.osm.pbf --profile " + shell_quote(car_profile()), tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.output, Catch::Contains("nowhere.osm.pbf"));
+  }
+  SECTION("a missing profile exits 1 and names it") {
+    const Run r = run_cli("graph info --osm " + shell_quote(osm) + " --profile no-profile.json", tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.output, Catch::Contains("no-profile.json"));
+  }
+}
+
+TEST_CASE("An invalid (bow-tie) IRIS polygon is repaired and reported", "[cli]") {
+  TempDir tmp;
+  // Three real IRIS of Saint-Étienne (42218) plus a bow-tie with a code of the same commune.
+  const json iris = read_json(data_file("contours-iris-2020/contours-iris-2020-42-43-69-07.geojson"));
+  json small = {{"type", "FeatureCollection"}, {"features", json::array()}};
+  for (const auto& f : iris["features"]) {
+    if (f["properties"]["insee_com"] == "42218" && small["features"].size() < 3) small["features"].push_back(f);
+  }
+  REQUIRE(small["features"].size() == 3);
+  json bow = {{"type", "Feature"},
+              {"properties",
+               {{"code_iris", "422189999"},
+                {"insee_com", "42218"},
+                {"nom_com", "Saint-Étienne"},
+                {"iris", "9999"},
+                {"nom_iris", "Noeud papillon"},
+                {"typ_iris", "H"}}},
+              {"geometry",
+               {{"type", "Polygon"},
+                {"coordinates",
+                 json::array({json::array({json::array({4.38, 45.43}), json::array({4.39, 45.44}),
+                                           json::array({4.39, 45.43}), json::array({4.38, 45.44}),
+                                           json::array({4.38, 45.43})})})}}}};
+  small["features"].push_back(bow);
+  const std::string iris_path = tmp.file("iris-bowtie.geojson");
+  write_json(iris_path, small);
+
+  json m = loire_manifest();
+  m["units"]["path"] = iris_path;  // absolute: LayerRef paths may be
+  const Run r = run_import(tmp, m);
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const json report = read_json(tmp.file("out/import_report.json"));
+  bool found = false;
+  for (const auto& d : report["diagnostics"]) {
+    if (d.value("code", "") == "geometry-repaired") {
+      found = true;
+      CHECK_THAT(d.value("where", ""), Catch::Contains("422189999"));
+    }
+  }
+  CHECK(found);
+  CHECK(report.value("geometries_repaired", 0) == 1);
+  const json* units = layer_row(report, "unités (IRIS)");
+  REQUIRE(units != nullptr);
+  CHECK((*units)["read"] == 4);
+  CHECK_THAT((*units)["path"].get<std::string>(), Catch::Contains("iris-bowtie.geojson"));
+}
+
+TEST_CASE("A facility in the sea is outside every commune and the import still succeeds", "[cli]") {
+  TempDir tmp;
+  // lon -5, lat 46: Bay of Biscay, ~100 km off the Vendée coast.
+  const std::string csv = tmp.file("hospital-at-sea.csv");
+  write_text(csv,
+             "id,hospital_name,lat,lon,facility_type\n"
+             "999999999,HOPITAL EN MER,46,-5,Centre Hospitalier (C.H.)\n");
+  json m = loire_manifest();
+  m["facilities"][0]["path"] = csv;
+  const Run r = run_import(tmp, m);
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const json report = read_json(tmp.file("out/import_report.json"));
+  const json* row = layer_row(report, "établissements: hospital");
+  REQUIRE(row != nullptr);
+  CHECK((*row)["read"] == 1);
+  CHECK((*row)["kept"] == 0);
+  CHECK_THAT((*row)["note"].get<std::string>(), Catch::Contains("1 hors du territoire"));
+  CHECK_THAT((*row)["path"].get<std::string>(), Catch::Contains("hospital-at-sea.csv"));
+}
+
+TEST_CASE("An empty facility layer (header-only CSV) does not stop the import", "[cli]") {
+  TempDir tmp;
+  const std::string csv = tmp.file("no-hospital.csv");
+  write_text(csv, "id,hospital_name,lat,lon,facility_type\n");
+  json m = loire_manifest();
+  m["facilities"][0]["path"] = csv;
+  const Run r = run_import(tmp, m);
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const json report = read_json(tmp.file("out/import_report.json"));
+  const json* row = layer_row(report, "établissements: hospital");
+  REQUIRE(row != nullptr);
+  CHECK((*row)["read"] == 0);
+  CHECK((*row)["kept"] == 0);
+  CHECK(fs::exists(tmp.file("out/import_report.md")));
+}
