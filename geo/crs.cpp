@@ -21,6 +21,7 @@ struct CrsTransform::Impl {
 CrsTransform::CrsTransform(const std::string& source, const std::string& target)
     : impl_(std::make_unique<Impl>()), source_(source), target_(target) {
   impl_->ctx = proj_context_create();
+  proj_log_level(impl_->ctx, PJ_LOG_NONE);  // failures are reported through Error, with context
   PJ* raw = proj_create_crs_to_crs(impl_->ctx, source.c_str(), target.c_str(), nullptr);
   if (!raw) {
     const int err = proj_context_errno(impl_->ctx);
@@ -94,6 +95,7 @@ LonLat lambert93_to_wgs84(PointM p) {
 
 std::string crs_authority_code(const std::string& definition) {
   PJ_CONTEXT* ctx = proj_context_create();
+  proj_log_level(ctx, PJ_LOG_NONE);
   std::string out;
   if (PJ* crs = proj_create(ctx, definition.c_str())) {
     const char* auth = proj_get_id_auth_name(crs, 0);

@@ -599,6 +599,8 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
       const Commune* c = commune_at(fac.point);
       if (!c) {
         ++outside;
+        r.diagnostics.push_back({Severity::Info, "facility-outside-territory", where,
+                                 "facility " + fac.id + " (" + fac.name + ") lies in none of the territory's communes; not kept"});
         continue;
       }
       fac.commune_code = c->code;

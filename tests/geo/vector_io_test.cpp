@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/crs.hpp"
 #include "geo/error.hpp"
 #include "geo/geometry.hpp"
 #include "geo/vector_io.hpp"

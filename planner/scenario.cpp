@@ -1,0 +1,304 @@
+#include "planner/scenario.hpp"
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "geo/crs.hpp"
+#include "geo/error.hpp"
+#include "geo/snapping.hpp"
+
+namespace recompose::planner {
+
+using geo::Error;
+using nlohmann::json;
+
+namespace {
+
+geo::PointM parse_point(const json& j, const std::string& where) {
+  if (!j.is_object()) throw Error(where + ": a point is {\"lon\": .., \"lat\": ..} or {\"x_l93\": .., \"y_l93\": ..}");
+  if (j.contains("lon") && j.contains("lat") && j["lon"].is_number() && j["lat"].is_number()) {
+    const double lon = j["lon"].get<double>(), lat = j["lat"].get<double>();
+    if (lon < -180 || lon > 180 || lat < -90 || lat > 90) throw Error(where + ": lon/lat out of range");
+    return geo::wgs84_to_lambert93({lon, lat});
+  }
+  if (j.contains("x_l93") && j.contains("y_l93") && j["x_l93"].is_number() && j["y_l93"].is_number()) {
+    return {j["x_l93"].get<double>(), j["y_l93"].get<double>()};
+  }
+  throw Error(where + ": a point is {\"lon\": .., \"lat\": ..} or {\"x_l93\": .., \"y_l93\": ..}");
+}
+
+std::string edit_label(std::size_t i, const ScenarioEdit& e) {
+  std::string s = "edit #" + std::to_string(i + 1) + " (" + e.op;
+  for (const auto& f : e.facilities) s += " " + f;
+  if (!e.id.empty()) s += " " + e.id;
+  return s + ")";
+}
+
+}  // namespace
+
+Scenario Scenario::parse(const std::string& text, const std::string& origin) {
+  return geo::with_error_context("scenario " + origin, [&] {
+    json j;
+    try {
+      j = json::parse(text);
+    } catch (const std::exception& e) {
+      throw Error(std::string("not valid JSON: ") + e.what());
+    }
+    if (!j.is_object()) throw Error("expected a JSON object");
+    if (j.value("format", "") != "recompose-scenario/1") {
+      throw Error("\"format\" must be \"recompose-scenario/1\"");
+    }
+    Scenario s;
+    s.path = origin;
+    s.name = j.value("name", "Scénario");
+    s.description = j.value("description", "");
+    s.territory = j.value("territory", "");
+    if (!j.contains("edits") || !j["edits"].is_array()) throw Error("\"edits\" must be an array");
+    static const std::set<std::string> ops = {"close", "merge", "relocate", "open", "set_capacity"};
+    for (std::size_t i = 0; i < j["edits"].size(); ++i) {
+      const json& e = j["edits"][i];
+      const std::string where = "edit #" + std::to_string(i + 1);
+      if (!e.is_object() || !e.contains("op") || !e["op"].is_string()) throw Error(where + ": \"op\" is required");
+      ScenarioEdit ed;
+      ed.op = e["op"].get<std::string>();
+      if (!ops.count(ed.op)) {
+        throw Error(where + ": unknown op '" + ed.op + "' (close, merge, relocate, open, set_capacity)");
+      }
+      auto str = [&](const char* k) {
+        if (!e.contains(k) || !e[k].is_string() || e[k].get<std::string>().empty()) {
+          throw Error(where + " (" + ed.op + "): \"" + k + "\" is required");
+        }
+        return e[k].get<std::string>();
+      };
+      auto number = [&](const char* k) {
+        if (!e.contains(k) || !e[k].is_number() || e[k].get<double>() < 0) {
+          throw Error(where + " (" + ed.op + "): \"" + k + "\" must be a number >= 0");
+        }
+        return e[k].get<double>();
+      };
+      if (ed.op == "close" || ed.op == "relocate" || ed.op == "set_capacity") ed.facilities = {str("facility")};
+      if (ed.op == "relocate") ed.at = parse_point(e.value("to", json()), where + " (relocate): \"to\"");
+      if (ed.op == "set_capacity") ed.capacity = number("capacity");
+      if (ed.op == "merge") {
+        if (!e.contains("facilities") || !e["facilities"].is_array() || e["facilities"].size() < 2) {
+          throw Error(where + " (merge): \"facilities\" must list at least two ids");
+        }
+        for (const auto& f : e["facilities"]) {
+          if (!f.is_string()) throw Error(where + " (merge): \"facilities\" must list ids");
+          ed.facilities.push_back(f.get<std::string>());
+        }
+        if (e.contains("into")) {
+          ed.into = str("into");
+        } else {
+          ed.at = parse_point(e.value("at", json()), where + " (merge): \"at\" (or \"into\")");
+          ed.id = str("id");
+          ed.name = e.value("name", ed.id);
+        }
+      }
+      if (ed.op == "open") {
+        ed.id = str("id");
+        ed.kind = str("kind");
+        ed.name = e.value("name", ed.id);
+        ed.capacity = number("capacity");
+        ed.at = parse_point(e.value("at", json()), where + " (open): \"at\"");
+        if (e.contains("flags")) {
+          for (const auto& f : e["flags"]) ed.flags.push_back(f.get<std::string>());
+        }
+      }
+      s.edits.push_back(std::move(ed));
+    }
+    return s;
+  });
+}
+
+Scenario Scenario::load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error("scenario " + path + ": file not found");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), path);
+}
+
+std::string Scenario::to_json() const {
+  nlohmann::ordered_json j;
+  j["format"] = "recompose-scenario/1";
+  j["name"] = name;
+  if (!description.empty()) j["description"] = description;
+  if (!territory.empty()) j["territory"] = territory;
+  j["edits"] = json::array();
+  for (const auto& e : edits) {
+    nlohmann::ordered_json o;
+    o["op"] = e.op;
+    if (e.op == "merge") {
+      o["facilities"] = e.facilities;
+    } else if (!e.facilities.empty()) {
+      o["facility"] = e.facilities[0];
+    }
+    if (!e.into.empty()) o["into"] = e.into;
+    if (!e.id.empty()) o["id"] = e.id;
+    if (!e.name.empty()) o["name"] = e.name;
+    if (!e.kind.empty()) o["kind"] = e.kind;
+    if (e.capacity) o["capacity"] = *e.capacity;
+    if (e.at) o[e.op == "relocate" ? "to" : "at"] = {{"x_l93", e.at->x_m}, {"y_l93", e.at->y_m}};
+    if (!e.flags.empty()) o["flags"] = e.flags;
+    j["edits"].push_back(o);
+  }
+  return j.dump(2);
+}
+
+ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
+                              const std::function<geo::SnapResult(geo::PointM)>& snap) {
+  ScenarioResult r;
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < t.facilities.size(); ++i) {
+    const Facility& f = t.facilities[i];
+    FacilityState st;
+    st.id = f.id;
+    st.name = f.name;
+    st.kind = f.kind;
+    st.flags = f.flags;
+    st.capacity = f.capacity;
+    st.point = f.point;
+    st.base_index = static_cast<int>(i);
+    st.snap = f.snap;
+    r.facilities.push_back(std::move(st));
+    index[f.id] = i;
+  }
+  // Territory outline for "outside the territory" checks.
+  auto inside = [&](geo::PointM p) {
+    for (const auto& c : t.communes) {
+      if (c.geometry && c.geometry.envelope().contains(p.x_m, p.y_m) && c.geometry.contains(p.x_m, p.y_m)) return true;
+    }
+    return false;
+  };
+  std::set<std::pair<std::string, std::string>> done;  // (op, facility) pairs
+  auto locate = [&](const std::string& id, const std::string& label) -> FacilityState& {
+    auto it = index.find(id);
+    if (it == index.end()) throw Error(label + ": unknown facility id '" + id + "'");
+    return r.facilities[it->second];
+  };
+  auto place = [&](FacilityState& st, geo::PointM p, const std::string& label) {
+    if (!inside(p)) {
+      throw Error(label + ": coordinates (" + std::to_string(p.x_m) + ", " + std::to_string(p.y_m) +
+                  " Lambert-93) lie outside the territory's communes");
+    }
+    st.point = p;
+    st.is_new_site = true;
+    st.snap = SnapInfo{};
+    if (snap) {
+      const geo::SnapResult res = snap(p);
+      if (t.has_roads && !res.ok()) {
+        throw Error(label + ": the site is " + std::to_string(static_cast<long>(res.distance_m)) +
+                    " m from the road network (limit " + std::to_string(static_cast<long>(t.profile.snap_max_distance_m)) +
+                    " m)");
+      }
+      st.snap.result = res;
+      st.snap.status = res.status;
+      st.snap.distance_m = res.distance_m;
+      st.snap.access_ds = res.access_ds;
+      st.snap.node = res.nearest_node;
+    }
+  };
+  for (std::size_t i = 0; i < s.edits.size(); ++i) {
+    const ScenarioEdit& e = s.edits[i];
+    const std::string label = edit_label(i, e);
+    geo::with_error_context("scenario " + (s.path.empty() ? s.name : s.path), [&] {
+      for (const auto& id : e.facilities) {
+        if (!done.insert({e.op, id}).second) throw Error(label + ": duplicate edit, facility " + id + " already " + e.op + "d");
+      }
+      if (e.op == "close") {
+        FacilityState& f = locate(e.facilities[0], label);
+        if (!f.open) throw Error(label + ": facility " + f.id + " is already closed");
+        f.open = false;
+        f.change = "fermé";
+        r.applied.push_back("Fermeture de " + f.name + " (" + f.id + ")");
+      } else if (e.op == "set_capacity") {
+        FacilityState& f = locate(e.facilities[0], label);
+        if (!f.open) throw Error(label + ": facility " + f.id + " is closed");
+        r.applied.push_back("Capacité de " + f.name + " : " + std::to_string(f.capacity) + " -> " +
+                            std::to_string(*e.capacity));
+        f.capacity = *e.capacity;
+        if (f.change.empty()) f.change = "capacité modifiée";
+      } else if (e.op == "relocate") {
+        FacilityState& old = locate(e.facilities[0], label);
+        if (!old.open) throw Error(label + ": facility " + old.id + " is closed");
+        FacilityState moved = old;
+        old.open = false;
+        old.change = "déplacé";
+        moved.base_index = -1;
+        moved.change = "nouveau site (déplacement)";
+        place(moved, *e.at, label);
+        r.applied.push_back("Déplacement de " + old.name + " (" + old.id + ")");
+        index[moved.id] = r.facilities.size();
+        r.facilities.push_back(std::move(moved));
+      } else if (e.op == "merge") {
+        std::vector<FacilityState*> parts;
+        std::set<std::string> kinds;
+        double capacity = 0;
+        bool known_capacity = true;
+        for (const auto& id : e.facilities) {
+          FacilityState& f = locate(id, label);
+          if (!f.open) throw Error(label + ": facility " + id + " is closed and cannot be merged");
+          parts.push_back(&f);
+          kinds.insert(f.kind);
+          if (f.capacity < 0) known_capacity = false;
+          capacity += std::max(0.0, f.capacity);
+        }
+        if (kinds.size() > 1) throw Error(label + ": facilities of different kinds cannot be merged");
+        std::string names;
+        for (auto* p : parts) names += (names.empty() ? "" : ", ") + p->name;
+        if (!e.into.empty()) {
+          if (std::find(e.facilities.begin(), e.facilities.end(), e.into) == e.facilities.end()) {
+            throw Error(label + ": \"into\" " + e.into + " must be one of the merged facilities");
+          }
+          for (auto* p : parts) {
+            if (p->id == e.into) continue;
+            p->open = false;
+            p->change = "regroupé dans " + e.into;
+          }
+          FacilityState& target = locate(e.into, label);
+          target.capacity = known_capacity ? capacity : -1;
+          target.change = "site de regroupement";
+          r.applied.push_back("Regroupement de " + names + " dans " + target.name);
+        } else {
+          if (index.count(e.id)) throw Error(label + ": id " + e.id + " is already used");
+          FacilityState merged = *parts.front();
+          for (auto* p : parts) {
+            p->open = false;
+            p->change = "regroupé dans " + e.id;
+          }
+          merged.id = e.id;
+          merged.name = e.name;
+          merged.base_index = -1;
+          merged.capacity = known_capacity ? capacity : -1;
+          merged.change = "nouveau site de regroupement";
+          place(merged, *e.at, label);
+          r.applied.push_back("Regroupement de " + names + " sur un nouveau site (" + e.id + ")");
+          index[merged.id] = r.facilities.size();
+          r.facilities.push_back(std::move(merged));
+        }
+      } else if (e.op == "open") {
+        if (index.count(e.id)) throw Error(label + ": id " + e.id + " is already used");
+        FacilityState f;
+        f.id = e.id;
+        f.name = e.name;
+        f.kind = e.kind;
+        f.capacity = *e.capacity;
+        for (const auto& flag : e.flags) f.flags[flag] = true;
+        f.change = "ouvert";
+        place(f, *e.at, label);
+        r.applied.push_back("Ouverture de " + f.name + " (" + f.kind + ")");
+        index[f.id] = r.facilities.size();
+        r.facilities.push_back(std::move(f));
+      }
+      return 0;
+    });
+  }
+  return r;
+}
+
+}  // namespace recompose::planner

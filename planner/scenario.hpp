@@ -1,0 +1,69 @@
+// A scenario: a versioned JSON list of edits on the baseline facilities
+// ("format": "recompose-scenario/1"). Edits apply in order:
+//   {"op": "close",        "facility": ID}
+//   {"op": "merge",        "facilities": [ID, ...], "into": ID}            -> capacities summed into ID
+//   {"op": "merge",        "facilities": [ID, ...], "at": POINT, "id": NEW, "name": "..."}
+//   {"op": "relocate",     "facility": ID, "to": POINT}
+//   {"op": "open",         "id": NEW, "kind": K, "name": "...", "capacity": C, "at": POINT, "flags": ["urgent_care"]}
+//   {"op": "set_capacity", "facility": ID, "capacity": C}
+// POINT is {"lon": .., "lat": ..} (WGS84) or {"x_l93": .., "y_l93": ..}.
+// `apply_scenario` checks every edit against the territory and refuses a bad one
+// with an Error naming the edit (number, op, id): unknown id, a closed facility
+// merged or edited, coordinates outside the territory or off the road network,
+// a facility edited twice by the same op.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geo/types.hpp"
+#include "planner/territory.hpp"
+
+namespace recompose::planner {
+
+struct ScenarioEdit {
+  std::string op;
+  std::vector<std::string> facilities;  // close/relocate/set_capacity: one; merge: several
+  std::string into;                     // merge into an existing facility
+  std::string id, name, kind;           // open / merge at a new site
+  std::optional<geo::PointM> at;        // Lambert-93
+  std::optional<double> capacity;
+  std::vector<std::string> flags;
+};
+
+struct Scenario {
+  std::string name, description, territory, path;
+  std::vector<ScenarioEdit> edits;
+
+  static Scenario load(const std::string& path);  // throws Error naming the file and edit
+  static Scenario parse(const std::string& json_text, const std::string& origin);
+  [[nodiscard]] std::string to_json() const;
+  [[nodiscard]] static Scenario baseline() { return Scenario{"Situation actuelle", "", "", "", {}}; }
+};
+
+// The facility set a scenario produces. Base facilities keep their index;
+// new sites (opened, relocated, merged at new coordinates) are appended.
+struct FacilityState {
+  std::string id, name, kind;
+  std::map<std::string, bool> flags;
+  double capacity = -1;
+  geo::PointM point;
+  bool open = true;
+  int base_index = -1;      // index in Territory::facilities, -1 for a new site
+  bool is_new_site = false;  // routed by its own search
+  std::string change;        // "", "fermé", "regroupé dans X", "déplacé vers Y", "ouvert", "capacité"
+  SnapInfo snap;
+};
+
+struct ScenarioResult {
+  std::vector<FacilityState> facilities;
+  std::vector<std::string> applied;  // one French line per edit, for reports
+};
+
+// Applies `s` to the baseline of `t`. `snap` snaps a new site (may be null when
+// the territory has no roads). Throws Error naming the edit on a bad edit.
+ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
+                              const std::function<geo::SnapResult(geo::PointM)>& snap);
+
+}  // namespace recompose::planner
