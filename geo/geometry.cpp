@@ -92,6 +92,28 @@ Geometry Geometry::line(std::span<const PointM> points) {
   return Geometry(check(GEOSGeom_createLineString_r(h, seq), "line"));
 }
 
+Geometry Geometry::multi_line(const std::vector<std::vector<PointM>>& lines) {
+  auto h = geos_context();
+  std::vector<GEOSGeometry*> parts;
+  parts.reserve(lines.size());
+  for (const auto& l : lines) {
+    if (l.size() >= 2) parts.push_back(line(l).release());
+  }
+  return Geometry(check(GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts.data(),
+                                                    static_cast<unsigned>(parts.size())),
+                        "multilinestring"));
+}
+
+Geometry Geometry::buffer(double distance, int quadrant_segments) const {
+  if (!g_) return {};
+  return Geometry(check(GEOSBuffer_r(geos_context(), g_, distance, quadrant_segments), "buffer"));
+}
+
+Geometry Geometry::simplified(double tolerance) const {
+  if (!g_) return {};
+  return Geometry(check(GEOSTopologyPreserveSimplify_r(geos_context(), g_, tolerance), "simplify"));
+}
+
 std::string Geometry::to_wkt(int decimals) const {
   if (!g_) return "";
   auto h = geos_context();

@@ -49,6 +49,7 @@ class Geometry {
   static Geometry from_wkb(std::span<const std::uint8_t> wkb);
   static Geometry point(double x, double y);
   static Geometry line(std::span<const PointM> points);
+  static Geometry multi_line(const std::vector<std::vector<PointM>>& lines);
 
   [[nodiscard]] std::string to_wkt(int decimals = 3) const;
   [[nodiscard]] std::vector<std::uint8_t> to_wkb() const;
@@ -73,6 +74,11 @@ class Geometry {
   [[nodiscard]] Geometry make_valid_polygonal() const;
   // The polygonal parts of this geometry (for a GeometryCollection), or a copy.
   [[nodiscard]] Geometry polygonal_parts() const;
+
+  // Buffer at `distance` (CRS units), `quadrant_segments` per quarter circle.
+  [[nodiscard]] Geometry buffer(double distance, int quadrant_segments = 4) const;
+  // Topology-preserving simplification at `tolerance` (CRS units).
+  [[nodiscard]] Geometry simplified(double tolerance) const;
 
   // A copy with every coordinate transformed; throws Error if any point fails.
   [[nodiscard]] Geometry transformed(const CrsTransform& t) const;

@@ -13,6 +13,8 @@
 // a facility edited twice by the same op.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
