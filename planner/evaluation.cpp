@@ -215,7 +215,7 @@ std::vector<AreaFigures> aggregate(const Territory& t, const Evaluation& e, cons
     if (code.empty()) code = "(inconnu)";
     auto [it, inserted] = index.try_emplace(code, out.size());
     if (inserted) {
-      out.push_back({level, code, name, 0, 0, {}, {}, {}, {}, {}, 0});
+      out.push_back({level, code, name, 0, 0, 0, {}, {}, {}, {}, {}, 0});
       members.emplace_back();
     }
     members[it->second].push_back(u);
@@ -225,6 +225,7 @@ std::vector<AreaFigures> aggregate(const Territory& t, const Evaluation& e, cons
     double e2_w = 0, e2_pop = 0;
     for (std::size_t u : members[a]) {
       f.population += t.units[u].population;
+      if (e.model == TimeModel::Road && !t.units[u].snap.result.ok()) f.population_off_network += t.units[u].population;
       f.need_population += e.need_population[u];
       if (!std::isnan(e.e2sfca_per_100k[u])) {
         e2_w += e.e2sfca_per_100k[u] * t.units[u].population;
@@ -238,6 +239,7 @@ std::vector<AreaFigures> aggregate(const Territory& t, const Evaluation& e, cons
       double no_access = 0, beyond = 0;
       for (std::size_t u : members[a]) {
         const double pop = t.units[u].population;
+        if (e.model == TimeModel::Road && !t.units[u].snap.result.ok()) continue;  // not routed
         const geo::Deciseconds ds = e.nearest_time[ti][u];
         if (ds == kNoAccess) {
           no_access += pop;

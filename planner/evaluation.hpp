@@ -78,6 +78,7 @@ struct AreaFigures {
   std::string level, code, name;
   double population = 0, need_population = 0;
   // per target
+  double population_off_network = 0;  // units not routed (road model)
   std::map<std::string, double> mean_min, p90_min, population_no_access, population_beyond_urgent;
   std::map<std::string, std::map<double, double>> coverage;  // target -> threshold -> population covered
   double e2sfca_mean = 0;  // population-weighted

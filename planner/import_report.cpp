@@ -5,39 +5,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "planner/format.hpp"
+
 namespace recompose::planner {
 
 namespace {
 
-std::string fmt(double v, int decimals = 0) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  // French thousands separator (narrow no-break space) and decimal comma.
-  std::string s(buf);
-  std::string intpart = s.substr(0, s.find('.'));
-  std::string frac = s.find('.') == std::string::npos ? "" : s.substr(s.find('.') + 1);
-  std::string sign;
-  if (!intpart.empty() && intpart[0] == '-') {
-    sign = "-";
-    intpart.erase(0, 1);
-  }
-  std::string grouped;
-  for (std::size_t i = 0; i < intpart.size(); ++i) {
-    if (i && (intpart.size() - i) % 3 == 0) grouped += "\u202f";
-    grouped += intpart[i];
-  }
-  return sign + grouped + (frac.empty() ? "" : "," + frac);
-}
-
-std::string target_label(const std::string& t) {
-  if (t == "hospital") return "hôpital (site FINESS)";
-  if (t == "urgent_care") return "site d'urgences (hypothèse déclarée)";
-  if (t == "gp_point") return "point de médecine générale";
-  if (t == "health_centre") return "centre de santé";
-  if (t == "pharmacy") return "pharmacie";
-  if (t == "mining_health_building") return "bâtiment de santé minier (historique)";
-  return t;
-}
+std::string fmt(double v, int decimals = 0) { return fr_number(v, decimals); }
 
 }  // namespace
 

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "geo/dijkstra.hpp"
+#include "geo/raster_mask.hpp"
 #include "geo/snapping.hpp"
 
 namespace recompose::planner {
@@ -35,46 +37,48 @@ std::vector<Isochrone> isochrones(const AccessEngine& engine, const std::vector<
   geo::DijkstraWorkspace ws(g.node_count());
   const auto limit = static_cast<geo::Deciseconds>(max_min * 600.0);
   if (!seeds.empty()) geo::run_dijkstra(g, geo::Direction::Reverse, seeds, limit, ws);
+  geo::Envelope extent{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
+                       std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
+  for (std::size_t k = 0; k < g.point_x_m.size(); ++k) {
+    extent.min_x = std::min(extent.min_x, g.point_x_m[k]);
+    extent.max_x = std::max(extent.max_x, g.point_x_m[k]);
+    extent.min_y = std::min(extent.min_y, g.point_y_m[k]);
+    extent.max_y = std::max(extent.max_y, g.point_y_m[k]);
+  }
+  const double cell = std::max(50.0, buffer_m / 2);
   for (double m : minutes) {
     const auto tlim = static_cast<geo::Deciseconds>(m * 600.0);
-    std::vector<std::vector<geo::PointM>> pieces;
+    geo::RasterMask mask(extent, cell);
     for (geo::SegmentId s = 0; s < g.segment_count() && !seeds.empty(); ++s) {
       const geo::Deciseconds ta = ws.time(g.segment_from[s]), tb = ws.time(g.segment_to[s]);
       if (ta > tlim && tb > tlim) continue;
       const auto b = g.segment_first_point[s], e = g.segment_first_point[s + 1];
       std::vector<geo::PointM> pts;
       for (auto k = b; k < e; ++k) pts.push_back({g.point_x_m[k], g.point_y_m[k]});
-      if (ta <= tlim && tb <= tlim) {
-        pieces.push_back(std::move(pts));
-        continue;
+      double want = g.segment_length_m[s];
+      if (ta > tlim || tb > tlim) {
+        // Only one end within T: keep the part reachable from that end, by the share
+        // of its length (the segment time is uniform along it).
+        const bool from_a = ta <= tlim;
+        const geo::Deciseconds seg_t = from_a ? g.segment_time_backward_ds[s] : g.segment_time_forward_ds[s];
+        if (seg_t == geo::kUnreachable || seg_t == 0) continue;
+        want *= std::min(1.0, static_cast<double>(tlim - (from_a ? ta : tb)) / seg_t);
+        if (!from_a) std::reverse(pts.begin(), pts.end());
       }
-      // Only one end within T: keep the part of the segment reachable from that end,
-      // by the share of its length (the segment time is uniform along it).
-      const bool from_a = ta <= tlim;
-      const geo::Deciseconds seg_t =
-          from_a ? g.segment_time_backward_ds[s] : g.segment_time_forward_ds[s];  // driving towards the end
-      if (seg_t == geo::kUnreachable || seg_t == 0) continue;
-      const double share = std::min(1.0, static_cast<double>(tlim - (from_a ? ta : tb)) / seg_t);
-      if (!from_a) std::reverse(pts.begin(), pts.end());
-      const double want = share * g.segment_length_m[s];
-      std::vector<geo::PointM> part{pts[0]};
       double along = 0;
-      for (std::size_t k = 1; k < pts.size(); ++k) {
+      for (std::size_t k = 1; k < pts.size() && along < want; ++k) {
         const double len = std::hypot(pts[k].x_m - pts[k - 1].x_m, pts[k].y_m - pts[k - 1].y_m);
-        if (along + len >= want) {
-          const double f = len > 0 ? (want - along) / len : 0;
-          part.push_back({pts[k - 1].x_m + f * (pts[k].x_m - pts[k - 1].x_m),
-                          pts[k - 1].y_m + f * (pts[k].y_m - pts[k - 1].y_m)});
-          break;
+        geo::PointM end = pts[k];
+        if (along + len > want && len > 0) {
+          const double f = (want - along) / len;
+          end = {pts[k - 1].x_m + f * (pts[k].x_m - pts[k - 1].x_m), pts[k - 1].y_m + f * (pts[k].y_m - pts[k - 1].y_m)};
         }
+        mask.mark_segment(pts[k - 1], end);
         along += len;
-        part.push_back(pts[k]);
       }
-      if (part.size() >= 2) pieces.push_back(std::move(part));
     }
-    geo::Geometry area;
-    if (!pieces.empty()) area = geo::Geometry::multi_line(pieces).buffer(buffer_m, 2).simplified(25.0);
-    out.push_back({m, std::move(area)});
+    mask.dilate(static_cast<int>(std::lround(buffer_m / cell)));
+    out.push_back({m, mask.polygons().simplified(cell / 2)});
   }
   return out;
 }

@@ -192,6 +192,7 @@ Manifest Manifest::load(const std::string& path) {
             FlagRule rule;
             rule.field = r.str("field", "");
             rule.values = r.strings("in");
+            rule.unless_name_contains = r.strings("unless_name_contains");
             rule.assumption = r.str("assumption", "");
             if (rule.field.empty()) {
               if (!r.has("value") || !r.raw()["value"].is_boolean()) {

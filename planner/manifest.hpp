@@ -52,6 +52,7 @@ struct UnitsSpec {
 struct FlagRule {
   std::string field;
   std::vector<std::string> values;  // flag is true when the field is one of these
+  std::vector<std::string> unless_name_contains;  // ...and the facility name contains none of these
   bool constant = false;            // when `field` is empty: the same value for all
   std::string assumption;           // sentence shown in every report
 };

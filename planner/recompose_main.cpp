@@ -16,6 +16,7 @@
 #include "geo/road_import.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/data_root.hpp"
+#include "planner/evaluation_report.hpp"
 #include "planner/manifest.hpp"
 #include "planner/od_matrix.hpp"
 #include "planner/territory_import.hpp"
@@ -118,6 +119,25 @@ int run(int argc, char** argv) {
   times->add_option("--max-minutes", max_minutes, "Time limit in minutes (default 60)")->check(CLI::PositiveNumber);
   times->add_option("--out", od_out, "Output CSV")->required();
 
+  // evaluate
+  std::string eval_territory, scenario_path, eval_out;
+  planner::EvalParams params;
+  auto* ev = app.add_subcommand("evaluate", "Evaluate the baseline and a scenario: indicators, maps, report");
+  ev->add_option("territory", eval_territory, "Territory directory")->required();
+  ev->add_option("--scenario", scenario_path, "Scenario file (JSON); none: the baseline alone");
+  ev->add_option("--out", eval_out, "Output directory")->required();
+  ev->add_option("--need-indicator", params.need_indicator, "Indicator used as need index (ICM, France = 100)");
+  ev->add_option("--cutoff-min", params.cutoff_min, "Travel-time tables limit in minutes (default 60)")
+      ->check(CLI::PositiveNumber);
+  ev->add_option("--detour-factor", params.straight.detour_factor,
+                 "Straight-line model only: road distance / straight distance (default 1.3)")
+      ->check(CLI::PositiveNumber);
+  ev->add_option("--straight-speed-kmh", params.straight.speed_kmh, "Straight-line model only: speed (default 40)")
+      ->check(CLI::PositiveNumber);
+  ev->add_option("--pharmacy-tranche", params.pharmacy_tranche, "Inhabitants per further pharmacy (4500 or 3500)")
+      ->check(CLI::PositiveNumber);
+  ev->add_option("--e2sfca-kind", params.e2sfca_kind, "Facility kind used as supply for E2SFCA (default gp_point)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -143,6 +163,24 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "[import] %s: %zu units, %zu communes, %zu facilities, %zu indicator values -> %s\n",
                  t.name.c_str(), t.units.size(), t.communes.size(), t.facilities.size(), t.indicators.size(),
                  out_dir.c_str());
+    return 0;
+  }
+  if (ev->parsed()) {
+    const planner::Territory t = planner::load_territory(eval_territory);
+    const planner::Scenario scenario =
+        scenario_path.empty() ? planner::Scenario::baseline() : planner::Scenario::load(scenario_path);
+    if (!scenario.territory.empty() && scenario.territory != t.name) {
+      throw geo::Error("scenario " + scenario_path + " is for territory '" + scenario.territory + "', not '" + t.name + "'");
+    }
+    const auto start = std::chrono::steady_clock::now();
+    planner::AccessEngine engine(t, params.cutoff_min, params.straight);
+    const double tables_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), params);
+    const planner::Evaluation after = planner::evaluate(engine, scenario, params);
+    const auto out = planner::write_evaluation(engine, scenario, params, before, after, eval_out);
+    std::cout << out.summary_text;
+    std::printf("tables %.3f s (%zu entries), baseline %.4f s, scenario %.4f s (%zu new searches); outputs in %s\n",
+                tables_s, engine.entries(), before.seconds, after.seconds, after.searches, eval_out.c_str());
     return 0;
   }
   if (ginfo->parsed()) {

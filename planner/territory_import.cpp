@@ -506,10 +506,15 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
 
 // [SECTION] facilities --------------------------------------------------------
 
-bool evaluate_flag(const FlagRule& rule, const geo::LayerData& d, const geo::FeatureRecord& f) {
+bool evaluate_flag(const FlagRule& rule, const geo::LayerData& d, const geo::FeatureRecord& f,
+                   const std::string& name) {
   if (rule.field.empty()) return rule.constant;
   const std::string& v = f.values[d.field(rule.field)];
-  return std::find(rule.values.begin(), rule.values.end(), v) != rule.values.end();
+  if (std::find(rule.values.begin(), rule.values.end(), v) == rule.values.end()) return false;
+  for (const auto& word : rule.unless_name_contains) {
+    if (name.find(word) != std::string::npos) return false;
+  }
+  return true;
 }
 
 void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t, ImportReport& r) {
@@ -566,7 +571,7 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
         fac.source = spec.layer.source;
         fac.location_note = spec.location_note.empty() ? "point représentatif de la commune (compte communal)"
                                                        : spec.location_note;
-        for (const auto& [name2, rule] : spec.flags) fac.flags[name2] = evaluate_flag(rule, d.data, f);
+        for (const auto& [name2, rule] : spec.flags) fac.flags[name2] = evaluate_flag(rule, d.data, f, fac.name);
         if (!ids.insert(fac.id).second) continue;
         t.facilities.push_back(std::move(fac));
         ++kept;
@@ -610,7 +615,7 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
         fac.capacity = v ? *v : -1;
         fac.capacity_unit = spec.capacity_unit;
       }
-      for (const auto& [name, rule] : spec.flags) fac.flags[name] = evaluate_flag(rule, d.data, f);
+      for (const auto& [name, rule] : spec.flags) fac.flags[name] = evaluate_flag(rule, d.data, f, fac.name);
       if (!ids.insert(fac.id).second) {
         r.diagnostics.push_back({Severity::Warning, "duplicate-id", where,
                                  "facility id " + fac.id + " already used; the first is kept"});

@@ -1,0 +1,55 @@
+// French number formatting for reports: thin no-break space between thousands,
+// decimal comma ("12 345,6"). NaN prints as "—".
+#pragma once
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace recompose::planner {
+
+inline std::string fr_number(double v, int decimals = 0) {
+  if (std::isnan(v)) return "—";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  std::string s(buf);
+  const auto dot = s.find('.');
+  std::string intpart = s.substr(0, dot);
+  const std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
+  std::string sign;
+  if (!intpart.empty() && intpart[0] == '-') {
+    sign = "-";
+    intpart.erase(0, 1);
+  }
+  std::string grouped;
+  for (std::size_t i = 0; i < intpart.size(); ++i) {
+    if (i && (intpart.size() - i) % 3 == 0) grouped += "\u202f";
+    grouped += intpart[i];
+  }
+  if (sign == "-" && grouped.find_first_not_of("0\u202f") == std::string::npos &&
+      frac.find_first_not_of('0') == std::string::npos) {
+    sign.clear();  // no "-0,0"
+  }
+  return sign + grouped + (frac.empty() ? "" : "," + frac);
+}
+
+// "+1,5" / "-2,0" / "0,0" for deltas.
+inline std::string fr_delta(double v, int decimals = 1) {
+  if (std::isnan(v)) return "—";
+  const std::string s = fr_number(v, decimals);
+  return (v > 0 && s.find_first_not_of("0,\u202f") != std::string::npos) ? "+" + s : s;
+}
+
+// French label of a target (facility kind or flag).
+inline std::string target_label(const std::string& t) {
+  if (t == "hospital") return "hôpital (site FINESS)";
+  if (t == "urgent_care") return "site d'urgences (hypothèse déclarée)";
+  if (t == "gp_point") return "médecine générale";
+  if (t == "health_centre") return "centre de santé";
+  if (t == "pharmacy") return "pharmacie";
+  if (t == "mining_health_building") return "bâtiment de santé minier (historique)";
+  if (t == "mining_regime") return "structure du régime minier";
+  return t;
+}
+
+}  // namespace recompose::planner
