@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's demo: imports the default territory (loire) from the real open
-# data, prints its import report (with the travel-time summary), computes an
-# origin-destination table units -> urgent-care sites, exports the routable graph,
-# and imports lens-henin (which has no road network, and says so).
+# data and prints its import report; computes an origin-destination table
+# units -> urgent-care sites; exports the routable graph; evaluates the baseline
+# and two example scenarios; imports and evaluates lens-henin, which has no road
+# network (its times are straight-line estimates, and every output says so).
 # Usage: datasets/demo.sh RECOMPOSE_BINARY OUT_DIR   (data root: $RECOMPOSE_DATA_ROOT)
 set -euo pipefail
 bin=${1:?usage: demo.sh RECOMPOSE_BINARY OUT_DIR}
@@ -23,9 +24,19 @@ echo "== 3. the routable graph, for checking with any other router"
 "$bin" graph export "$out/loire" --out "$out/loire/graphe_routier.geojson"
 
 echo
-echo "== 4. import lens-henin (Nord-Pas-de-Calais mining basin, no road network in the data)"
-"$bin" import "$here/lens-henin.json" --out "$out/lens-henin" --quiet
-sed -n '/^## Réseau routier/,/^## Hypothèses/p' "$out/lens-henin/import_report.md" | head -n 8
+echo "== 4. evaluation: baseline and the closure of the busiest urgent-care site"
+"$bin" evaluate "$out/loire" --scenario "$here/scenarios/loire-fermeture-urgences-nord.json" \
+  --out "$out/loire/evaluation-fermeture-urgences-nord"
+echo
+"$bin" evaluate "$out/loire" --scenario "$here/scenarios/loire-recomposition.json" \
+  --out "$out/loire/evaluation-recomposition"
 
 echo
-echo "Outputs in $out/: territory.gpkg, import_report.md/.json, temps_iris_urgences.csv, graphe_routier.geojson"
+echo "== 5. lens-henin (Nord-Pas-de-Calais mining basin, no road network in the data)"
+"$bin" import "$here/lens-henin.json" --out "$out/lens-henin" --quiet
+"$bin" evaluate "$out/lens-henin" --out "$out/lens-henin/evaluation" \
+  --need-indicator mortalite_prematuree_maladies_cardiovasculaires
+
+echo
+echo "Outputs in $out/: territory.gpkg, import_report.md, temps_iris_urgences.csv, graphe_routier.geojson,"
+echo "and per evaluation: rapport.md, summary.json, unites/etablissements/bassins/isochrones .geojson, evaluation.gpkg, CSV tables"

@@ -409,7 +409,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   for (const auto& a : after.applied) r << "- " << a << "\n";
   r << "\n## Chiffres clés (avant → après)\n\n";
   r << "Temps en minutes, pondérés par la population ; « sans accès » = aucun établissement dans la limite de calcul ("
-    << fr_number(p.cutoff_min) << " min) ou unité hors réseau.\n\n";
+    << fr_number(p.cutoff_min) << " min).\n\n";
   double off_network = 0;
   for (const auto& u : t.units) off_network += road && !u.snap.result.ok() ? u.population : 0;
   if (off_network > 0) {
@@ -454,7 +454,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
     summary["targets"][tg]["after"] = fig(b);
     summary["targets"][tg]["delta_population_beyond"] = b.beyond_threshold - a.beyond_threshold;
   }
-  r << "\n### Couverture (part de la population routée à moins de N minutes)\n\n| Destination |";
+  r << "\n### Couverture (part de la population prise en compte à moins de N minutes)\n\n| Destination |";
   for (double th : p.coverage_min) r << " " << fr_number(th) << " min |";
   r << "\n|---|";
   for (std::size_t i = 0; i < p.coverage_min.size(); ++i) r << "---|";
@@ -583,7 +583,8 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   }
   if (off_units) {
     gaps.push_back(std::to_string(off_units) + " unités (" + fr_number(off_pop) +
-                   " habitants) sont à plus de 1 km du réseau routier disponible : non routées, comptées « sans accès ».");
+                    " habitants) sont à plus de " + fr_number(t.profile.snap_max_distance_m) +
+                   " m du réseau routier disponible : non routées, exclues des parts et des temps moyens.");
   }
   std::size_t off_fac = 0;
   for (const auto& f : t.facilities) off_fac += road && !f.snap.result.ok();
