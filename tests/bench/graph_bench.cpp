@@ -12,6 +12,8 @@
 
 #include "geo/dijkstra.hpp"
 #include "geo/road_import.hpp"
+#include "planner/access_engine.hpp"
+#include "planner/evaluation.hpp"
 #include "planner/manifest.hpp"
 #include "planner/territory_import.hpp"
 
@@ -80,6 +82,40 @@ int main(int argc, char** argv) {
     getrusage(RUSAGE_SELF, &ru);
     std::printf("\nLoire import (no cache): %.2f s, %zu units, %zu facilities; peak RSS of this process %.0f MiB\n", s,
                 terr.units.size(), terr.facilities.size(), static_cast<double>(ru.ru_maxrss) / 1024.0);
+
+    // Evaluation: tables, baseline, and re-evaluation after each kind of edit.
+    planner::EvalParams params;
+    t = Clock::now();
+    planner::AccessEngine engine(terr, params.cutoff_min);
+    const double tables_s = seconds_since(t);
+    auto timed = [&](const planner::Scenario& sc) {
+      const auto t0 = Clock::now();
+      const auto e = planner::evaluate(engine, sc, params);
+      return seconds_since(t0) * 1e3;
+    };
+    auto scenario = [](const std::string& edits) {
+      return planner::Scenario::parse(R"({"format": "recompose-scenario/1", "name": "bench", "edits": [)" + edits + "]}",
+                                      "bench");
+    };
+    std::vector<double> base, close, merge, relocate, open;
+    for (int i = 0; i < 50; ++i) {
+      base.push_back(timed(planner::Scenario::baseline()));
+      close.push_back(timed(scenario(R"({"op": "close", "facility": "FINESS-420785354"})")));
+      merge.push_back(timed(scenario(
+          R"({"op": "merge", "facilities": ["FINESS-420780637", "FINESS-420780678"], "into": "FINESS-420780637"})")));
+      // A new position every time, so that the memoised site searches are not reused.
+      const std::string at = "{\"x_l93\": " + std::to_string(806000 + 7 * i) + ", \"y_l93\": 6485000}";
+      relocate.push_back(timed(scenario(R"({"op": "relocate", "facility": "FINESS-420785354", "to": )" + at + "}")));
+      const std::string at2 = "{\"x_l93\": " + std::to_string(806003 + 7 * i) + ", \"y_l93\": 6485000}";
+      open.push_back(timed(scenario(R"({"op": "open", "id": "NEW", "kind": "gp_point", "capacity": 3, "at": )" + at2 + "}")));
+    }
+    std::printf("\n| Loire evaluation | median (ms) |\n|---|---:|\n");
+    std::printf("| access tables (%zu facilities, %zu entries) | %.1f |\n", terr.facilities.size(), engine.entries(),
+                tables_s * 1e3);
+    std::printf("| baseline evaluate() | %.3f |\n| close one facility | %.3f |\n| merge two facilities | %.3f |\n",
+                median(base), median(close), median(merge));
+    std::printf("| relocate one facility (1 bounded search) | %.3f |\n| open a new facility (1 bounded search) | %.3f |\n",
+                median(relocate), median(open));
   }
   return 0;
 }
