@@ -1,12 +1,25 @@
 #include "planner/access_engine.hpp"
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "geo/error.hpp"
+#include "geo/fingerprint.hpp"
 
 #include "geo/snapping.hpp"
 
 namespace recompose::planner {
 
-AccessEngine::AccessEngine(const Territory& t, double cutoff_min, StraightLineParams straight)
+namespace {
+constexpr char kTableMagic[8] = {'R', 'C', 'M', 'P', 'A', 'C', 'C', '1'};
+}  // namespace
+
+AccessEngine::AccessEngine(const Territory& t, double cutoff_min, StraightLineParams straight,
+                           const std::string& cache_path)
     : t_(t),
       model_(t.has_roads ? TimeModel::Road : TimeModel::StraightLine),
       cutoff_ds_(static_cast<geo::Deciseconds>(std::lround(cutoff_min * 600.0))),
@@ -15,8 +28,75 @@ AccessEngine::AccessEngine(const Territory& t, double cutoff_min, StraightLinePa
     snapper_ = std::make_unique<geo::Snapper>(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
     ws_.resize(t.graph.node_count());
   }
+  geo::Fingerprint fp;
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%d|%u|%.6f|%.6f|%016llx", static_cast<int>(model_), cutoff_ds_,
+                straight_.detour_factor, straight_.speed_kmh, static_cast<unsigned long long>(t.graph_fingerprint));
+  fp.add(buf);
+  for (const auto& u : t.units) {
+    std::snprintf(buf, sizeof buf, "%.2f,%.2f", u.point.x_m, u.point.y_m);
+    fp.add(u.code + "@" + buf);
+  }
+  for (const auto& f : t.facilities) {
+    std::snprintf(buf, sizeof buf, "%.2f,%.2f", f.point.x_m, f.point.y_m);
+    fp.add(f.id + "@" + buf);
+  }
+  fingerprint_ = fp.value();
+  if (!cache_path.empty() && load_tables(cache_path)) {
+    from_cache_ = true;
+    return;
+  }
   base_.reserve(t.facilities.size());
   for (const auto& f : t.facilities) base_.push_back(compute_column(f.point, f.snap.result));
+  if (!cache_path.empty()) save_tables(cache_path);
+}
+
+bool AccessEngine::load_tables(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  char magic[8] = {};
+  std::uint64_t fp = 0, nfac = 0;
+  in.read(magic, sizeof magic);
+  in.read(reinterpret_cast<char*>(&fp), sizeof fp);
+  in.read(reinterpret_cast<char*>(&nfac), sizeof nfac);
+  if (!in || std::memcmp(magic, kTableMagic, sizeof magic) != 0 || fp != fingerprint_ || nfac != t_.facilities.size()) {
+    return false;  // foreign or stale: rebuilt
+  }
+  std::vector<AccessColumn> cols(nfac);
+  for (auto& c : cols) {
+    std::uint64_t n = 0;
+    in.read(reinterpret_cast<char*>(&n), sizeof n);
+    if (!in || n > t_.units.size()) return false;
+    c.resize(n);
+    in.read(reinterpret_cast<char*>(c.data()), static_cast<std::streamsize>(n * sizeof(AccessEntry)));
+    if (!in) return false;
+    for (const auto& e : c) {
+      if (e.unit >= t_.units.size()) return false;
+    }
+  }
+  base_ = std::move(cols);
+  return true;
+}
+
+void AccessEngine::save_tables(const std::string& path) const {
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw geo::Error("cannot write access tables " + tmp);
+    out.write(kTableMagic, sizeof kTableMagic);
+    out.write(reinterpret_cast<const char*>(&fingerprint_), sizeof fingerprint_);
+    const std::uint64_t nfac = base_.size();
+    out.write(reinterpret_cast<const char*>(&nfac), sizeof nfac);
+    for (const auto& c : base_) {
+      const std::uint64_t n = c.size();
+      out.write(reinterpret_cast<const char*>(&n), sizeof n);
+      out.write(reinterpret_cast<const char*>(c.data()), static_cast<std::streamsize>(n * sizeof(AccessEntry)));
+    }
+    if (!out.flush()) throw geo::Error("cannot write access tables " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw geo::Error("cannot rename " + tmp + " to " + path + ": " + ec.message());
 }
 
 geo::SnapResult AccessEngine::snap(geo::PointM p) const {

@@ -37,11 +37,18 @@ struct AccessEntry {
 };
 
 // One facility site's column: the units it reaches within the cutoff.
+static_assert(sizeof(AccessEntry) == 8, "the table cache stores AccessEntry as raw bytes");
 using AccessColumn = std::vector<AccessEntry>;
 
 class AccessEngine {
  public:
-  AccessEngine(const Territory& t, double cutoff_min, StraightLineParams straight = {});
+  // `cache_path` (optional): a table file written beside the territory; reused when
+  // its fingerprint (graph, units, facilities, cutoff, model) matches, else rebuilt.
+  AccessEngine(const Territory& t, double cutoff_min, StraightLineParams straight = {},
+               const std::string& cache_path = "");
+
+  [[nodiscard]] bool loaded_from_cache() const { return from_cache_; }
+  [[nodiscard]] std::uint64_t fingerprint() const { return fingerprint_; }
 
   [[nodiscard]] TimeModel model() const { return model_; }
   [[nodiscard]] const Territory& territory() const { return t_; }
@@ -70,6 +77,11 @@ class AccessEngine {
   std::unique_ptr<geo::Snapper> snapper_;
   geo::DijkstraWorkspace ws_;
   std::size_t searches_ = 0;
+  bool from_cache_ = false;
+  std::uint64_t fingerprint_ = 0;
+
+  bool load_tables(const std::string& path);
+  void save_tables(const std::string& path) const;
 };
 
 }  // namespace recompose::planner

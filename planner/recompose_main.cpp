@@ -173,14 +173,15 @@ int run(int argc, char** argv) {
       throw geo::Error("scenario " + scenario_path + " is for territory '" + scenario.territory + "', not '" + t.name + "'");
     }
     const auto start = std::chrono::steady_clock::now();
-    planner::AccessEngine engine(t, params.cutoff_min, params.straight);
+    planner::AccessEngine engine(t, params.cutoff_min, params.straight,
+                                 (fs::path(eval_territory) / "access_tables.bin").string());
     const double tables_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), params);
     const planner::Evaluation after = planner::evaluate(engine, scenario, params);
     const auto out = planner::write_evaluation(engine, scenario, params, before, after, eval_out);
     std::cout << out.summary_text;
-    std::printf("tables %.3f s (%zu entries), baseline %.4f s, scenario %.4f s (%zu new searches); outputs in %s\n",
-                tables_s, engine.entries(), before.seconds, after.seconds, after.searches, eval_out.c_str());
+    std::printf("tables %.3f s (%zu entries%s), baseline %.4f s, scenario %.4f s (%zu new searches); outputs in %s\n",
+                tables_s, engine.entries(), engine.loaded_from_cache() ? ", from cache" : "", before.seconds, after.seconds, after.searches, eval_out.c_str());
     return 0;
   }
   if (ginfo->parsed()) {
