@@ -137,6 +137,15 @@ std::vector<Seed> arrival_seeds(const RoadGraph& g_, const SnapResult& s) {
   return out;
 }
 
+Deciseconds same_segment_time(const RoadGraph& g, const SnapResult& from, const SnapResult& to) {
+  if (!from.ok() || !to.ok() || from.segment != to.segment) return kUnreachable;
+  const SegmentId s = from.segment;
+  const bool forward = to.fraction >= from.fraction;
+  const Deciseconds whole = forward ? g.segment_time_forward_ds[s] : g.segment_time_backward_ds[s];
+  if (whole == kUnreachable) return kUnreachable;
+  return part(whole, std::abs(to.fraction - from.fraction)) + from.access_ds + to.access_ds;
+}
+
 Deciseconds time_at(const RoadGraph& g_, const SnapResult& s, const DijkstraWorkspace& ws, Direction searched) {
   if (!s.ok()) return kUnreachable;
   // After a forward search the point is a destination: arrive at it.

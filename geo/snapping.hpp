@@ -49,6 +49,12 @@ std::vector<Seed> departure_seeds(const RoadGraph& g, const SnapResult& s);
 std::vector<Seed> arrival_seeds(const RoadGraph& g, const SnapResult& s);
 Deciseconds time_at(const RoadGraph& g, const SnapResult& s, const DijkstraWorkspace& ws, Direction searched);
 
+// Direct time from snapped point `from` to snapped point `to` along their common
+// segment (both access legs included), when they lie on the same segment and the
+// direction is allowed; kUnreachable otherwise. A search from the segment's ends
+// cannot see this route, so callers take the minimum of both.
+Deciseconds same_segment_time(const RoadGraph& g, const SnapResult& from, const SnapResult& to);
+
 class Snapper {
  public:
   Snapper(const RoadGraph& g, double max_distance_m, double access_speed_kmh);

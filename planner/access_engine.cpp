@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -30,7 +31,8 @@ AccessEngine::AccessEngine(const Territory& t, double cutoff_min, StraightLinePa
   }
   geo::Fingerprint fp;
   char buf[128];
-  std::snprintf(buf, sizeof buf, "%d|%u|%.6f|%.6f|%016llx", static_cast<int>(model_), cutoff_ds_,
+  // "tables/2": bump when the way times are computed changes, so old caches are rebuilt.
+  std::snprintf(buf, sizeof buf, "tables/2|%d|%u|%.6f|%.6f|%016llx", static_cast<int>(model_), cutoff_ds_,
                 straight_.detour_factor, straight_.speed_kmh, static_cast<unsigned long long>(t.graph_fingerprint));
   fp.add(buf);
   for (const auto& u : t.units) {
@@ -123,7 +125,8 @@ AccessColumn AccessEngine::compute_column(geo::PointM point, const geo::SnapResu
   for (std::uint32_t u = 0; u < t_.units.size(); ++u) {
     const auto& us = t_.units[u].snap.result;
     if (!us.ok()) continue;
-    const geo::Deciseconds ds = geo::time_at(t_.graph, us, ws_, geo::Direction::Reverse);
+    const geo::Deciseconds ds = std::min(geo::time_at(t_.graph, us, ws_, geo::Direction::Reverse),
+                                         geo::same_segment_time(t_.graph, us, snap));
     if (ds != geo::kUnreachable && ds <= cutoff_ds_) col.push_back({u, ds});
   }
   return col;

@@ -61,6 +61,20 @@ std::string nearest_id(const Evaluation& e, const std::string& target, std::size
   return f < 0 ? "" : e.facilities[static_cast<std::size_t>(f)].id;
 }
 
+// "id1;id2;id3": the k nearest open facilities, nearest first.
+std::string k_nearest_ids(const Evaluation& e, const std::string& target, std::size_t u) {
+  const int ti = e.target_index(target);
+  if (ti < 0) return "";
+  std::string out;
+  const auto k = static_cast<std::size_t>(e.k);
+  for (std::size_t j = 0; j < k; ++j) {
+    const std::int32_t f = e.k_nearest[static_cast<std::size_t>(ti)][u * k + j];
+    if (f < 0) break;
+    out += (out.empty() ? "" : ";") + e.facilities[static_cast<std::size_t>(f)].id;
+  }
+  return out;
+}
+
 std::string today() {
   const std::time_t now = std::time(nullptr);
   char buf[32];
@@ -143,6 +157,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
     unit_fields.push_back({"d_" + tg + "_min", FieldType::Real});
     unit_fields.push_back({"acces_" + tg, FieldType::String});
     unit_fields.push_back({"plus_proche_" + tg + "_apres", FieldType::String});
+    unit_fields.push_back({"k_plus_proches_" + tg + "_apres", FieldType::String});
   }
   unit_fields.push_back({"e2sfca_avant_p100k", FieldType::Real});
   unit_fields.push_back({"e2sfca_apres_p100k", FieldType::Real});
@@ -172,6 +187,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
                                                             : "accès";
       v.push_back(access);
       v.push_back(nearest_id(after, tg, u));
+      v.push_back(k_nearest_ids(after, tg, u));
     }
     const double e0 = before.e2sfca_per_100k[u], e1 = after.e2sfca_per_100k[u];
     v.push_back(num_or_null(e0));

@@ -92,7 +92,8 @@ OdStats write_od_matrix(const geo::RoadGraph& g, const std::vector<OdPoint>& ori
     for (std::size_t i = 0; i < origins.size(); ++i) {
       const auto& o = origins[i];
       if (!o.snap.ok()) continue;
-      const geo::Deciseconds t = geo::time_at(g, o.snap, ws, geo::Direction::Reverse);
+      const geo::Deciseconds t = std::min(geo::time_at(g, o.snap, ws, geo::Direction::Reverse),
+                                          geo::same_segment_time(g, o.snap, d.snap));
       if (t == geo::kUnreachable || t > limit) continue;
       reached[i] = 1;
       ++st.pairs_within_limit;

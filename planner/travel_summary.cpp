@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <unordered_map>
 
 #include "geo/snapping.hpp"
 
@@ -19,8 +20,18 @@ std::vector<geo::Deciseconds> time_to_nearest(const Territory& t, const std::vec
   }
   if (seeds.empty()) return out;
   geo::run_dijkstra(t.graph, geo::Direction::Reverse, seeds, geo::kUnreachable, ws);
+  std::unordered_multimap<geo::SegmentId, std::size_t> on_segment;  // facilities by snapped segment
+  for (std::size_t i : facilities) {
+    if (t.facilities[i].snap.result.ok()) on_segment.emplace(t.facilities[i].snap.result.segment, i);
+  }
   for (std::size_t u = 0; u < t.units.size(); ++u) {
-    out[u] = geo::time_at(t.graph, t.units[u].snap.result, ws, geo::Direction::Reverse);
+    const geo::SnapResult& us = t.units[u].snap.result;
+    out[u] = geo::time_at(t.graph, us, ws, geo::Direction::Reverse);
+    if (!us.ok()) continue;
+    const auto [b, e] = on_segment.equal_range(us.segment);
+    for (auto it = b; it != e; ++it) {
+      out[u] = std::min(out[u], geo::same_segment_time(t.graph, us, t.facilities[it->second].snap.result));
+    }
   }
   return out;
 }

@@ -87,3 +87,27 @@ TEST_CASE("On a one-way segment a snapped point is left only forwards", "[snappi
   CHECK(arrive[0].node == node_at(g, 0, 0));
   CHECK(arrive[0].offset_ds == 400);
 }
+
+TEST_CASE("Two points on the same segment are timed along it, in the allowed direction", "[snapping]") {
+  // One 1000 m segment at 36 km/h (10 m/s): from x=200 to x=700 is 500 m = 500 ds, plus the
+  // access legs (10 m and 20 m at 10 m/s = 10 and 20 ds).
+  SECTION("two-way") {
+    const auto g = build({way({{0, 0}, {1000, 0}})});
+    geo::Snapper snapper(g, 1000.0, 36.0);
+    const auto a = snapper.snap({200, 10}), b = snapper.snap({700, -20});
+    CHECK(geo::same_segment_time(g, a, b) == 500 + 10 + 20);
+    CHECK(geo::same_segment_time(g, b, a) == 500 + 10 + 20);
+  }
+  SECTION("one-way: only forwards") {
+    const auto g = build({way({{0, 0}, {1000, 0}}, geo::Oneway::Forward)});
+    geo::Snapper snapper(g, 1000.0, 36.0);
+    const auto a = snapper.snap({200, 0}), b = snapper.snap({700, 0});
+    CHECK(geo::same_segment_time(g, a, b) == 500);
+    CHECK(geo::same_segment_time(g, b, a) == geo::kUnreachable);
+  }
+  SECTION("different segments") {
+    const auto g = build({way({{0, 0}, {1000, 0}}), way({{1000, 0}, {2000, 0}})});
+    geo::Snapper snapper(g, 1000.0, 36.0);
+    CHECK(geo::same_segment_time(g, snapper.snap({200, 0}), snapper.snap({1500, 0})) == geo::kUnreachable);
+  }
+}

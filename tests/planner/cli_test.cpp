@@ -350,3 +350,39 @@ TEST_CASE("An empty facility layer (header-only CSV) does not stop the import", 
   CHECK((*row)["kept"] == 0);
   CHECK(fs::exists(tmp.file("out/import_report.md")));
 }
+
+TEST_CASE("evaluate writes its outputs, and refuses a bad scenario naming the edit", "[cli][evaluation]") {
+  TempDir tmp;
+  REQUIRE(run_import(tmp, loire_manifest()).code == 0);
+  SECTION("a good scenario: exit 0, report and summary written") {
+    const Run r = run_cli("evaluate out --scenario " +
+                              shell_quote((source_dir() / "datasets/scenarios/loire-fermeture-urgences-nord.json").string()) +
+                              " --out eval",
+                          tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 0);
+    CHECK(fs::exists(tmp.file("eval/rapport.md")));
+    const json s = read_json(tmp.file("eval/summary.json"));
+    CHECK(s["time_model"] == "road");
+    // Closing a site can only push people farther from urgent care.
+    CHECK(s["targets"]["urgent_care"]["after"]["population_beyond_30_min"].get<double>() >=
+          s["targets"]["urgent_care"]["before"]["population_beyond_30_min"].get<double>());
+  }
+  SECTION("an unknown facility id: exit 1, the edit and the id are named") {
+    write_text(tmp.file("bad.json"),
+               R"({"format": "recompose-scenario/1", "name": "x", "edits": [
+                    {"op": "close", "facility": "FINESS-420785354"},
+                    {"op": "close", "facility": "NO-SUCH-ID"}]})");
+    const Run r = run_cli("evaluate out --scenario bad.json --out eval", tmp.str());
+    CHECK(r.code == 1);
+    CHECK_THAT(r.output, Catch::Contains("edit #2") && Catch::Contains("NO-SUCH-ID") && Catch::Contains("bad.json"));
+    CHECK_FALSE(fs::exists(tmp.file("eval/rapport.md")));  // nothing half-written
+  }
+  SECTION("a scenario for another territory: exit 1") {
+    write_text(tmp.file("other.json"),
+               R"({"format": "recompose-scenario/1", "name": "x", "territory": "lens-henin", "edits": []})");
+    const Run r = run_cli("evaluate out --scenario other.json --out eval", tmp.str());
+    CHECK(r.code == 1);
+    CHECK_THAT(r.output, Catch::Contains("lens-henin"));
+  }
+}
