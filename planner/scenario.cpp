@@ -196,11 +196,7 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
                     " m from the road network (limit " + std::to_string(static_cast<long>(t.profile.snap_max_distance_m)) +
                     " m)");
       }
-      st.snap.result = res;
-      st.snap.status = res.status;
-      st.snap.distance_m = res.distance_m;
-      st.snap.access_ds = res.access_ds;
-      st.snap.node = res.nearest_node;
+      st.snap = SnapInfo(res);
     }
   };
   for (std::size_t i = 0; i < s.edits.size(); ++i) {

@@ -18,6 +18,11 @@
 namespace recompose::planner {
 
 struct SnapInfo {
+  SnapInfo() = default;
+  explicit SnapInfo(const geo::SnapResult& r)
+      : status(r.status), distance_m(r.distance_m), node(r.nearest_node), access_ds(r.access_ds),
+        nearest_is_isolated(r.nearest_is_isolated), result(r) {}
+
   geo::SnapStatus status = geo::SnapStatus::NoNetwork;
   double distance_m = 0;
   geo::NodeId node = geo::kInvalidNode;  // nearest segment end along the road

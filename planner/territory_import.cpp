@@ -773,21 +773,12 @@ void import_roads(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
   r.road_classes = geo::summarize_by_class(t.graph);
 }
 
-void fill_snap(SnapInfo& s, const geo::SnapResult& res) {
-  s.result = res;
-  s.status = res.status;
-  s.distance_m = res.distance_m;
-  s.access_ds = res.access_ds;
-  s.node = res.nearest_node;
-  s.nearest_is_isolated = res.nearest_is_isolated;
-}
-
 void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
   StepTimer timer(r, opt, "snapping");
   if (!t.has_roads) return;
   geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
   for (auto& u : t.units) {
-    fill_snap(u.snap, snapper.snap(u.point));
+    u.snap = SnapInfo(snapper.snap(u.point));
     if (u.snap.status == geo::SnapStatus::Snapped) {
       ++r.units_snapped;
     } else {
@@ -810,7 +801,7 @@ void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
     }
   }
   for (auto& f : t.facilities) {
-    fill_snap(f.snap, snapper.snap(f.point));
+    f.snap = SnapInfo(snapper.snap(f.point));
     if (f.snap.status == geo::SnapStatus::Snapped) {
       ++r.facilities_snapped;
     } else {

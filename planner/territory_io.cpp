@@ -270,16 +270,8 @@ Territory load_territory(const std::string& dir) {
       t.graph_fingerprint = std::stoull(j.value("graph_fingerprint", "0"), nullptr, 16);
       t.graph = geo::load_graph((fs::path(dir) / "graph.rcg").string(), t.graph_fingerprint);
       geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
-      auto fill = [](SnapInfo& s, const geo::SnapResult& r) {
-        s.result = r;
-        s.status = r.status;
-        s.distance_m = r.distance_m;
-        s.access_ds = r.access_ds;
-        s.node = r.nearest_node;
-        s.nearest_is_isolated = r.nearest_is_isolated;
-      };
-      for (auto& u : t.units) fill(u.snap, snapper.snap(u.point));
-      for (auto& f : t.facilities) fill(f.snap, snapper.snap(f.point));
+      for (auto& u : t.units) u.snap = SnapInfo(snapper.snap(u.point));
+      for (auto& f : t.facilities) f.snap = SnapInfo(snapper.snap(f.point));
     }
     return t;
   });

@@ -47,14 +47,6 @@ inline std::string square_wkt(double cx, double cy, double half) {
          s(cy - half) + "))";
 }
 
-inline void fill_tiny_snap(planner::SnapInfo& s, const geo::SnapResult& r) {
-  s.result = r;
-  s.status = r.status;
-  s.distance_m = r.distance_m;
-  s.access_ds = r.access_ds;
-  s.node = r.nearest_node;
-  s.nearest_is_isolated = r.nearest_is_isolated;
-}
 
 inline planner::Territory tiny_territory(const std::vector<TinyUnit>& units,
                                          const std::vector<TinyFacility>& facilities, TinyOptions o = {}) {
@@ -138,8 +130,8 @@ inline planner::Territory tiny_territory(const std::vector<TinyUnit>& units,
   t.graph = b.build();
 
   const geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
-  for (auto& u : t.units) fill_tiny_snap(u.snap, snapper.snap(u.point));
-  for (auto& f : t.facilities) fill_tiny_snap(f.snap, snapper.snap(f.point));
+  for (auto& u : t.units) u.snap = planner::SnapInfo(snapper.snap(u.point));
+  for (auto& f : t.facilities) f.snap = planner::SnapInfo(snapper.snap(f.point));
   return t;
 }
 
