@@ -104,6 +104,59 @@ Geometry Geometry::multi_line(const std::vector<std::vector<PointM>>& lines) {
                         "multilinestring"));
 }
 
+namespace {
+void read_ring(const GEOSGeometry* ring, std::vector<PointM>& out) {
+  auto h = geos_context();
+  const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, ring);
+  unsigned n = 0;
+  GEOSCoordSeq_getSize_r(h, seq, &n);
+  for (unsigned i = 0; i < n; ++i) {
+    PointM p;
+    GEOSCoordSeq_getXY_r(h, seq, i, &p.x_m, &p.y_m);
+    out.push_back(p);
+  }
+}
+
+template <class F>
+void for_each_polygon(const GEOSGeometry* g, F&& f) {
+  auto h = geos_context();
+  const int t = GEOSGeomTypeId_r(h, g);
+  if (t == GEOS_POLYGON) {
+    f(g);
+  } else if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
+    for (int i = 0; i < GEOSGetNumGeometries_r(h, g); ++i) for_each_polygon(GEOSGetGeometryN_r(h, g, i), f);
+  }
+}
+}  // namespace
+
+void Geometry::triangulate(std::vector<PointM>& out) const {
+  if (!g_) return;
+  auto h = geos_context();
+  GEOSGeometry* tri = GEOSConstrainedDelaunayTriangulation_r(h, g_);
+  if (!tri) fail("constrained Delaunay triangulation");
+  Geometry holder(tri);
+  for_each_polygon(tri, [&](const GEOSGeometry* p) {
+    std::vector<PointM> ring;
+    read_ring(GEOSGetExteriorRing_r(h, p), ring);
+    if (ring.size() >= 4) out.insert(out.end(), ring.begin(), ring.begin() + 3);
+  });
+}
+
+std::vector<std::vector<PointM>> Geometry::rings() const {
+  std::vector<std::vector<PointM>> out;
+  if (!g_) return out;
+  auto h = geos_context();
+  for_each_polygon(g_, [&](const GEOSGeometry* p) {
+    out.emplace_back();
+    read_ring(GEOSGetExteriorRing_r(h, p), out.back());
+    for (int i = 0; i < GEOSGetNumInteriorRings_r(h, p); ++i) {
+      out.emplace_back();
+      read_ring(GEOSGetInteriorRingN_r(h, p, i), out.back());
+    }
+  });
+  return out;
+}
+
 Geometry Geometry::buffer(double distance, int quadrant_segments) const {
   if (!g_) return {};
   return Geometry(check(GEOSBuffer_r(geos_context(), g_, distance, quadrant_segments), "buffer"));

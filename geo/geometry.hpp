@@ -80,6 +80,12 @@ class Geometry {
   // Topology-preserving simplification at `tolerance` (CRS units).
   [[nodiscard]] Geometry simplified(double tolerance) const;
 
+  // Triangles covering this polygonal geometry (GEOS constrained Delaunay), for
+  // drawing filled polygons: 3 points per triangle, appended to `out`.
+  void triangulate(std::vector<PointM>& out) const;
+  // The rings (exterior and holes) of every polygon, for drawing outlines.
+  [[nodiscard]] std::vector<std::vector<PointM>> rings() const;
+
   // A copy with every coordinate transformed; throws Error if any point fails.
   [[nodiscard]] Geometry transformed(const CrsTransform& t) const;
 

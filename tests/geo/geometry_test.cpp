@@ -221,3 +221,21 @@ TEST_CASE("transformed reprojects every coordinate", "[geometry]") {
     CHECK_THROWS_AS(Geometry::from_wkt("LINESTRING(3 46,3 91)").transformed(t), Error);
   }
 }
+
+TEST_CASE("A polygon with a hole is triangulated into triangles covering exactly its area", "[geometry]") {
+  // 10 x 10 square minus a 2 x 2 hole: area 96.
+  const auto g = recompose::geo::Geometry::from_wkt(
+      "POLYGON((0 0,10 0,10 10,0 10,0 0),(4 4,6 4,6 6,4 6,4 4))");
+  std::vector<recompose::geo::PointM> tri;
+  g.triangulate(tri);
+  REQUIRE(tri.size() % 3 == 0);
+  REQUIRE(tri.size() >= 3 * 8);  // a square with a square hole needs at least 8 triangles
+  double area = 0;
+  for (std::size_t i = 0; i < tri.size(); i += 3) {
+    area += std::abs((tri[i + 1].x_m - tri[i].x_m) * (tri[i + 2].y_m - tri[i].y_m) -
+                     (tri[i + 2].x_m - tri[i].x_m) * (tri[i + 1].y_m - tri[i].y_m)) / 2;
+  }
+  CHECK(area == Approx(96.0));
+  CHECK(g.rings().size() == 2);
+  CHECK(g.rings()[0].size() == 5);
+}

@@ -1,0 +1,226 @@
+#include "app.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "geo/error.hpp"
+#include "geo/vector_io.hpp"
+#include "planner/evaluation_report.hpp"
+#include "planner/format.hpp"
+
+namespace recompose::viewer {
+
+namespace fs = std::filesystem;
+
+App::App(const std::string& dir, const std::string& scenario_path) {
+  territory_ = planner::load_territory(dir);
+  engine_ = std::make_unique<planner::AccessEngine>(territory_, params_.cutoff_min, params_.straight,
+                                                    (fs::path(dir) / "access_tables.bin").string());
+  autosave_path_ = (fs::path(dir) / "scenario.autosave.json").string();
+  scenario_ = scenario_path.empty() ? planner::Scenario::baseline() : planner::Scenario::load(scenario_path);
+  if (scenario_path.empty()) scenario_.name = "Scénario de l'atelier";
+  scenario_.territory = territory_.name;
+  before_ = planner::evaluate(*engine_, planner::Scenario::baseline(), params_);
+  after_ = planner::evaluate(*engine_, scenario_, params_);
+  rebuild_indicators();
+  // Camera: fit the territory.
+  geo::Envelope e{1e300, 1e300, -1e300, -1e300};
+  for (const auto& c : territory_.communes) {
+    if (!c.geometry) continue;
+    const auto ce = c.geometry.envelope();
+    e.min_x = std::min(e.min_x, ce.min_x);
+    e.min_y = std::min(e.min_y, ce.min_y);
+    e.max_x = std::max(e.max_x, ce.max_x);
+    e.max_y = std::max(e.max_y, ce.max_y);
+  }
+  view.cx_m = (e.min_x + e.max_x) / 2;
+  view.cy_m = (e.min_y + e.max_y) / 2;
+  view.scale_px_per_m = std::min(900.0 / std::max(1.0, e.max_x - e.min_x), 700.0 / std::max(1.0, e.max_y - e.min_y));
+  // Default indicator: time to urgent care after the scenario, when there is one.
+  for (std::size_t i = 0; i < indicators_.size(); ++i) {
+    if (indicators_[i].label.find("urgences") != std::string::npos) {
+      view.indicator = static_cast<int>(i);
+      break;
+    }
+  }
+}
+
+bool App::apply(planner::Scenario next, const std::string& what) {
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    planner::Evaluation e = planner::evaluate(*engine_, next, params_);
+    undo_.push_back(scenario_);
+    redo_.clear();
+    scenario_ = std::move(next);
+    after_ = std::move(e);
+  } catch (const geo::Error& err) {
+    view.status = "Modification refusée : " + std::string(err.what());
+    return false;
+  }
+  last_eval_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  rebuild_indicators();
+  view.status = what + " — réévalué en " + planner::fr_number(last_eval_ms_, 1) + " ms";
+  try {
+    geo::write_text_file_atomic(autosave_path_, scenario_.to_json() + "\n");
+  } catch (const geo::Error& err) {
+    view.status += " (sauvegarde automatique impossible : " + std::string(err.what()) + ")";
+  }
+  return true;
+}
+
+bool App::close(const std::string& id) {
+  planner::Scenario s = scenario_;
+  planner::ScenarioEdit e;
+  e.op = "close";
+  e.facilities = {id};
+  s.edits.push_back(e);
+  return apply(std::move(s), "Fermeture de " + id);
+}
+
+bool App::reopen(const std::string& id) {
+  planner::Scenario s = scenario_;
+  const auto before = s.edits.size();
+  std::erase_if(s.edits, [&](const planner::ScenarioEdit& e) { return e.op == "close" && e.facilities[0] == id; });
+  if (s.edits.size() == before) {
+    view.status = id + " n'a pas été fermé par une modification : rien à rouvrir";
+    return false;
+  }
+  return apply(std::move(s), "Réouverture de " + id);
+}
+
+bool App::merge_into(const std::vector<std::string>& ids, const std::string& into) {
+  planner::Scenario s = scenario_;
+  planner::ScenarioEdit e;
+  e.op = "merge";
+  e.facilities = ids;
+  e.into = into;
+  s.edits.push_back(e);
+  return apply(std::move(s), "Regroupement dans " + into);
+}
+
+bool App::relocate(const std::string& id, geo::PointM to) {
+  planner::Scenario s = scenario_;
+  planner::ScenarioEdit e;
+  e.op = "relocate";
+  e.facilities = {id};
+  e.at = to;
+  s.edits.push_back(e);
+  return apply(std::move(s), "Déplacement de " + id);
+}
+
+bool App::open_site(const std::string& kind, double capacity, geo::PointM at) {
+  planner::Scenario s = scenario_;
+  int n = 1;
+  auto used = [&](const std::string& id) {
+    for (const auto& f : after_.facilities) {
+      if (f.id == id) return true;
+    }
+    return false;
+  };
+  while (used("NOUVEAU-" + std::to_string(n))) ++n;
+  planner::ScenarioEdit e;
+  e.op = "open";
+  e.id = "NOUVEAU-" + std::to_string(n);
+  e.name = "Nouveau site " + std::to_string(n);
+  e.kind = kind;
+  e.capacity = capacity;
+  e.at = at;
+  s.edits.push_back(e);
+  return apply(std::move(s), "Ouverture de " + e.id);
+}
+
+bool App::set_capacity(const std::string& id, double capacity) {
+  planner::Scenario s = scenario_;
+  std::erase_if(s.edits, [&](const planner::ScenarioEdit& e) { return e.op == "set_capacity" && e.facilities[0] == id; });
+  planner::ScenarioEdit e;
+  e.op = "set_capacity";
+  e.facilities = {id};
+  e.capacity = capacity;
+  s.edits.push_back(e);
+  return apply(std::move(s), "Capacité de " + id);
+}
+
+bool App::undo() {
+  if (undo_.empty()) return false;
+  planner::Scenario prev = undo_.back();
+  undo_.pop_back();
+  planner::Scenario current = scenario_;
+  if (!apply(prev, "Annulation")) return false;
+  undo_.pop_back();  // apply() pushed the state we left; undo does not stack
+  redo_.push_back(std::move(current));
+  return true;
+}
+
+bool App::redo() {
+  if (redo_.empty()) return false;
+  planner::Scenario next = redo_.back();
+  redo_.pop_back();
+  auto saved = redo_;
+  if (!apply(next, "Rétablissement")) return false;
+  redo_ = std::move(saved);
+  return true;
+}
+
+void App::reset() {
+  planner::Scenario s = planner::Scenario::baseline();
+  s.name = scenario_.name;
+  s.territory = territory_.name;
+  apply(std::move(s), "Retour à la situation actuelle");
+}
+
+void App::save(const std::string& path) const { geo::write_text_file_atomic(path, scenario_.to_json() + "\n"); }
+
+void App::export_outputs(const std::string& dir) {
+  planner::write_evaluation(*engine_, scenario_, params_, before_, after_, dir);
+  view.status = "Couches exportées dans " + dir;
+}
+
+void App::rebuild_indicators() {
+  ++version_;
+  indicators_.clear();
+  const auto& t = territory_;
+  const std::size_t n = t.units.size();
+  const bool road = after_.model == planner::TimeModel::Road;
+  const std::string suffix = road ? "" : " (vol d'oiseau)";
+  for (const auto& target : after_.targets) {
+    const int ta = after_.target_index(target), tb = before_.target_index(target);
+    Indicator now{"Temps vers " + planner::target_label(target) + suffix, "min", {}, {}};
+    Indicator delta{"Écart de temps vers " + planner::target_label(target) + suffix, "min", {}, {}};
+    for (std::size_t u = 0; u < n; ++u) {
+      const auto a = after_.nearest_time[static_cast<std::size_t>(ta)][u];
+      const auto b = tb < 0 ? planner::kNoAccess : before_.nearest_time[static_cast<std::size_t>(tb)][u];
+      const bool off = road && !t.units[u].snap.result.ok();
+      now.values.push_back(a == planner::kNoAccess ? std::nan("") : geo::deciseconds_to_minutes(a));
+      now.no_access.push_back(off || a == planner::kNoAccess);
+      delta.values.push_back(a == planner::kNoAccess || b == planner::kNoAccess
+                                 ? std::nan("")
+                                 : geo::deciseconds_to_minutes(a) - geo::deciseconds_to_minutes(b));
+      delta.no_access.push_back(off || a == planner::kNoAccess);
+    }
+    indicators_.push_back(std::move(now));
+    indicators_.push_back(std::move(delta));
+  }
+  Indicator e2{"Accessibilité E2SFCA (" + planner::target_label(params_.e2sfca_kind) + ")", "/100 000 hab.", {}, {}};
+  Indicator e2d{"Écart E2SFCA", "/100 000 hab.", {}, {}};
+  Indicator pop{"Population", "hab.", {}, {}};
+  Indicator need{"Indice de besoin", "France = 100", {}, {}};
+  for (std::size_t u = 0; u < n; ++u) {
+    const bool off = road && !t.units[u].snap.result.ok();
+    e2.values.push_back(after_.e2sfca_per_100k[u]);
+    e2.no_access.push_back(off);
+    e2d.values.push_back(after_.e2sfca_per_100k[u] - before_.e2sfca_per_100k[u]);
+    e2d.no_access.push_back(off);
+    pop.values.push_back(t.units[u].population);
+    pop.no_access.push_back(0);
+    need.values.push_back(after_.need_index[u]);
+    need.no_access.push_back(0);
+  }
+  indicators_.push_back(std::move(e2));
+  indicators_.push_back(std::move(e2d));
+  indicators_.push_back(std::move(pop));
+  indicators_.push_back(std::move(need));
+  view.indicator = std::clamp(view.indicator, 0, static_cast<int>(indicators_.size()) - 1);
+}
+
+}  // namespace recompose::viewer

@@ -1,0 +1,351 @@
+// Index:
+//   [SECTION] preparation (triangles, outlines, roads)
+//   [SECTION] colours and legend
+//   [SECTION] drawing
+//   [SECTION] input: pan, zoom, hover, click
+#include "map_view.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "planner/format.hpp"
+#include "planner/isochrones.hpp"
+
+namespace recompose::viewer {
+
+namespace {
+
+ImU32 rgba(const planner::Rgba& c) { return IM_COL32(c[0], c[1], c[2], c[3]); }
+
+const ImU32 kNoAccessColour = IM_COL32(99, 99, 99, 255);
+const ImU32 kNoDataColour = IM_COL32(210, 210, 210, 255);
+
+ImU32 kind_colour(const std::string& kind) {
+  if (kind == "hospital") return IM_COL32(200, 30, 45, 255);
+  if (kind == "gp_point") return IM_COL32(255, 255, 255, 255);
+  if (kind == "health_centre") return IM_COL32(0, 114, 178, 255);
+  if (kind == "pharmacy") return IM_COL32(0, 158, 115, 255);
+  if (kind == "mining_health_building") return IM_COL32(230, 159, 0, 255);
+  return IM_COL32(240, 240, 240, 255);
+}
+
+bool in_triangle(geo::PointM p, geo::PointM a, geo::PointM b, geo::PointM c) {
+  const double d1 = (p.x_m - b.x_m) * (a.y_m - b.y_m) - (a.x_m - b.x_m) * (p.y_m - b.y_m);
+  const double d2 = (p.x_m - c.x_m) * (b.y_m - c.y_m) - (b.x_m - c.x_m) * (p.y_m - c.y_m);
+  const double d3 = (p.x_m - a.x_m) * (c.y_m - a.y_m) - (c.x_m - a.x_m) * (p.y_m - a.y_m);
+  const bool neg = d1 < 0 || d2 < 0 || d3 < 0, pos = d1 > 0 || d2 > 0 || d3 > 0;
+  return !(neg && pos);
+}
+
+}  // namespace
+
+// [SECTION] preparation (triangles, outlines, roads)
+
+MapView::MapView(App& app) : app_(app) {
+  const auto& t = app_.territory();
+  for (std::uint32_t u = 0; u < t.units.size(); ++u) {
+    const std::size_t before = triangles_.size();
+    t.units[u].geometry.triangulate(triangles_);
+    triangle_unit_.insert(triangle_unit_.end(), (triangles_.size() - before) / 3, u);
+  }
+  for (const auto& c : t.communes) {
+    for (auto& r : c.geometry.rings()) commune_rings_.push_back(std::move(r));
+  }
+  if (t.has_roads) {
+    const auto& g = t.graph;
+    for (geo::SegmentId s = 0; s < g.segment_count(); ++s) {
+      const std::string& cls = g.class_names[g.segment_class[s]];
+      const int level = cls.find("highway") != std::string::npos || cls.find("motorway") != std::string::npos ||
+                                cls.find("trunk") != std::string::npos
+                            ? 0
+                        : cls.find("major") != std::string::npos || cls.find("primary") != std::string::npos ||
+                                cls.find("secondary") != std::string::npos
+                            ? 1
+                            : 2;
+      std::vector<geo::PointM> line;
+      for (auto k = g.segment_first_point[s]; k < g.segment_first_point[s + 1]; ++k) {
+        line.push_back({g.point_x_m[k], g.point_y_m[k]});
+      }
+      roads_[level].push_back(std::move(line));
+    }
+  }
+}
+
+ImVec2 MapView::to_screen(double x, double y) const {
+  const auto& v = app_.view;
+  return ImVec2(static_cast<float>(origin_.x + size_.x / 2 + (x - v.cx_m) * v.scale_px_per_m),
+                static_cast<float>(origin_.y + size_.y / 2 - (y - v.cy_m) * v.scale_px_per_m));
+}
+
+geo::PointM MapView::to_map(ImVec2 p) const {
+  const auto& v = app_.view;
+  return {v.cx_m + (p.x - origin_.x - size_.x / 2) / v.scale_px_per_m,
+          v.cy_m - (p.y - origin_.y - size_.y / 2) / v.scale_px_per_m};
+}
+
+void MapView::fit() {
+  const auto& t = app_.territory();
+  double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+  for (const auto& p : triangles_) {
+    x0 = std::min(x0, p.x_m);
+    y0 = std::min(y0, p.y_m);
+    x1 = std::max(x1, p.x_m);
+    y1 = std::max(y1, p.y_m);
+  }
+  if (t.units.empty() || x1 <= x0) return;
+  auto& v = app_.view;
+  v.cx_m = (x0 + x1) / 2;
+  v.cy_m = (y0 + y1) / 2;
+  const double w = std::max(100.0, static_cast<double>(size_.x) - 40), h = std::max(100.0, static_cast<double>(size_.y) - 40);
+  v.scale_px_per_m = std::min(w / (x1 - x0), h / (y1 - y0));
+}
+
+// [SECTION] colours and legend
+
+void MapView::recolour() {
+  const auto& ind = app_.indicators()[static_cast<std::size_t>(app_.view.indicator)];
+  std::vector<double> usable;
+  for (std::size_t u = 0; u < ind.values.size(); ++u) {
+    if (!ind.no_access[u]) usable.push_back(ind.values[u]);
+  }
+  breaks_ = planner::class_breaks(usable, app_.view.classes, app_.view.method);
+  const auto palette = planner::viridis(static_cast<int>(std::max<std::size_t>(1, breaks_.size())));
+  unit_colour_.assign(ind.values.size(), kNoDataColour);
+  for (std::size_t u = 0; u < ind.values.size(); ++u) {
+    if (ind.no_access[u]) {
+      unit_colour_[u] = kNoAccessColour;
+      continue;
+    }
+    const int c = planner::class_of(ind.values[u], breaks_);
+    if (c >= 0) unit_colour_[u] = rgba(palette[static_cast<std::size_t>(c)]);
+  }
+  coloured_version_ = app_.version();
+  coloured_indicator_ = app_.view.indicator;
+  coloured_method_ = static_cast<int>(app_.view.method) * 16 + app_.view.classes;
+}
+
+void MapView::draw_legend(ImDrawList* dl) {
+  const auto& ind = app_.indicators()[static_cast<std::size_t>(app_.view.indicator)];
+  const auto palette = planner::viridis(static_cast<int>(std::max<std::size_t>(1, breaks_.size())));
+  const float x = origin_.x + 12, line = 18;
+  float y = origin_.y + size_.y - 24 - line * static_cast<float>(breaks_.size() + 3);
+  const std::string title = ind.label + " (" + ind.unit + ")";
+  const float w = std::max(220.0f, ImGui::CalcTextSize(title.c_str()).x + 12);
+  dl->AddRectFilled(ImVec2(x - 6, y - 6), ImVec2(x + w, origin_.y + size_.y - 12), IM_COL32(255, 255, 255, 230), 4);
+  dl->AddText(ImVec2(x, y), IM_COL32(0, 0, 0, 255), title.c_str());
+  y += line + 2;
+  double lo = NAN;
+  for (std::size_t c = 0; c < breaks_.size(); ++c) {
+    dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 22, y + 13), rgba(palette[c]));
+    std::string label = c == 0 ? "≤ " + planner::fr_number(breaks_[c], 1)
+                               : planner::fr_number(lo, 1) + " – " + planner::fr_number(breaks_[c], 1);
+    dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), label.c_str());
+    lo = breaks_[c];
+    y += line;
+  }
+  dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 22, y + 13), kNoAccessColour);
+  dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), "Sans accès / hors réseau");
+  y += line;
+  dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 22, y + 13), kNoDataColour);
+  dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), "Pas de donnée");
+}
+
+void MapView::draw_scale_and_north(ImDrawList* dl) {
+  // Scale bar: the 1-2-5 length closest to 120 px.
+  const double target_m = 120.0 / app_.view.scale_px_per_m;
+  double len = std::pow(10.0, std::floor(std::log10(target_m)));
+  for (double f : {2.0, 5.0, 10.0}) {
+    if (len * f <= target_m) len = std::pow(10.0, std::floor(std::log10(target_m))) * f;
+  }
+  const float px = static_cast<float>(len * app_.view.scale_px_per_m);
+  const float x = origin_.x + size_.x - px - 30, y = origin_.y + size_.y - 30;
+  dl->AddRectFilled(ImVec2(x - 8, y - 22), ImVec2(x + px + 8, y + 10), IM_COL32(255, 255, 255, 220), 3);
+  dl->AddLine(ImVec2(x, y), ImVec2(x + px, y), IM_COL32(0, 0, 0, 255), 3);
+  dl->AddLine(ImVec2(x, y - 5), ImVec2(x, y + 5), IM_COL32(0, 0, 0, 255), 2);
+  dl->AddLine(ImVec2(x + px, y - 5), ImVec2(x + px, y + 5), IM_COL32(0, 0, 0, 255), 2);
+  const std::string label = len >= 1000 ? planner::fr_number(len / 1000, 0) + " km" : planner::fr_number(len, 0) + " m";
+  dl->AddText(ImVec2(x + px / 2 - 15, y - 20), IM_COL32(0, 0, 0, 255), label.c_str());
+  // North arrow (Lambert-93: north is up near the map centre).
+  const float nx = origin_.x + size_.x - 40, ny = origin_.y + 50;
+  dl->AddTriangleFilled(ImVec2(nx, ny - 22), ImVec2(nx - 9, ny + 6), ImVec2(nx + 9, ny + 6), IM_COL32(0, 0, 0, 255));
+  dl->AddText(ImVec2(nx - 4, ny + 8), IM_COL32(0, 0, 0, 255), "N");
+}
+
+// [SECTION] drawing
+
+void MapView::draw() {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  origin_ = vp->WorkPos;
+  size_ = vp->WorkSize;
+  if (coloured_version_ != app_.version() || coloured_indicator_ != app_.view.indicator ||
+      coloured_method_ != static_cast<int>(app_.view.method) * 16 + app_.view.classes) {
+    recolour();
+  }
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  dl->AddRectFilled(origin_, ImVec2(origin_.x + size_.x, origin_.y + size_.y), IM_COL32(235, 240, 245, 255));
+  // Units: no anti-aliased fringes, or the triangle edges would show as seams.
+  const ImDrawListFlags flags = dl->Flags;
+  dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
+  for (std::size_t i = 0; i + 2 < triangles_.size(); i += 3) {
+    const ImU32 col = unit_colour_[triangle_unit_[i / 3]];
+    dl->AddTriangleFilled(to_screen(triangles_[i].x_m, triangles_[i].y_m),
+                          to_screen(triangles_[i + 1].x_m, triangles_[i + 1].y_m),
+                          to_screen(triangles_[i + 2].x_m, triangles_[i + 2].y_m), col);
+  }
+  dl->Flags = flags;
+  auto polyline = [&](const std::vector<geo::PointM>& pts, ImU32 col, float w) {
+    std::vector<ImVec2> s;
+    s.reserve(pts.size());
+    for (const auto& p : pts) s.push_back(to_screen(p.x_m, p.y_m));
+    dl->AddPolyline(s.data(), static_cast<int>(s.size()), col, 0, w);
+  };
+  // Roads: minor ones only when zoomed in.
+  if (app_.view.show_roads) {
+    const double scale = app_.view.scale_px_per_m;
+    if (scale > 0.03) {
+      for (const auto& r : roads_[2]) polyline(r, IM_COL32(255, 255, 255, 110), 1.0f);
+    }
+    for (const auto& r : roads_[1]) polyline(r, IM_COL32(255, 255, 255, 170), 1.2f);
+    for (const auto& r : roads_[0]) polyline(r, IM_COL32(250, 120, 60, 220), 2.0f);
+  }
+  if (app_.view.show_communes) {
+    for (const auto& r : commune_rings_) polyline(r, IM_COL32(40, 40, 40, 160), 1.0f);
+  }
+  // Isochrones (computed on demand, cached per evaluation).
+  if (app_.view.show_isochrones) {
+    if (iso_version_ != app_.version()) {
+      std::vector<const planner::FacilityState*> sites;
+      for (const auto& f : app_.after().facilities) {
+        if (f.open && f.flags.count("urgent_care") && f.flags.at("urgent_care")) sites.push_back(&f);
+      }
+      const auto isos = planner::isochrones(app_.engine(), sites, {10, 20, 30});
+      for (std::size_t i = 0; i < 3; ++i) {
+        iso_rings_[i].clear();
+        if (i < isos.size()) iso_rings_[i] = isos[i].area.rings();
+      }
+      iso_version_ = app_.version();
+    }
+    const ImU32 cols[3] = {IM_COL32(0, 0, 0, 255), IM_COL32(80, 80, 80, 255), IM_COL32(160, 160, 160, 255)};
+    for (int i = 2; i >= 0; --i) {
+      for (const auto& r : iso_rings_[i]) polyline(r, cols[i], 2.0f);
+    }
+  }
+  // Facilities: closed ones crossed out, edited ones ringed.
+  if (app_.view.show_facilities) {
+    const auto& fs = app_.after().facilities;
+    for (std::size_t i = 0; i < fs.size(); ++i) {
+      const auto& f = fs[i];
+      const ImVec2 p = to_screen(f.point.x_m, f.point.y_m);
+      const float r = f.kind == "hospital" ? 6.0f : 4.0f;
+      const bool selected = std::find(app_.view.selection.begin(), app_.view.selection.end(), f.id) != app_.view.selection.end();
+      if (f.kind == "hospital") {
+        dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), kind_colour(f.kind));
+        dl->AddRect(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), IM_COL32(0, 0, 0, 255));
+      } else {
+        dl->AddCircleFilled(p, r, kind_colour(f.kind));
+        dl->AddCircle(p, r, IM_COL32(0, 0, 0, 255));
+      }
+      if (!f.open) {
+        dl->AddLine(ImVec2(p.x - r - 3, p.y - r - 3), ImVec2(p.x + r + 3, p.y + r + 3), IM_COL32(220, 0, 0, 255), 3);
+        dl->AddLine(ImVec2(p.x - r - 3, p.y + r + 3), ImVec2(p.x + r + 3, p.y - r - 3), IM_COL32(220, 0, 0, 255), 3);
+      } else if (!f.change.empty()) {
+        dl->AddCircle(p, r + 5, IM_COL32(255, 0, 255, 255), 0, 2.5f);
+      }
+      if (selected) dl->AddCircle(p, r + 9, IM_COL32(0, 90, 255, 255), 0, 3.0f);
+    }
+  }
+  draw_legend(dl);
+  draw_scale_and_north(dl);
+  handle_input();
+}
+
+// [SECTION] input: pan, zoom, hover, click
+
+int MapView::unit_at(geo::PointM p) const {
+  for (std::size_t i = 0; i + 2 < triangles_.size(); i += 3) {
+    if (in_triangle(p, triangles_[i], triangles_[i + 1], triangles_[i + 2])) return static_cast<int>(triangle_unit_[i / 3]);
+  }
+  return -1;
+}
+
+int MapView::facility_at(ImVec2 s) const {
+  const auto& fs = app_.after().facilities;
+  int best = -1;
+  float best_d = 10.0f;
+  for (std::size_t i = 0; i < fs.size(); ++i) {
+    const ImVec2 p = to_screen(fs[i].point.x_m, fs[i].point.y_m);
+    const float d = std::hypot(p.x - s.x, p.y - s.y);
+    if (d < best_d) {
+      best_d = d;
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
+}
+
+void MapView::handle_input() {
+  ImGuiIO& io = ImGui::GetIO();
+  auto& v = app_.view;
+  hovered_unit_ = hovered_facility_ = -1;
+  if (io.WantCaptureMouse || !app_.view.interactive) return;  // a panel has the mouse, or a script runs
+  const ImVec2 m = io.MousePos;
+  if (ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+    v.cx_m -= io.MouseDelta.x / v.scale_px_per_m;
+    v.cy_m += io.MouseDelta.y / v.scale_px_per_m;
+  }
+  if (io.MouseWheel != 0) {
+    const geo::PointM before = to_map(m);
+    v.scale_px_per_m *= std::pow(1.2, io.MouseWheel);
+    const geo::PointM after = to_map(m);
+    v.cx_m += before.x_m - after.x_m;
+    v.cy_m += before.y_m - after.y_m;
+  }
+  hovered_facility_ = v.show_facilities ? facility_at(m) : -1;
+  hovered_unit_ = hovered_facility_ < 0 ? unit_at(to_map(m)) : -1;
+  const auto& t = app_.territory();
+  if (hovered_facility_ >= 0) {
+    const auto& f = app_.after().facilities[static_cast<std::size_t>(hovered_facility_)];
+    ImGui::BeginTooltip();
+    ImGui::Text("%s", f.name.c_str());
+    ImGui::Text("%s — %s%s", f.id.c_str(), planner::target_label(f.kind).c_str(), f.open ? "" : " (fermé)");
+    if (f.capacity >= 0) ImGui::Text("Capacité : %s", planner::fr_number(f.capacity, 1).c_str());
+    ImGui::Text("Population desservie : %s hab.",
+                planner::fr_number(app_.after().served_population[static_cast<std::size_t>(hovered_facility_)]).c_str());
+    if (!f.change.empty()) ImGui::Text("Modification : %s", f.change.c_str());
+    ImGui::EndTooltip();
+  } else if (hovered_unit_ >= 0) {
+    const auto& u = t.units[static_cast<std::size_t>(hovered_unit_)];
+    const auto& ind = app_.indicators()[static_cast<std::size_t>(v.indicator)];
+    const std::size_t k = static_cast<std::size_t>(hovered_unit_);
+    ImGui::BeginTooltip();
+    ImGui::Text("%s (%s)", u.name.c_str(), u.code.c_str());
+    const planner::Commune* c = t.find_commune(u.commune_code);
+    ImGui::Text("Commune : %s", c ? c->name.c_str() : u.commune_code.c_str());
+    ImGui::Text("Population : %s hab.", planner::fr_number(u.population).c_str());
+    if (ind.no_access[k]) {
+      ImGui::Text("%s : sans accès / hors réseau", ind.label.c_str());
+    } else {
+      ImGui::Text("%s : %s %s", ind.label.c_str(), planner::fr_number(ind.values[k], 1).c_str(), ind.unit.c_str());
+    }
+    ImGui::EndTooltip();
+  }
+  if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && io.MouseDragMaxDistanceSqr[0] < io.MouseDragThreshold * io.MouseDragThreshold) {
+    const geo::PointM p = to_map(m);
+    if (v.mode == Mode::AddCentre) {
+      app_.open_site(v.new_kind, v.new_capacity, p);
+      v.mode = Mode::Select;
+    } else if (v.mode == Mode::Relocate && !v.selection.empty()) {
+      app_.relocate(v.selection.front(), p);
+      v.mode = Mode::Select;
+    } else if (hovered_facility_ >= 0) {
+      const std::string id = app_.after().facilities[static_cast<std::size_t>(hovered_facility_)].id;
+      if (!io.KeyShift) v.selection.clear();
+      if (std::find(v.selection.begin(), v.selection.end(), id) == v.selection.end()) v.selection.push_back(id);
+    } else {
+      v.selection.clear();
+    }
+  }
+}
+
+}  // namespace recompose::viewer

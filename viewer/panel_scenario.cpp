@@ -1,0 +1,75 @@
+#include <imgui.h>
+
+#include <filesystem>
+
+#include "panels.hpp"
+#include "planner/format.hpp"
+
+namespace recompose::viewer {
+
+void draw_scenario_panel(App& app, bool* open) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x - 430, 10), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(420, 300), ImGuiCond_FirstUseEver);
+  if (!ImGui::Begin("Scénario", open)) {
+    ImGui::End();
+    return;
+  }
+  auto& v = app.view;
+  ImGui::TextWrapped("%s", app.scenario().name.c_str());
+  if (ImGui::Button("Annuler (Ctrl+Z)")) app.undo();
+  ImGui::SameLine();
+  if (ImGui::Button("Rétablir (Ctrl+Y)")) app.redo();
+  ImGui::SameLine();
+  if (ImGui::Button("Situation actuelle")) app.reset();
+  ImGui::Separator();
+  ImGui::Text("Sélection (clic, Maj+clic pour ajouter) : %zu", v.selection.size());
+  for (const auto& id : v.selection) {
+    for (const auto& f : app.after().facilities) {
+      if (f.id == id) ImGui::BulletText("%s (%s)%s", f.name.c_str(), f.id.c_str(), f.open ? "" : " — fermé");
+    }
+  }
+  if (!v.selection.empty()) {
+    if (ImGui::Button("Fermer")) {
+      for (const auto& id : std::vector<std::string>(v.selection)) app.close(id);
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Rouvrir")) {
+      for (const auto& id : std::vector<std::string>(v.selection)) app.reopen(id);
+    }
+    ImGui::SameLine();
+    if (v.selection.size() >= 2 && ImGui::Button("Regrouper dans le premier")) {
+      app.merge_into(v.selection, v.selection.front());
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Déplacer (clic sur la carte)")) v.mode = Mode::Relocate;
+  }
+  ImGui::Separator();
+  static const char* kinds[] = {"gp_point", "health_centre", "pharmacy", "hospital"};
+  int k = 0;
+  for (int i = 0; i < 4; ++i) k = v.new_kind == kinds[i] ? i : k;
+  ImGui::Combo("Type", &k, kinds, 4);
+  v.new_kind = kinds[k];
+  ImGui::InputFloat("Capacité", &v.new_capacity, 1, 1, "%.0f");
+  if (ImGui::Button("Ouvrir un site (clic sur la carte)")) v.mode = Mode::AddCentre;
+  if (v.mode != Mode::Select) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.9f, 0.4f, 0, 1), "cliquez sur la carte");
+  }
+  ImGui::Separator();
+  ImGui::Text("Modifications (%zu) :", app.scenario().edits.size());
+  for (std::size_t i = 0; i < app.after().applied.size(); ++i) ImGui::BulletText("%s", app.after().applied[i].c_str());
+  if (ImGui::Button("Enregistrer le scénario")) {
+    const std::string path = (std::filesystem::path(app.autosave_path()).parent_path() / "scenario.json").string();
+    app.save(path);
+    v.status = "Scénario enregistré : " + path;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Exporter les couches")) {
+    app.export_outputs((std::filesystem::path(app.autosave_path()).parent_path() / "evaluation-atelier").string());
+  }
+  ImGui::TextWrapped("%s", v.status.c_str());
+  ImGui::End();
+}
+
+}  // namespace recompose::viewer

@@ -1,0 +1,12 @@
+// The viewer's panels, one file each, shown by flags in ViewState.
+#pragma once
+
+#include "app.hpp"
+
+namespace recompose::viewer {
+
+void draw_layers_panel(App& app, bool* open);    // indicator, classes, layers
+void draw_scenario_panel(App& app, bool* open);  // edits, selection actions, undo/redo, save
+void draw_figures_panel(App& app, bool* open);   // key figures before / after / delta
+
+}  // namespace recompose::viewer
