@@ -169,6 +169,17 @@ void App::reset() {
   apply(std::move(s), "Retour à la situation actuelle");
 }
 
+bool App::load(const std::string& path) {
+  try {
+    planner::Scenario s = planner::Scenario::load(path);
+    s.territory = territory_.name;
+    return apply(std::move(s), "Scénario chargé : " + path);
+  } catch (const geo::Error& e) {
+    view.status = "Chargement impossible : " + std::string(e.what());
+    return false;
+  }
+}
+
 void App::save(const std::string& path) const { geo::write_text_file_atomic(path, scenario_.to_json() + "\n"); }
 
 void App::export_outputs(const std::string& dir) {

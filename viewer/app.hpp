@@ -39,6 +39,8 @@ struct ViewState {
   float new_capacity = 3;
   std::string status;
   bool interactive = true;  // false under --script / --screenshot: the mouse is ignored
+  bool fit_requested = false;
+  std::string png_request;  // a map export asked from a panel, taken at the end of the frame
 };
 
 class App {
@@ -66,6 +68,8 @@ class App {
   bool redo();
   void reset();
   void save(const std::string& path) const;
+  // Loads a scenario file as the current scenario (an undoable edit).
+  bool load(const std::string& path);
   void export_outputs(const std::string& dir);
   const std::string& autosave_path() const { return autosave_path_; }
 

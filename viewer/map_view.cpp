@@ -178,6 +178,10 @@ void MapView::draw() {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   origin_ = vp->WorkPos;
   size_ = vp->WorkSize;
+  if (app_.view.fit_requested) {
+    fit();
+    app_.view.fit_requested = false;
+  }
   if (coloured_version_ != app_.version() || coloured_indicator_ != app_.view.indicator ||
       coloured_method_ != static_cast<int>(app_.view.method) * 16 + app_.view.classes) {
     recolour();

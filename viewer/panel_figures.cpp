@@ -1,5 +1,8 @@
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "panels.hpp"
 #include "planner/evaluation_report.hpp"
 #include "planner/format.hpp"
@@ -8,9 +11,9 @@ namespace recompose::viewer {
 
 void draw_figures_panel(App& app, bool* open) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x - 560, vp->WorkPos.y + vp->WorkSize.y - 200),
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x - 560, vp->WorkPos.y + vp->WorkSize.y - 400),
                           ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(550, 190), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(550, 390), ImGuiCond_FirstUseEver);
   if (!ImGui::Begin("Chiffres clés", open)) {
     ImGui::End();
     return;
@@ -35,6 +38,64 @@ void draw_figures_panel(App& app, bool* open) {
       ImGui::Text("%s → %s", planner::fr_number(a.mean_min, 1).c_str(), planner::fr_number(b.mean_min, 1).c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%s → %s", planner::fr_number(a.p90_min, 1).c_str(), planner::fr_number(b.p90_min, 1).c_str());
+    }
+    ImGui::EndTable();
+  }
+  // Coverage at each threshold, for the urgent-care target (or the first one).
+  const std::string target = app.after().target_index(p.urgent_target) >= 0 ? p.urgent_target : app.after().targets.front();
+  const auto ka = planner::key_figures(t, app.before(), p, target), kb = planner::key_figures(t, app.after(), p, target);
+  std::string coverage = "Couverture (" + planner::target_label(target) + ") :";
+  for (double th : p.coverage_min) {
+    coverage += "  " + planner::fr_number(th) + " min " + planner::fr_number(100 * ka.coverage.at(th) / ka.population_routed, 1) +
+                " → " + planner::fr_number(100 * kb.coverage.at(th) / kb.population_routed, 1) + " %";
+  }
+  ImGui::TextWrapped("%s", coverage.c_str());
+  ImGui::Text("Couverture pondérée par le besoin à 30 min : %s → %s", planner::fr_number(ka.coverage_need.at(30)).c_str(),
+              planner::fr_number(kb.coverage_need.at(30)).c_str());
+  // Most affected communes (mean time to the target), sortable by the change.
+  static std::uint64_t version = 0;
+  struct Row {
+    std::string name;
+    double population, before, after;
+  };
+  static std::vector<Row> rows;
+  if (version != app.version()) {
+    version = app.version();
+    rows.clear();
+    const auto ca = planner::aggregate(t, app.before(), p, "commune"), cb = planner::aggregate(t, app.after(), p, "commune");
+    for (std::size_t i = 0; i < ca.size(); ++i) {
+      rows.push_back({ca[i].name, ca[i].population, ca[i].mean_min.count(target) ? ca[i].mean_min.at(target) : NAN,
+                      cb[i].mean_min.count(target) ? cb[i].mean_min.at(target) : NAN});
+    }
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+      const double da = std::isnan(a.after - a.before) ? -1e9 : a.after - a.before;
+      const double db = std::isnan(b.after - b.before) ? -1e9 : b.after - b.before;
+      return da > db;
+    });
+  }
+  if (ImGui::BeginTable("communes", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY,
+                        ImVec2(0, 150))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("Commune");
+    ImGui::TableSetupColumn("Population");
+    ImGui::TableSetupColumn("Temps moyen");
+    ImGui::TableSetupColumn("Écart");
+    ImGui::TableHeadersRow();
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(rows.size()));
+    while (clipper.Step()) {
+      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+        const Row& r = rows[static_cast<std::size_t>(i)];
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(r.name.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(planner::fr_number(r.population).c_str());
+        ImGui::TableNextColumn();
+        ImGui::Text("%s → %s", planner::fr_number(r.before, 1).c_str(), planner::fr_number(r.after, 1).c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(planner::fr_delta(r.after - r.before).c_str());
+      }
     }
     ImGui::EndTable();
   }

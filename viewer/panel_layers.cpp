@@ -30,6 +30,8 @@ void draw_layers_panel(App& app, bool* open) {
   ImGui::SameLine();
   ImGui::Checkbox("Établissements", &v.show_facilities);
   ImGui::Checkbox("Isochrones urgences 10/20/30 min", &v.show_isochrones);
+  ImGui::SameLine();
+  if (ImGui::Button("Recadrer")) v.fit_requested = true;
   if (app.after().model == planner::TimeModel::StraightLine) {
     ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "Temps estimés à vol d'oiseau (pas de réseau routier)");
   }

@@ -10,7 +10,7 @@ namespace recompose::viewer {
 void draw_scenario_panel(App& app, bool* open) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x - 430, 10), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(420, 300), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(420, 380), ImGuiCond_FirstUseEver);
   if (!ImGui::Begin("Scénario", open)) {
     ImGui::End();
     return;
@@ -43,6 +43,19 @@ void draw_scenario_panel(App& app, bool* open) {
     }
     ImGui::SameLine();
     if (ImGui::Button("Déplacer (clic sur la carte)")) v.mode = Mode::Relocate;
+    for (const auto& f : app.after().facilities) {
+      if (f.id != v.selection.front() || !f.open) continue;
+      static float capacity = 0;
+      static std::string editing;
+      if (editing != f.id) {
+        editing = f.id;
+        capacity = static_cast<float>(std::max(0.0, f.capacity));
+      }
+      ImGui::SetNextItemWidth(120);
+      ImGui::InputFloat("##cap", &capacity, 1, 1, "%.1f");
+      ImGui::SameLine();
+      if (ImGui::Button("Changer la capacité")) app.set_capacity(f.id, std::max(0.0f, capacity));
+    }
   }
   ImGui::Separator();
   static const char* kinds[] = {"gp_point", "health_centre", "pharmacy", "hospital"};
@@ -68,6 +81,13 @@ void draw_scenario_panel(App& app, bool* open) {
   if (ImGui::Button("Exporter les couches")) {
     app.export_outputs((std::filesystem::path(app.autosave_path()).parent_path() / "evaluation-atelier").string());
   }
+  const auto dir = std::filesystem::path(app.autosave_path()).parent_path();
+  if (ImGui::Button("Charger scenario.json")) app.load((dir / "scenario.json").string());
+  ImGui::SameLine();
+  if (std::filesystem::exists(app.autosave_path()) && ImGui::Button("Restaurer la sauvegarde automatique")) {
+    app.load(app.autosave_path());
+  }
+  if (ImGui::Button("Exporter la carte (PNG)")) v.png_request = (dir / "carte.png").string();
   ImGui::TextWrapped("%s", v.status.c_str());
   ImGui::End();
 }
