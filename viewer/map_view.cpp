@@ -52,6 +52,7 @@ MapView::MapView(App& app) : app_(app) {
   for (const auto& c : t.communes) {
     for (auto& r : c.geometry.rings()) commune_rings_.push_back(std::move(r));
   }
+  if (!triangles_.empty()) mesh_ = std::make_unique<UnitMesh>(triangles_, triangles_.front());
   if (t.has_roads) {
     const auto& g = t.graph;
     for (geo::SegmentId s = 0; s < g.segment_count(); ++s) {
@@ -119,6 +120,11 @@ void MapView::recolour() {
     }
     const int c = planner::class_of(ind.values[u], breaks_);
     if (c >= 0) unit_colour_[u] = rgba(palette[static_cast<std::size_t>(c)]);
+  }
+  if (mesh_) {
+    std::vector<ImU32> per_triangle(triangle_unit_.size());
+    for (std::size_t i = 0; i < triangle_unit_.size(); ++i) per_triangle[i] = unit_colour_[triangle_unit_[i]];
+    mesh_->set_colours(per_triangle);
   }
   coloured_version_ = app_.version();
   coloured_indicator_ = app_.view.indicator;
@@ -188,16 +194,11 @@ void MapView::draw() {
   }
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   dl->AddRectFilled(origin_, ImVec2(origin_.x + size_.x, origin_.y + size_.y), IM_COL32(235, 240, 245, 255));
-  // Units: no anti-aliased fringes, or the triangle edges would show as seams.
-  const ImDrawListFlags flags = dl->Flags;
-  dl->Flags &= ~ImDrawListFlags_AntiAliasedFill;
-  for (std::size_t i = 0; i + 2 < triangles_.size(); i += 3) {
-    const ImU32 col = unit_colour_[triangle_unit_[i / 3]];
-    dl->AddTriangleFilled(to_screen(triangles_[i].x_m, triangles_[i].y_m),
-                          to_screen(triangles_[i + 1].x_m, triangles_[i + 1].y_m),
-                          to_screen(triangles_[i + 2].x_m, triangles_[i + 2].y_m), col);
+  // Units: one draw call from the GPU buffers.
+  if (mesh_) {
+    mesh_->queue(dl, app_.view.cx_m, app_.view.cy_m, app_.view.scale_px_per_m,
+                 ImVec2(origin_.x + size_.x / 2, origin_.y + size_.y / 2));
   }
-  dl->Flags = flags;
   auto polyline = [&](const std::vector<geo::PointM>& pts, ImU32 col, float w) {
     std::vector<ImVec2> s;
     s.reserve(pts.size());

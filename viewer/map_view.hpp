@@ -8,10 +8,12 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "app.hpp"
+#include "unit_mesh.hpp"
 
 namespace recompose::viewer {
 
@@ -39,6 +41,7 @@ class MapView {
   std::vector<std::vector<geo::PointM>> commune_rings_;
   std::vector<std::vector<geo::PointM>> roads_[3];  // major-ish classes first
   std::vector<ImU32> unit_colour_;
+  std::unique_ptr<UnitMesh> mesh_;  // the unit triangles on the GPU
   std::vector<double> breaks_;
   std::uint64_t coloured_version_ = 0;
   int coloured_indicator_ = -1, coloured_method_ = -1;
