@@ -99,6 +99,26 @@ bool App::merge_into(const std::vector<std::string>& ids, const std::string& int
   return apply(std::move(s), "Regroupement dans " + into);
 }
 
+bool App::merge_at(const std::vector<std::string>& ids, geo::PointM at) {
+  planner::Scenario s = scenario_;
+  int n = 1;
+  auto used = [&](const std::string& id) {
+    for (const auto& f : after_.facilities) {
+      if (f.id == id) return true;
+    }
+    return false;
+  };
+  while (used("REGROUPEMENT-" + std::to_string(n))) ++n;
+  planner::ScenarioEdit e;
+  e.op = "merge";
+  e.facilities = ids;
+  e.id = "REGROUPEMENT-" + std::to_string(n);
+  e.name = "Site de regroupement " + std::to_string(n);
+  e.at = at;
+  s.edits.push_back(e);
+  return apply(std::move(s), "Regroupement sur un nouveau site (" + e.id + ")");
+}
+
 bool App::relocate(const std::string& id, geo::PointM to) {
   planner::Scenario s = scenario_;
   planner::ScenarioEdit e;

@@ -24,7 +24,7 @@ struct Indicator {
   std::vector<std::uint8_t> no_access;  // 1: unit off the network or nothing within the cutoff
 };
 
-enum class Mode { Select, AddCentre, Relocate };
+enum class Mode { Select, AddCentre, Relocate, MergeAt };
 
 struct ViewState {
   double cx_m = 0, cy_m = 0, scale_px_per_m = 0.01;  // camera: centre and zoom
@@ -61,6 +61,7 @@ class App {
   bool close(const std::string& id);
   bool reopen(const std::string& id);
   bool merge_into(const std::vector<std::string>& ids, const std::string& into);
+  bool merge_at(const std::vector<std::string>& ids, geo::PointM at);
   bool relocate(const std::string& id, geo::PointM to);
   bool open_site(const std::string& kind, double capacity, geo::PointM at);
   bool set_capacity(const std::string& id, double capacity);

@@ -4,7 +4,8 @@
 // click facilities, close / reopen / merge / relocate / open, see every figure
 // change at once. --screenshot renders one view to a PNG and exits (headless
 // tests under Xvfb); --script runs a list of actions, one per frame:
-//   select ID..., close, reopen, merge, relocate X_L93 Y_L93, open KIND CAPACITY X_L93 Y_L93,
+//   select ID..., close, reopen, merge, merge-at X_L93 Y_L93, relocate X_L93 Y_L93,
+//   open KIND CAPACITY X_L93 Y_L93, isochrones on|off,
 //   capacity ID VALUE, undo, redo, indicator N, pan DX_PX DY_PX, zoom FACTOR,
 //   save FILE, export DIR, screenshot FILE, quit
 #include <CLI/CLI.hpp>
@@ -62,6 +63,14 @@ bool run_command(App& app, MapView& map, const std::string& line, int w, int h, 
     for (const auto& id : std::vector<std::string>(v.selection)) app.reopen(id);
   } else if (cmd == "merge") {
     app.merge_into(v.selection, v.selection.front());
+  } else if (cmd == "merge-at") {
+    double x = 0, y = 0;
+    in >> x >> y;
+    app.merge_at(v.selection, {x, y});
+  } else if (cmd == "isochrones") {
+    std::string on;
+    in >> on;
+    v.show_isochrones = on != "off";
   } else if (cmd == "relocate") {
     double x = 0, y = 0;
     in >> x >> y;

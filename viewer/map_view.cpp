@@ -7,10 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <chrono>
 #include <cstdio>
 
 #include "planner/format.hpp"
-#include "planner/isochrones.hpp"
 
 namespace recompose::viewer {
 
@@ -217,19 +217,33 @@ void MapView::draw() {
   if (app_.view.show_communes) {
     for (const auto& r : commune_rings_) polyline(r, IM_COL32(40, 40, 40, 160), 1.0f);
   }
-  // Isochrones (computed on demand, cached per evaluation).
+  // Isochrones: computed on demand off the UI thread, cached per evaluation.
   if (app_.view.show_isochrones) {
-    if (iso_version_ != app_.version()) {
-      std::vector<const planner::FacilityState*> sites;
+    if (iso_version_ != app_.version() && !iso_job_.valid()) {
+      std::vector<planner::FacilityState> sites;
       for (const auto& f : app_.after().facilities) {
-        if (f.open && f.flags.count("urgent_care") && f.flags.at("urgent_care")) sites.push_back(&f);
+        if (f.open && f.flags.count("urgent_care") && f.flags.at("urgent_care")) sites.push_back(f);
       }
-      const auto isos = planner::isochrones(app_.engine(), sites, {10, 20, 30});
+      iso_job_version_ = app_.version();
+      const planner::AccessEngine* engine = &app_.engine();
+      iso_job_ = std::async(std::launch::async, [engine, sites = std::move(sites)] {
+        std::vector<const planner::FacilityState*> ptrs;
+        for (const auto& f : sites) ptrs.push_back(&f);
+        return planner::isochrones(*engine, ptrs, {10, 20, 30});
+      });
+    }
+    if (iso_job_.valid() && iso_job_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      const auto isos = iso_job_.get();
       for (std::size_t i = 0; i < 3; ++i) {
         iso_rings_[i].clear();
         if (i < isos.size()) iso_rings_[i] = isos[i].area.rings();
       }
-      iso_version_ = app_.version();
+      iso_version_ = iso_job_version_;
+    }
+    if (iso_job_.valid() || iso_version_ != app_.version()) {
+      const char* spin = "|/-\\";
+      const std::string msg = std::string("Calcul des isochrones ") + spin[static_cast<int>(ImGui::GetTime() * 8) % 4];
+      dl->AddText(ImVec2(origin_.x + size_.x / 2 - 60, origin_.y + 12), IM_COL32(0, 0, 0, 255), msg.c_str());
     }
     const ImU32 cols[3] = {IM_COL32(0, 0, 0, 255), IM_COL32(80, 80, 80, 255), IM_COL32(160, 160, 160, 255)};
     for (int i = 2; i >= 0; --i) {
@@ -295,7 +309,23 @@ void MapView::handle_input() {
   hovered_unit_ = hovered_facility_ = -1;
   if (io.WantCaptureMouse || !app_.view.interactive) return;  // a panel has the mouse, or a script runs
   const ImVec2 m = io.MousePos;
-  if (ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    dragging_.clear();
+    const int f = v.show_facilities ? facility_at(m) : -1;
+    if (f >= 0) {
+      const auto& fac = app_.after().facilities[static_cast<std::size_t>(f)];
+      if (fac.open && std::find(v.selection.begin(), v.selection.end(), fac.id) != v.selection.end()) dragging_ = fac.id;
+    }
+  }
+  if (!dragging_.empty()) {
+    ImDrawList* fg = ImGui::GetForegroundDrawList();
+    fg->AddCircle(m, 10, IM_COL32(255, 0, 255, 255), 0, 3);
+    if (ImGui::IsMouseReleased(ImGuiMouseButton_Left)) {
+      if (io.MouseDragMaxDistanceSqr[0] >= io.MouseDragThreshold * io.MouseDragThreshold) app_.relocate(dragging_, to_map(m));
+      dragging_.clear();
+      return;
+    }
+  } else if (ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
     v.cx_m -= io.MouseDelta.x / v.scale_px_per_m;
     v.cy_m += io.MouseDelta.y / v.scale_px_per_m;
   }
@@ -339,6 +369,9 @@ void MapView::handle_input() {
     const geo::PointM p = to_map(m);
     if (v.mode == Mode::AddCentre) {
       app_.open_site(v.new_kind, v.new_capacity, p);
+      v.mode = Mode::Select;
+    } else if (v.mode == Mode::MergeAt && v.selection.size() >= 2) {
+      app_.merge_at(v.selection, p);
       v.mode = Mode::Select;
     } else if (v.mode == Mode::Relocate && !v.selection.empty()) {
       app_.relocate(v.selection.front(), p);

@@ -8,11 +8,13 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "app.hpp"
+#include "planner/isochrones.hpp"
 #include "unit_mesh.hpp"
 
 namespace recompose::viewer {
@@ -48,6 +50,9 @@ class MapView {
   std::vector<std::vector<geo::PointM>> iso_rings_[3];
   std::uint64_t iso_version_ = 0;
   int hovered_unit_ = -1, hovered_facility_ = -1;
+  std::string dragging_;  // id of a selected facility being dragged to a new site
+  std::future<std::vector<planner::Isochrone>> iso_job_;  // computed off the UI thread
+  std::uint64_t iso_job_version_ = 0;
 };
 
 }  // namespace recompose::viewer

@@ -23,7 +23,7 @@ void draw_scenario_panel(App& app, bool* open) {
   ImGui::SameLine();
   if (ImGui::Button("Situation actuelle")) app.reset();
   ImGui::Separator();
-  ImGui::Text("Sélection (clic, Maj+clic pour ajouter) : %zu", v.selection.size());
+  ImGui::Text("Sélection (clic, Maj+clic pour ajouter ; glisser pour déplacer) : %zu", v.selection.size());
   for (const auto& id : v.selection) {
     for (const auto& f : app.after().facilities) {
       if (f.id == id) ImGui::BulletText("%s (%s)%s", f.name.c_str(), f.id.c_str(), f.open ? "" : " — fermé");
@@ -41,6 +41,8 @@ void draw_scenario_panel(App& app, bool* open) {
     if (v.selection.size() >= 2 && ImGui::Button("Regrouper dans le premier")) {
       app.merge_into(v.selection, v.selection.front());
     }
+    ImGui::SameLine();
+    if (v.selection.size() >= 2 && ImGui::Button("Regrouper sur un point (clic)")) v.mode = Mode::MergeAt;
     ImGui::SameLine();
     if (ImGui::Button("Déplacer (clic sur la carte)")) v.mode = Mode::Relocate;
     for (const auto& f : app.after().facilities) {
