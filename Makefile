@@ -7,7 +7,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DATA_ROOT ?= $(if $(RECOMPOSE_DATA_ROOT),$(RECOMPOSE_DATA_ROOT),../shared/datasets/raw)
 
-.PHONY: deps configure build build-tool demo test clean
+.PHONY: deps configure build build-tool demo test asan fuzz clean
 
 deps:
 	@bash .ci/install-deps.sh
@@ -26,6 +26,25 @@ demo: build-tool
 
 test: build
 	cd $(BUILD) && RECOMPOSE_DATA_ROOT=$(abspath $(DATA_ROOT)) ctest --output-on-failure -j $(JOBS)
+
+# The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRECOMPOSE_WERROR=ON \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1"
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && RECOMPOSE_DATA_ROOT=$(abspath $(DATA_ROOT)) ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer on every parser the project owns, FUZZ_SECONDS each (default 60),
+# starting from tests/fuzz/corpus/<target>; findings are written to build-fuzz/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRECOMPOSE_FUZZ=ON \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer"
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_manifest fuzz_scenario fuzz_profile fuzz_graph_cache fuzz_table
+	for t in manifest scenario profile graph_cache table; do \
+	  mkdir -p build-fuzz/corpus-$$t && cp -n tests/fuzz/corpus/$$t/* build-fuzz/corpus-$$t/ 2>/dev/null; \
+	  (cd build-fuzz && ./tests/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 corpus-$$t) || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD) out

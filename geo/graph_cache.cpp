@@ -7,80 +7,110 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "geo/error.hpp"
+#include "geo/fingerprint.hpp"
 
 namespace recompose::geo {
 
 static_assert(std::endian::native == std::endian::little, "graph cache assumes little-endian");
 
+// Layout: magic[8] | version u32 | input fingerprint u64 | payload checksum u64 | payload.
+// The payload checksum (FNV-1a 64 of the payload bytes) detects a corrupted file.
+
 namespace {
 
 constexpr char kMagic[8] = {'R', 'C', 'M', 'P', 'G', 'R', 'P', 'H'};
+constexpr std::size_t kHeaderSize = sizeof kMagic + sizeof(std::uint32_t) + 2 * sizeof(std::uint64_t);
 
 template <class T>
-void put(std::ofstream& out, const T& v) {
-  out.write(reinterpret_cast<const char*>(&v), sizeof v);
+void put(std::string& out, const T& v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
 }
 
 template <class T>
-void put_vector(std::ofstream& out, const std::vector<T>& v) {
+void put_vector(std::string& out, const std::vector<T>& v) {
   const std::uint64_t n = v.size();
   put(out, n);
-  out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(n * sizeof(T)));
+  out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
 }
 
-template <class T>
-void get(std::ifstream& in, T& v) {
-  in.read(reinterpret_cast<char*>(&v), sizeof v);
-  if (!in) throw Error("truncated graph cache");
-}
+class Reader {
+ public:
+  Reader(const std::string& bytes, std::size_t pos) : b_(bytes), pos_(pos) {}
+  template <class T>
+  void get(T& v) {
+    if (b_.size() - pos_ < sizeof v) throw Error("truncated graph cache");
+    std::memcpy(&v, b_.data() + pos_, sizeof v);
+    pos_ += sizeof v;
+  }
+  template <class T>
+  void get_vector(std::vector<T>& v) {
+    std::uint64_t n = 0;
+    get(n);
+    if (n > (b_.size() - pos_) / sizeof(T)) throw Error("corrupt graph cache (array larger than the file)");
+    v.resize(n);
+    std::memcpy(v.data(), b_.data() + pos_, n * sizeof(T));
+    pos_ += n * sizeof(T);
+  }
+  std::string get_string(std::uint32_t len) {
+    if (b_.size() - pos_ < len) throw Error("truncated graph cache");
+    std::string s = b_.substr(pos_, len);
+    pos_ += len;
+    return s;
+  }
 
-template <class T>
-void get_vector(std::ifstream& in, std::vector<T>& v, std::uint64_t max_bytes) {
-  std::uint64_t n = 0;
-  get(in, n);
-  if (n * sizeof(T) > max_bytes) throw Error("corrupt graph cache (array larger than the file)");
-  v.resize(n);
-  in.read(reinterpret_cast<char*>(v.data()), static_cast<std::streamsize>(n * sizeof(T)));
-  if (!in) throw Error("truncated graph cache");
+ private:
+  const std::string& b_;
+  std::size_t pos_;
+};
+
+std::uint64_t checksum(const std::string& bytes, std::size_t from) {
+  Fingerprint f;
+  f.add(std::string_view(bytes).substr(from));
+  return f.value();
 }
 
 }  // namespace
 
 void save_graph(const RoadGraph& g, std::uint64_t fingerprint, const std::string& path) {
+  std::string payload;
+  put_vector(payload, g.node_x_m);
+  put_vector(payload, g.node_y_m);
+  put_vector(payload, g.node_component);
+  put_vector(payload, g.first_out);
+  put_vector(payload, g.head);
+  put_vector(payload, g.travel_time_ds);
+  put_vector(payload, g.arc_segment);
+  put_vector(payload, g.segment_from);
+  put_vector(payload, g.segment_to);
+  put_vector(payload, g.segment_class);
+  put_vector(payload, g.segment_length_m);
+  put_vector(payload, g.segment_time_forward_ds);
+  put_vector(payload, g.segment_time_backward_ds);
+  put_vector(payload, g.segment_first_point);
+  put_vector(payload, g.point_x_m);
+  put_vector(payload, g.point_y_m);
+  put_vector(payload, g.component_node_count);
+  put(payload, g.main_component);
+  const std::uint64_t nclass = g.class_names.size();
+  put(payload, nclass);
+  for (const auto& c : g.class_names) {
+    const auto len = static_cast<std::uint32_t>(c.size());
+    put(payload, len);
+    payload += c;
+  }
+  std::string header(kMagic, sizeof kMagic);
+  put(header, kGraphCacheVersion);
+  put(header, fingerprint);
+  put(header, checksum(payload, 0));
+
   const std::string tmp = path + ".tmp" + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error("cannot write graph cache " + tmp);
-    out.write(kMagic, sizeof kMagic);
-    put(out, kGraphCacheVersion);
-    put(out, fingerprint);
-    put_vector(out, g.node_x_m);
-    put_vector(out, g.node_y_m);
-    put_vector(out, g.node_component);
-    put_vector(out, g.first_out);
-    put_vector(out, g.head);
-    put_vector(out, g.travel_time_ds);
-    put_vector(out, g.arc_segment);
-    put_vector(out, g.segment_from);
-    put_vector(out, g.segment_to);
-    put_vector(out, g.segment_class);
-    put_vector(out, g.segment_length_m);
-    put_vector(out, g.segment_time_forward_ds);
-    put_vector(out, g.segment_time_backward_ds);
-    put_vector(out, g.segment_first_point);
-    put_vector(out, g.point_x_m);
-    put_vector(out, g.point_y_m);
-    put_vector(out, g.component_node_count);
-    put(out, g.main_component);
-    const std::uint64_t nclass = g.class_names.size();
-    put(out, nclass);
-    for (const auto& c : g.class_names) {
-      const std::uint32_t len = static_cast<std::uint32_t>(c.size());
-      put(out, len);
-      out.write(c.data(), len);
-    }
+    out << header << payload;
     if (!out.flush()) throw Error("cannot write graph cache " + tmp);
   }
   std::error_code ec;
@@ -101,7 +131,6 @@ bool read_graph_header(const std::string& path, std::uint32_t& version, std::uin
 RoadGraph load_graph(const std::string& path, std::uint64_t expected_fingerprint) {
   return with_error_context("graph cache " + path, [&] {
     if (!std::filesystem::exists(path)) throw Error("file not found");
-    const auto file_size = std::filesystem::file_size(path);
     std::uint32_t version = 0;
     std::uint64_t fingerprint = 0;
     if (!read_graph_header(path, version, fingerprint)) {
@@ -115,43 +144,46 @@ RoadGraph load_graph(const std::string& path, std::uint64_t expected_fingerprint
       throw Error("stale: built from other inputs or another profile (fingerprint mismatch)");
     }
     std::ifstream in(path, std::ios::binary);
-    in.seekg(sizeof kMagic + sizeof version + sizeof fingerprint);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.size() < kHeaderSize) throw Error("truncated graph cache");
+    std::uint64_t stored = 0;
+    std::memcpy(&stored, bytes.data() + kHeaderSize - sizeof stored, sizeof stored);
+    if (checksum(bytes, kHeaderSize) != stored) throw Error("corrupt graph cache (checksum mismatch)");
+    Reader r(bytes, kHeaderSize);
     RoadGraph g;
-    get_vector(in, g.node_x_m, file_size);
-    get_vector(in, g.node_y_m, file_size);
-    get_vector(in, g.node_component, file_size);
-    get_vector(in, g.first_out, file_size);
-    get_vector(in, g.head, file_size);
-    get_vector(in, g.travel_time_ds, file_size);
-    get_vector(in, g.arc_segment, file_size);
-    get_vector(in, g.segment_from, file_size);
-    get_vector(in, g.segment_to, file_size);
-    get_vector(in, g.segment_class, file_size);
-    get_vector(in, g.segment_length_m, file_size);
-    get_vector(in, g.segment_time_forward_ds, file_size);
-    get_vector(in, g.segment_time_backward_ds, file_size);
-    get_vector(in, g.segment_first_point, file_size);
-    get_vector(in, g.point_x_m, file_size);
-    get_vector(in, g.point_y_m, file_size);
-    get_vector(in, g.component_node_count, file_size);
-    get(in, g.main_component);
+    r.get_vector(g.node_x_m);
+    r.get_vector(g.node_y_m);
+    r.get_vector(g.node_component);
+    r.get_vector(g.first_out);
+    r.get_vector(g.head);
+    r.get_vector(g.travel_time_ds);
+    r.get_vector(g.arc_segment);
+    r.get_vector(g.segment_from);
+    r.get_vector(g.segment_to);
+    r.get_vector(g.segment_class);
+    r.get_vector(g.segment_length_m);
+    r.get_vector(g.segment_time_forward_ds);
+    r.get_vector(g.segment_time_backward_ds);
+    r.get_vector(g.segment_first_point);
+    r.get_vector(g.point_x_m);
+    r.get_vector(g.point_y_m);
+    r.get_vector(g.component_node_count);
+    r.get(g.main_component);
     std::uint64_t nclass = 0;
-    get(in, nclass);
+    r.get(nclass);
     if (nclass > 255) throw Error("corrupt graph cache (class count)");
     for (std::uint64_t i = 0; i < nclass; ++i) {
       std::uint32_t len = 0;
-      get(in, len);
+      r.get(len);
       if (len > 1024) throw Error("corrupt graph cache (class name)");
-      std::string s(len, '\0');
-      in.read(s.data(), len);
-      if (!in) throw Error("truncated graph cache");
-      g.class_names.push_back(std::move(s));
+      g.class_names.push_back(r.get_string(len));
     }
     // Check the forward arrays before deriving the backward ones from them.
     const std::size_t n = g.node_x_m.size();
     if (g.first_out.size() != n + 1 || g.first_out.back() != g.head.size() ||
         g.travel_time_ds.size() != g.head.size() ||
-        std::any_of(g.head.begin(), g.head.end(), [n](NodeId h) { return h >= n; })) {
+        std::any_of(g.head.begin(), g.head.end(), [n](NodeId h) { return h >= n; }) ||
+        !std::is_sorted(g.first_out.begin(), g.first_out.end())) {
       throw Error("corrupt graph cache (arc arrays)");
     }
     g.build_backward();

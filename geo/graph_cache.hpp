@@ -14,7 +14,7 @@
 
 namespace recompose::geo {
 
-inline constexpr std::uint32_t kGraphCacheVersion = 1;
+inline constexpr std::uint32_t kGraphCacheVersion = 2;  // 2: payload checksum
 
 void save_graph(const RoadGraph& g, std::uint64_t fingerprint, const std::string& path);
 

@@ -29,6 +29,14 @@ RoadProfile RoadProfile::load(const std::string& path) {
 }
 
 RoadProfile RoadProfile::parse(const std::string& text, const std::string& origin) {
+  try {
+    return parse_checked(text, origin);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("profile " + origin + ": unexpected JSON value: " + e.what());
+  }
+}
+
+RoadProfile RoadProfile::parse_checked(const std::string& text, const std::string& origin) {
   return with_error_context("profile " + origin, [&] {
     nlohmann::json j;
     try {

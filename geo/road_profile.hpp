@@ -36,6 +36,9 @@ struct RoadProfile {
   // Reads a profile file. Throws Error naming the file and the bad key.
   static RoadProfile load(const std::string& path);
   static RoadProfile parse(const std::string& json_text, const std::string& origin);
+
+ private:
+  static RoadProfile parse_checked(const std::string& json_text, const std::string& origin);
 };
 
 // Parses an OSM `maxspeed` value into km/h: "50", "50 km/h", "30 mph", "FR:urban"

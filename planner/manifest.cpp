@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "geo/error.hpp"
@@ -94,15 +95,32 @@ LayerRef parse_layer(const Obj& o) {
 }  // namespace
 
 Manifest Manifest::load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error("manifest " + path + ": file not found");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), path);
+}
+
+Manifest Manifest::parse(const std::string& text, const std::string& path) {
   return geo::with_error_context("manifest " + path, [&] {
-    std::ifstream in(path);
-    if (!in) throw Error("file not found");
     json j;
     try {
-      j = json::parse(in);
+      j = json::parse(text);
     } catch (const std::exception& e) {
       throw Error(std::string("not valid JSON: ") + e.what());
     }
+    try {
+      return parse_json(j, path);
+    } catch (const json::exception& e) {
+      // A value of the wrong JSON type somewhere the Obj helpers do not guard.
+      throw Error(std::string("unexpected JSON value: ") + e.what());
+    }
+  });
+}
+
+Manifest Manifest::parse_json(const nlohmann::json& j, const std::string& path) {
+  {
     Obj root(j, "$");
     const std::string format = root.str("format");
     if (format != "recompose-manifest/1") {
@@ -247,7 +265,7 @@ Manifest Manifest::load(const std::string& path) {
       }
     }
     return m;
-  });
+  }
 }
 
 std::string Manifest::profile_path() const {

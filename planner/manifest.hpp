@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,7 +105,12 @@ struct Manifest {
 
   // Throws geo::Error naming the manifest file and the key.
   static Manifest load(const std::string& path);
+  // Parses manifest text; `path` names it in errors and anchors the profile path.
+  static Manifest parse(const std::string& text, const std::string& path);
   [[nodiscard]] std::string profile_path() const;  // absolute or relative to cwd
+
+ private:
+  static Manifest parse_json(const nlohmann::json& j, const std::string& path);
 };
 
 }  // namespace recompose::planner

@@ -41,6 +41,14 @@ std::string edit_label(std::size_t i, const ScenarioEdit& e) {
 }  // namespace
 
 Scenario Scenario::parse(const std::string& text, const std::string& origin) {
+  try {
+    return parse_checked(text, origin);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("scenario " + origin + ": unexpected JSON value: " + e.what());
+  }
+}
+
+Scenario Scenario::parse_checked(const std::string& text, const std::string& origin) {
   return geo::with_error_context("scenario " + origin, [&] {
     json j;
     try {

@@ -42,6 +42,9 @@ struct Scenario {
   static Scenario parse(const std::string& json_text, const std::string& origin);
   [[nodiscard]] std::string to_json() const;
   [[nodiscard]] static Scenario baseline() { return Scenario{"Situation actuelle", "", "", "", {}}; }
+
+ private:
+  static Scenario parse_checked(const std::string& json_text, const std::string& origin);
 };
 
 // The facility set a scenario produces. Base facilities keep their index;

@@ -60,3 +60,19 @@ TEST_CASE("A stale, foreign, other-version or truncated cache is refused with a 
   }
   SECTION("missing") { CHECK_THROWS_WITH(geo::load_graph(dir.file("none.rcg"), 0), Catch::Contains("none.rcg")); }
 }
+
+TEST_CASE("A cache corrupted inside its arrays is detected by its checksum", "[graph_cache]") {
+  test::TempDir dir("cache-flip");
+  const std::string path = dir.file("g.rcg");
+  geo::save_graph(sample(), 0x1234, path);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(100);
+    char c = 0;
+    f.read(&c, 1);
+    c = static_cast<char>(c ^ 0x40);  // one flipped bit in a coordinate
+    f.seekp(100);
+    f.write(&c, 1);
+  }
+  CHECK_THROWS_WITH(geo::load_graph(path, 0x1234), Catch::Contains("checksum"));
+}

@@ -386,3 +386,32 @@ TEST_CASE("evaluate writes its outputs, and refuses a bad scenario naming the ed
     CHECK_THAT(r.output, Catch::Contains("lens-henin"));
   }
 }
+
+TEST_CASE("A run killed while it writes leaves the previous outputs whole", "[cli][robustness]") {
+  TempDir tmp;
+  REQUIRE(run_import(tmp, loire_manifest()).code == 0);
+  const std::string args = "evaluate out --scenario " +
+                           shell_quote((source_dir() / "datasets/scenarios/loire-fermeture-urgences-nord.json").string()) +
+                           " --out eval";
+  REQUIRE(run_cli(args, tmp.str()).code == 0);
+  // Kill later runs at different moments of their writing.
+  for (int delay_ms : {150, 300, 450, 600, 800}) {
+    const std::string cmd = "cd " + shell_quote(tmp.str()) + " && (" + shell_quote(RECOMPOSE_CLI) + " " + args +
+                            " > /dev/null 2>&1 & pid=$!; sleep " + std::to_string(delay_ms / 1000.0) +
+                            "; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; true)";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    // Every output under its final name is complete: GeoJSON parses, CSV has all its rows.
+    for (const char* f : {"unites.geojson", "etablissements.geojson", "bassins.geojson", "isochrones.geojson"}) {
+      INFO(f << " after a kill at " << delay_ms << " ms");
+      const json j = read_json(tmp.file(std::string("eval/") + f));
+      CHECK(j["type"] == "FeatureCollection");
+      CHECK_FALSE(j["features"].empty());
+    }
+    const json s = read_json(tmp.file("eval/summary.json"));
+    CHECK(s["territory"] == "loire");
+    std::ifstream csv(tmp.file("eval/unites.csv"));
+    std::size_t lines = 0;
+    for (std::string line; std::getline(csv, line);) ++lines;
+    CHECK(lines == 329);  // header + 328 units
+  }
+}

@@ -1,0 +1,53 @@
+// libFuzzer targets for every parser the project owns. One binary per target,
+// selected at compile time by RECOMPOSE_FUZZ_TARGET:
+//   1 manifest, 2 scenario, 3 speed profile, 4 graph cache, 5 indicator/CSV table.
+// A geo::Error is the expected answer to bad input; anything else (another
+// exception, a crash, a sanitizer report) is a finding.
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "geo/error.hpp"
+#include "geo/graph_cache.hpp"
+#include "geo/road_profile.hpp"
+#include "geo/vector_io.hpp"
+#include "planner/manifest.hpp"
+#include "planner/scenario.hpp"
+
+namespace {
+
+std::string temp_file(const char* ext, const std::uint8_t* data, std::size_t size) {
+  const std::string path = "/tmp/recompose-fuzz-" + std::to_string(::getpid()) + ext;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  return path;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+#if RECOMPOSE_FUZZ_TARGET == 1
+    (void)recompose::planner::Manifest::parse(text, "fuzz.json");
+#elif RECOMPOSE_FUZZ_TARGET == 2
+    (void)recompose::planner::Scenario::parse(text, "fuzz.json");
+#elif RECOMPOSE_FUZZ_TARGET == 3
+    (void)recompose::geo::RoadProfile::parse(text, "fuzz.json");
+#elif RECOMPOSE_FUZZ_TARGET == 4
+    (void)recompose::geo::load_graph(temp_file(".rcg", data, size), 0);
+#elif RECOMPOSE_FUZZ_TARGET == 5
+    recompose::geo::ReadOptions o;
+    o.fields = {"code"};
+    o.optional_fields = {"value"};
+    o.read_geometry = false;
+    (void)recompose::geo::read_layer(temp_file(".csv", data, size), o);
+#endif
+  } catch (const recompose::geo::Error&) {
+    // Expected: a clear error for bad input.
+  }
+  return 0;
+}
