@@ -39,7 +39,7 @@ asan: deps
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRECOMPOSE_FUZZ=ON \
-	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer"
+	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_manifest fuzz_scenario fuzz_profile fuzz_graph_cache fuzz_table
 	for t in manifest scenario profile graph_cache table; do \
 	  mkdir -p build-fuzz/corpus-$$t && cp -n tests/fuzz/corpus/$$t/* build-fuzz/corpus-$$t/ 2>/dev/null; \
