@@ -69,14 +69,21 @@ bool parse_double(std::string s, double& out) {
   if (s.empty()) return false;
   const auto* end = s.data() + s.size();
   auto [p, ec] = std::from_chars(s.data(), end, out);
-  return ec == std::errc() && p == end;
+  return ec == std::errc() && p == end && std::isfinite(out);
 }
 
 bool is_json_array_file(const std::string& path) {
   if (fs::path(path).extension() != ".json") return false;
   std::ifstream in(path);
   char c = 0;
+  bool first = true;
   while (in.get(c)) {
+    if (first && static_cast<unsigned char>(c) == 0xEF) {  // UTF-8 byte order mark: EF BB BF
+      in.ignore(2);
+      first = false;
+      continue;
+    }
+    first = false;
     if (!std::isspace(static_cast<unsigned char>(c))) return c == '[';
   }
   return false;
@@ -232,13 +239,22 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
         if (src != o.target_crs) transform = std::make_unique<CrsTransform>(src, o.target_crs);
       }
 
+      bool recoded = false;
       for (auto& feat : *layer) {
         FeatureRecord f;
         f.fid = feat->GetFID();
         for (int k : index) {
           const bool null = k < 0 || !feat->IsFieldSetAndNotNull(k);
           f.is_null.push_back(null);
-          f.values.push_back(null ? std::string() : std::string(feat->GetFieldAsString(k)));
+          std::string v = null ? std::string() : std::string(feat->GetFieldAsString(k));
+          if (!CPLIsUTF8(v.c_str(), -1)) {
+            // Not UTF-8: a Windows-1252 file (INSEE tables re-saved in Excel). Recoded by GDAL.
+            char* u = CPLRecode(v.c_str(), "CP1252", CPL_ENC_UTF8);
+            v = u;
+            CPLFree(u);
+            recoded = true;
+          }
+          f.values.push_back(std::move(v));
         }
         if (has_geometry) {
           if (from_xy) {
@@ -273,6 +289,10 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
           }
         }
         out.features.push_back(std::move(f));
+      }
+      if (recoded) {
+        out.diagnostics.push_back({Severity::Warning, "encoding-converted", "file " + path + ", layer " + out.layer,
+                                   "text is not UTF-8: read as Windows-1252 and converted"});
       }
       return out;
     });

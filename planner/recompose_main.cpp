@@ -156,10 +156,12 @@ int run(int argc, char** argv) {
     planner::ImportReport report;
     planner::Territory t = planner::import_territory(m, opt, report);
     if (!quiet) std::fprintf(stderr, "[import] writing %s...\n", out_dir.c_str());
+    // Both reports are built before anything is written, so a failure leaves no partial set.
+    const std::string markdown = report.to_markdown(), json = report.to_json() + "\n";
     planner::save_territory(t, out_dir);
-    geo::write_text_file_atomic((fs::path(out_dir) / "import_report.md").string(), report.to_markdown());
-    geo::write_text_file_atomic((fs::path(out_dir) / "import_report.json").string(), report.to_json() + "\n");
-    if (!quiet) std::cout << report.to_markdown();
+    geo::write_text_file_atomic((fs::path(out_dir) / "import_report.md").string(), markdown);
+    geo::write_text_file_atomic((fs::path(out_dir) / "import_report.json").string(), json);
+    if (!quiet) std::cout << markdown;
     std::fprintf(stderr, "[import] %s: %zu units, %zu communes, %zu facilities, %zu indicator values -> %s\n",
                  t.name.c_str(), t.units.size(), t.communes.size(), t.facilities.size(), t.indicators.size(),
                  out_dir.c_str());

@@ -58,7 +58,7 @@ Scenario Scenario::parse_checked(const std::string& text, const std::string& ori
     }
     if (!j.is_object()) throw Error("expected a JSON object");
     if (j.value("format", "") != "recompose-scenario/1") {
-      throw Error("\"format\" must be \"recompose-scenario/1\"");
+      throw Error("\"format\" is '" + j.value("format", "") + "'; this build reads \"recompose-scenario/1\"");
     }
     Scenario s;
     s.path = origin;

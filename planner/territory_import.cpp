@@ -187,8 +187,6 @@ void import_communes(const Manifest& m, const ImportOptions& opt, Territory& t, 
   const auto& spec = m.communes;
   // Selection.
   Filtered sel = read_filtered(opt.data_root, spec.select, {spec.select_code});
-  r.layers.push_back({"communes (sélection)", sel.data.path, sel.data.layer, "", sel.read,
-                      sel.data.features.size(), ""});
   std::vector<std::string> codes;
   std::set<std::string> seen;
   for (const auto& f : sel.data.features) {
@@ -200,6 +198,7 @@ void import_communes(const Manifest& m, const ImportOptions& opt, Territory& t, 
     }
     codes.push_back(code);
   }
+  r.layers.push_back({"communes (sélection)", sel.data.path, sel.data.layer, "", sel.read, codes.size(), ""});
   if (codes.empty()) throw Error("file " + sel.data.path + ": the selection lists no commune");
 
   // Population (and names).
@@ -217,7 +216,11 @@ void import_communes(const Manifest& m, const ImportOptions& opt, Territory& t, 
                                "commune " + code + ": population '" + f.values[2] + "' is not a number >= 0"});
       continue;
     }
-    pop_by_code[code] = {f.values[1], *v};
+    if (!pop_by_code.try_emplace(code, f.values[1], *v).second) {
+      r.diagnostics.push_back({Severity::Warning, "duplicate-code", pop.data.where(f),
+                               "commune " + code + " has a second population record (" + f.values[2] +
+                                   "); the first is kept"});
+    }
   }
   JoinReport join{"population communale -> communes sélectionnées", 0, 0, {}, ""};
   for (const auto& code : codes) {
@@ -589,7 +592,11 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
     std::uint64_t kept = 0, outside = 0;
     for (auto& f : d.data.features) {
       const std::string where = d.data.where(f);
-      if (!f.geometry || f.geometry.empty()) continue;  // already a diagnostic
+      if (!f.geometry || f.geometry.empty()) {
+        r.diagnostics.push_back({Severity::Warning, "facility-without-location", where,
+                                 "facility " + spec.id_prefix + trim(f.values[0]) + " has no usable location; not kept"});
+        continue;
+      }
       Facility fac;
       fac.id = spec.id_prefix + trim(f.values[0]);
       fac.name = f.values[1];
@@ -611,9 +618,14 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
       fac.commune_code = c->code;
       if (!spec.category.empty()) fac.category = f.values[d.data.field(spec.category)];
       if (!spec.capacity.empty()) {
-        const auto v = parse_number(f.values[d.data.field(spec.capacity)]);
-        fac.capacity = v ? *v : -1;
+        const std::string& raw = f.values[d.data.field(spec.capacity)];
+        const auto v = parse_number(raw);
+        fac.capacity = v && *v >= 0 ? *v : -1;
         fac.capacity_unit = spec.capacity_unit;
+        if (!trim(raw).empty() && fac.capacity < 0) {
+          r.diagnostics.push_back({Severity::Warning, "bad-capacity", where,
+                                   "facility " + fac.id + ": capacity '" + raw + "' is not a number >= 0; kept as unknown"});
+        }
       }
       for (const auto& [name, rule] : spec.flags) fac.flags[name] = evaluate_flag(rule, d.data, f, fac.name);
       if (!ids.insert(fac.id).second) {
@@ -661,6 +673,7 @@ void import_indicators(const Manifest& m, const ImportOptions& opt, Territory& t
     const std::size_t width = spec.level == "iris" ? 9 : spec.level == "commune" ? 5 : 0;
     JoinReport j{"indicateurs " + spec.layer.path + " -> " + spec.level, 0, 0, {}, ""};
     std::uint64_t kept = 0;
+    std::set<std::string> stored;  // (code, indicator) pairs already kept
     for (const auto& f : d.data.features) {
       std::string code = spec.key.empty() ? t.name : trim(f.values[0]);
       if (width) code = normalize_code(code, width, &r.diagnostics, d.data.where(f));
@@ -674,6 +687,11 @@ void import_indicators(const Manifest& m, const ImportOptions& opt, Territory& t
             r.diagnostics.push_back({Severity::Warning, "bad-number", d.data.where(f),
                                      name + ": '" + raw + "' is not a number; value left out"});
           }
+          return;
+        }
+        if (!stored.insert(code + "\n" + name).second) {
+          r.diagnostics.push_back({Severity::Warning, "duplicate-code", d.data.where(f),
+                                   name + " for " + spec.level + " " + code + " given twice; the first value is kept"});
           return;
         }
         t.indicators.push_back({spec.level, code, name, *v, spec.period, spec.layer.source});
@@ -795,7 +813,7 @@ void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
                                    " m from the main road network (limit " +
                                    std::to_string(std::lround(snapper.max_distance_m())) + " m): not routed"});
     }
-    if (u.snap.nearest_is_isolated) {
+    if (u.snap.nearest_is_isolated && u.snap.status == geo::SnapStatus::Snapped) {
       r.diagnostics.push_back({Severity::Info, "nearest-road-isolated", "IRIS " + u.code,
                                "the nearest road belongs to an isolated component; snapped to the main network"});
     }

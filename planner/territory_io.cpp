@@ -195,7 +195,8 @@ Territory load_territory(const std::string& dir) {
     {
       geo::ReadOptions o;
       o.layer = "unites";
-      o.fields = {"code_iris", "nom", "code_commune", "type_iris", "population", "x_l93", "y_l93", "methode_population"};
+      o.fields = {"code_iris", "nom", "code_commune", "type_iris", "population", "x_l93", "y_l93", "methode_population",
+                  "geometrie_reparee"};
       auto d = geo::read_layer(gpkg, o);
       for (auto& f : d.features) {
         Unit u;
@@ -206,6 +207,7 @@ Territory load_territory(const std::string& dir) {
         u.population = std::stod(f.values[4]);
         u.point = {std::stod(f.values[5]), std::stod(f.values[6])};
         u.population_method = f.values[7];
+        u.geometry_repaired = f.values[8] == "1";
         u.geometry = std::move(f.geometry);
         u.area_km2 = u.geometry ? u.geometry.area() / 1e6 : 0;
         t.units.push_back(std::move(u));
