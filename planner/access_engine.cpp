@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <thread>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -48,8 +50,24 @@ AccessEngine::AccessEngine(const Territory& t, double cutoff_min, StraightLinePa
     from_cache_ = true;
     return;
   }
-  base_.reserve(t.facilities.size());
-  for (const auto& f : t.facilities) base_.push_back(compute_column(f.point, f.snap.result));
+  // One bounded search per facility, spread over the cores: each thread has its own
+  // workspace and writes its own columns, so the result does not depend on the split.
+  base_.assign(t.facilities.size(), {});
+  const unsigned threads = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(),
+                                                           static_cast<unsigned>(t.facilities.size())));
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> searches{0};
+  auto work = [&] {
+    geo::DijkstraWorkspace ws(model_ == TimeModel::Road ? t.graph.node_count() : 0);
+    for (std::size_t i = next++; i < t.facilities.size(); i = next++) {
+      base_[i] = compute_column(t.facilities[i].point, t.facilities[i].snap.result, ws, searches);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < threads; ++k) pool.emplace_back(work);
+  work();
+  for (auto& th : pool) th.join();
+  searches_ += searches.load();
   if (!cache_path.empty()) save_tables(cache_path);
 }
 
@@ -106,7 +124,8 @@ geo::SnapResult AccessEngine::snap(geo::PointM p) const {
   return {};
 }
 
-AccessColumn AccessEngine::compute_column(geo::PointM point, const geo::SnapResult& snap) {
+AccessColumn AccessEngine::compute_column(geo::PointM point, const geo::SnapResult& snap,
+                                          geo::DijkstraWorkspace& ws, std::atomic<std::size_t>& searches) const {
   AccessColumn col;
   if (model_ == TimeModel::StraightLine) {
     const double mps = straight_.speed_kmh / 3.6;
@@ -120,12 +139,12 @@ AccessColumn AccessEngine::compute_column(geo::PointM point, const geo::SnapResu
   }
   if (!snap.ok()) return col;  // off the network: reaches nobody, reported as such
   const auto seeds = geo::arrival_seeds(t_.graph, snap);
-  geo::run_dijkstra(t_.graph, geo::Direction::Reverse, seeds, cutoff_ds_, ws_);
-  ++searches_;
+  geo::run_dijkstra(t_.graph, geo::Direction::Reverse, seeds, cutoff_ds_, ws);
+  ++searches;
   for (std::uint32_t u = 0; u < t_.units.size(); ++u) {
     const auto& us = t_.units[u].snap.result;
     if (!us.ok()) continue;
-    const geo::Deciseconds ds = std::min(geo::time_at(t_.graph, us, ws_, geo::Direction::Reverse),
+    const geo::Deciseconds ds = std::min(geo::time_at(t_.graph, us, ws, geo::Direction::Reverse),
                                          geo::same_segment_time(t_.graph, us, snap));
     if (ds != geo::kUnreachable && ds <= cutoff_ds_) col.push_back({u, ds});
   }
@@ -136,7 +155,10 @@ const AccessColumn& AccessEngine::site_column(geo::PointM point, const geo::Snap
   const std::pair<long long, long long> key{std::llround(point.x_m * 100), std::llround(point.y_m * 100)};
   auto it = sites_.find(key);
   if (it != sites_.end()) return it->second;
-  return sites_.emplace(key, compute_column(point, snap)).first->second;
+  std::atomic<std::size_t> searches{0};
+  AccessColumn col = compute_column(point, snap, ws_, searches);
+  searches_ += searches.load();
+  return sites_.emplace(key, std::move(col)).first->second;
 }
 
 std::size_t AccessEngine::entries() const {

@@ -9,9 +9,11 @@
 // Closing or merging facilities reuses the tables (no search). A new site
 // (opened, relocated, merged at new coordinates) costs one bounded search,
 // memoised by position so re-evaluating the same scenario runs none.
-// Cost: building = facilities x bounded search; memory = entries x 8 bytes.
+// Cost: building = facilities x bounded search, spread over the cores; memory =
+// entries x 8 bytes. Not thread-safe: one engine per thread of use.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <span>
@@ -66,7 +68,8 @@ class AccessEngine {
   [[nodiscard]] std::size_t entries() const;
 
  private:
-  AccessColumn compute_column(geo::PointM point, const geo::SnapResult& snap);
+  AccessColumn compute_column(geo::PointM point, const geo::SnapResult& snap, geo::DijkstraWorkspace& ws,
+                              std::atomic<std::size_t>& searches) const;
 
   const Territory& t_;
   TimeModel model_;

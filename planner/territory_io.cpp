@@ -270,7 +270,11 @@ Territory load_territory(const std::string& dir) {
     if (t.has_roads) {
       t.profile = geo::RoadProfile::parse(j["profile"].dump(), meta_path);
       t.graph_fingerprint = std::stoull(j.value("graph_fingerprint", "0"), nullptr, 16);
-      t.graph = geo::load_graph((fs::path(dir) / "graph.rcg").string(), t.graph_fingerprint);
+      try {
+        t.graph = geo::load_graph((fs::path(dir) / "graph.rcg").string(), t.graph_fingerprint);
+      } catch (const geo::Error& e) {
+        throw geo::Error(std::string(e.what()) + " (run `recompose import` again to rebuild this territory)");
+      }
       geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
       for (auto& u : t.units) u.snap = SnapInfo(snapper.snap(u.point));
       for (auto& f : t.facilities) f.snap = SnapInfo(snapper.snap(f.point));
