@@ -101,14 +101,7 @@ bool App::merge_into(const std::vector<std::string>& ids, const std::string& int
 
 bool App::merge_at(const std::vector<std::string>& ids, geo::PointM at) {
   planner::Scenario s = scenario_;
-  int n = 1;
-  auto used = [&](const std::string& id) {
-    for (const auto& f : after_.facilities) {
-      if (f.id == id) return true;
-    }
-    return false;
-  };
-  while (used("REGROUPEMENT-" + std::to_string(n))) ++n;
+  const int n = free_number("REGROUPEMENT-");
   planner::ScenarioEdit e;
   e.op = "merge";
   e.facilities = ids;
@@ -117,6 +110,18 @@ bool App::merge_at(const std::vector<std::string>& ids, geo::PointM at) {
   e.at = at;
   s.edits.push_back(e);
   return apply(std::move(s), "Regroupement sur un nouveau site (" + e.id + ")");
+}
+
+int App::free_number(const std::string& prefix) const {
+  int n = 1;
+  auto used = [&](const std::string& id) {
+    for (const auto& f : after_.facilities) {
+      if (f.id == id) return true;
+    }
+    return false;
+  };
+  while (used(prefix + std::to_string(n))) ++n;
+  return n;
 }
 
 bool App::relocate(const std::string& id, geo::PointM to) {
@@ -131,14 +136,7 @@ bool App::relocate(const std::string& id, geo::PointM to) {
 
 bool App::open_site(const std::string& kind, double capacity, geo::PointM at) {
   planner::Scenario s = scenario_;
-  int n = 1;
-  auto used = [&](const std::string& id) {
-    for (const auto& f : after_.facilities) {
-      if (f.id == id) return true;
-    }
-    return false;
-  };
-  while (used("NOUVEAU-" + std::to_string(n))) ++n;
+  const int n = free_number("NOUVEAU-");
   planner::ScenarioEdit e;
   e.op = "open";
   e.id = "NOUVEAU-" + std::to_string(n);

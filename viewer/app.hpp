@@ -78,6 +78,7 @@ class App {
 
  private:
   bool apply(planner::Scenario next, const std::string& what);
+  int free_number(const std::string& id_prefix) const;  // smallest n with no facility id prefix+n
   void rebuild_indicators();
 
   planner::Territory territory_;
