@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "geo/error.hpp"
+#include "geo/fingerprint.hpp"
 #include "geo/graph_cache.hpp"
 #include "geo/snapping.hpp"
 #include "geo/vector_io.hpp"
@@ -151,6 +152,12 @@ void save_territory(const Territory& t, const std::string& dir) {
 
   nlohmann::ordered_json j;
   j["format"] = "recompose-territory/1";
+  {
+    // Checksum of the GeoPackage, checked on load: a corrupted or replaced file is refused.
+    geo::Fingerprint f;
+    f.add_file(gpkg);
+    j["gpkg_checksum"] = f.hex();
+  }
   j["name"] = t.name;
   j["title"] = t.title;
   j["description"] = t.description;
@@ -192,6 +199,15 @@ Territory load_territory(const std::string& dir) {
       for (const auto& s : j["sources"]) t.sources.push_back({s.value("role", ""), s.value("path", ""), s.value("citation", "")});
     }
     const std::string gpkg = (fs::path(dir) / "territory.gpkg").string();
+    if (j.contains("gpkg_checksum")) {
+      if (!fs::exists(gpkg)) throw geo::Error("territory.gpkg is missing (run `recompose import` again)");
+      geo::Fingerprint f;
+      f.add_file(gpkg);
+      if (f.hex() != j.value("gpkg_checksum", "")) {
+        throw geo::Error("territory.gpkg does not match the checksum in territory.json (corrupted or edited); "
+                         "run `recompose import` again");
+      }
+    }
     {
       geo::ReadOptions o;
       o.layer = "unites";

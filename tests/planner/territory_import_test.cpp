@@ -176,3 +176,17 @@ TEST_CASE("A saved territory loads back with the same content", "[import][real]"
     CHECK(u.units[i].snap.status == t.units[i].snap.status);
   }
 }
+
+TEST_CASE("A corrupted territory GeoPackage is refused on load", "[import][real]") {
+  test::TempDir dir("territory-corrupt");
+  planner::ImportReport report;
+  const auto t = import("lens-henin", report, dir.path().string());
+  planner::save_territory(t, dir.path().string());
+  CHECK_NOTHROW(planner::load_territory(dir.path().string()));
+  {
+    std::fstream f(dir.file("territory.gpkg"), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(20000);
+    f.put('\x5a');
+  }
+  CHECK_THROWS_WITH(planner::load_territory(dir.path().string()), Catch::Contains("checksum"));
+}
