@@ -14,7 +14,7 @@
 
 namespace recompose::geo {
 
-inline constexpr std::uint32_t kGraphCacheVersion = 2;  // 2: payload checksum
+inline constexpr std::uint32_t kGraphCacheVersion = 3;  // 2: payload checksum; 3: nodes in Z-order
 
 void save_graph(const RoadGraph& g, std::uint64_t fingerprint, const std::string& path);
 
