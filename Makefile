@@ -27,9 +27,10 @@ demo: build-tool
 test: build
 	cd $(BUILD) && RECOMPOSE_DATA_ROOT=$(abspath $(DATA_ROOT)) ctest --output-on-failure -j $(JOBS)
 
-# The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer (warnings are not
+# errors here: GCC 12 reports false "maybe-uninitialized" in libstdc++ under -O1 + sanitizers).
 asan: deps
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRECOMPOSE_WERROR=ON \
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRECOMPOSE_WERROR=OFF \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1"
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && RECOMPOSE_DATA_ROOT=$(abspath $(DATA_ROOT)) ctest --output-on-failure -j $(JOBS)
