@@ -22,62 +22,16 @@
 #include "geo/error.hpp"
 #include "geo/geometry.hpp"
 #include "geo/vector_io.hpp"
+#include "test_support.hpp"
 
 using namespace recompose::geo;
 namespace fs = std::filesystem;
+using recompose::test::data_file;
+using recompose::test::read_text;
+using recompose::test::TempDir;
+using recompose::test::write_text;
 
 namespace {
-
-fs::path data_root() {
-  if (const char* env = std::getenv("RECOMPOSE_DATA_ROOT"); env && *env) return fs::path(env);
-  return fs::path(RECOMPOSE_SOURCE_DIR) / ".." / "shared" / "datasets" / "raw";
-}
-
-std::string data_file(const std::string& rel) {
-  const fs::path p = data_root() / rel;
-  INFO("raw data file " << p.string() << " (set RECOMPOSE_DATA_ROOT)");
-  REQUIRE(fs::exists(p));
-  return p.string();
-}
-
-// A fresh temporary directory, removed with its content at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "recompose-vio-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-  [[nodiscard]] const fs::path& path() const { return path_; }
-  [[nodiscard]] std::vector<std::string> entries() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(path_)) out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
- private:
-  fs::path path_;
-};
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The x/y of a point geometry.
 PointM xy(const Geometry& g) { return g.centroid(); }

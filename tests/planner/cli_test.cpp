@@ -17,94 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-fs::path source_dir() { return fs::path(RECOMPOSE_SOURCE_DIR); }
-
-fs::path data_root() {
-  if (const char* env = std::getenv("RECOMPOSE_DATA_ROOT"); env && *env) return fs::absolute(env);
-  return (source_dir() / ".." / "shared" / "datasets" / "raw").lexically_normal();
-}
-
-std::string data_file(const std::string& rel) {
-  const fs::path p = data_root() / rel;
-  INFO("raw data file " << p.string() << " (set RECOMPOSE_DATA_ROOT)");
-  REQUIRE(fs::exists(p));
-  return p.string();
-}
-
-std::string car_profile() { return (source_dir() / "datasets" / "profiles" / "car.json").string(); }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "recompose-cli-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-  [[nodiscard]] std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-struct Run {
-  int code = -1;       // exit status, or 128 + signal
-  std::string output;  // stdout and stderr
-};
-
-// Runs `recompose ARGS` in `cwd`, stderr merged into stdout.
-Run run_cli(const std::string& args, const std::string& cwd) {
-  const std::string cmd = "cd " + shell_quote(cwd) + " && " + shell_quote(RECOMPOSE_CLI) + " " + args + " 2>&1";
-  Run r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  const int status = ::pclose(p);
-  if (WIFEXITED(status)) {
-    r.code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    r.code = 128 + WTERMSIG(status);
-  }
-  return r;
-}
-
-json read_json(const std::string& path) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  return json::parse(in);
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-void write_json(const std::string& path, const json& j) { write_text(path, j.dump(2)); }
+using namespace recompose::test;
 
 // datasets/loire.json with an absolute profile path (the profile is resolved
 // relative to the manifest file, which will live in a temporary directory).
@@ -119,17 +39,8 @@ Run run_import(const TempDir& tmp, const json& manifest, const std::string& out 
   const std::string path = tmp.file("manifest.json");
   write_json(path, manifest);
   return run_cli("import " + shell_quote(path) + " --out " + shell_quote(tmp.file(out)) + " --data-root " +
-                     shell_quote(data_root().string()) + " --quiet",
+                     shell_quote(data_root()) + " --quiet",
                  tmp.str());
-}
-
-// The layer row of the import report with this role.
-const json* layer_row(const json& report, const std::string& role) {
-  if (!report.contains("layers")) return nullptr;
-  for (const auto& l : report["layers"]) {
-    if (l.value("role", "") == role) return &l;
-  }
-  return nullptr;
 }
 
 }  // namespace

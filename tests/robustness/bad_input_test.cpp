@@ -38,28 +38,16 @@
 
 #include "geo/vector_io.hpp"
 #include "planner/territory.hpp"
+#include "test_support.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using namespace recompose::test;
 
 namespace {
 
 // ---------------------------------------------------------------------------
 // Helpers: paths, temporary directories, running the CLI
-
-fs::path source_dir() { return fs::path(RECOMPOSE_SOURCE_DIR); }
-
-fs::path data_root() {
-  if (const char* env = std::getenv("RECOMPOSE_DATA_ROOT"); env && *env) return fs::absolute(env);
-  return (source_dir() / ".." / "shared" / "datasets" / "raw").lexically_normal();
-}
-
-std::string data_file(const std::string& rel) {
-  const fs::path p = data_root() / rel;
-  INFO("raw data file " << p.string() << " (set RECOMPOSE_DATA_ROOT)");
-  REQUIRE(fs::exists(p));
-  return p.string();
-}
 
 std::string corpus_file(const std::string& name) {
   const fs::path p = source_dir() / "tests" / "robustness" / "corpus" / name;
@@ -67,89 +55,6 @@ std::string corpus_file(const std::string& name) {
   REQUIRE(fs::exists(p));
   return p.string();
 }
-
-std::string car_profile() { return (source_dir() / "datasets" / "profiles" / "car.json").string(); }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "recompose-robustness-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-  [[nodiscard]] std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-struct Run {
-  int code = -1;       // exit status, 128 + signal, 124 when `timeout` stopped it
-  std::string output;  // stdout and stderr
-  double seconds = 0;
-};
-
-// Runs `recompose ARGS` in `cwd` under `timeout`, stderr merged into stdout.
-Run run_cli(const std::string& args, const std::string& cwd, int limit_s = 120) {
-  const std::string cmd = "cd " + shell_quote(cwd) + " && timeout -k 5 " + std::to_string(limit_s) + " " +
-                          shell_quote(RECOMPOSE_CLI) + " " + args + " 2>&1";
-  Run r;
-  const auto start = std::chrono::steady_clock::now();
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  const int status = ::pclose(p);
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (WIFEXITED(status)) {
-    r.code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    r.code = 128 + WTERMSIG(status);
-  }
-  return r;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-json read_json(const std::string& path) {
-  std::ifstream in(path);
-  INFO("reading " << path);
-  REQUIRE(in.good());
-  return json::parse(in);
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  REQUIRE(out.good());
-}
-
-void write_json(const std::string& path, const json& j) { write_text(path, j.dump(1)); }
 
 bool contains(const std::string& s, const std::string& needle) { return s.find(needle) != std::string::npos; }
 
@@ -185,61 +90,8 @@ bool has_non_finite_token(const std::string& text) {
   return false;
 }
 
-// Minimal CSV reading (GDAL writes quotes only around ambiguous values).
-std::vector<std::string> split_csv_line(const std::string& line, char sep = ',') {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == sep) {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
-// Rows of a CSV file as column name -> value.
-std::vector<std::map<std::string, std::string>> read_csv(const std::string& path) {
-  std::ifstream in(path);
-  INFO("reading " << path);
-  REQUIRE(in.good());
-  std::string line;
-  std::getline(in, line);
-  const auto header = split_csv_line(line);
-  std::vector<std::map<std::string, std::string>> rows;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    const auto values = split_csv_line(line);
-    std::map<std::string, std::string> row;
-    for (std::size_t i = 0; i < header.size() && i < values.size(); ++i) row[header[i]] = values[i];
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 // ---------------------------------------------------------------------------
 // Import report helpers
-
-const json* layer_row(const json& report, const std::string& role) {
-  if (!report.contains("layers")) return nullptr;
-  for (const auto& l : report["layers"]) {
-    if (l.value("role", "") == role) return &l;
-  }
-  return nullptr;
-}
 
 const json* join_row(const json& report, const std::string& name_prefix) {
   if (!report.contains("joins")) return nullptr;
@@ -450,7 +302,7 @@ Run run_import(const TempDir& tmp, const json& manifest, const std::string& out 
   const std::string path = tmp.file("manifest.json");
   write_json(path, manifest);
   return run_cli("import " + shell_quote(path) + " --out " + shell_quote(tmp.file(out)) + " --data-root " +
-                     shell_quote(data_root().string()) + " --quiet",
+                     shell_quote(data_root()) + " --quiet",
                  tmp.str());
 }
 
@@ -573,7 +425,7 @@ std::vector<std::string> manifest_inputs(const json& m) {
   for (const auto& i : m["indicators"]) add(i);
   add(m["roads"]);
   std::vector<std::string> out;
-  for (const auto& r : rel) out.push_back(fs::path(r).is_absolute() ? r : (data_root() / r).string());
+  for (const auto& r : rel) out.push_back(fs::path(r).is_absolute() ? r : (fs::path(data_root()) / r).string());
   return out;
 }
 
