@@ -80,6 +80,13 @@ LayerData read_layer(const std::string& path, const ReadOptions& options);
 enum class FieldType { String, Integer, Real };
 using FieldValue = std::variant<std::monostate, std::string, std::int64_t, double>;
 
+// Field values of the writers: a missing value is written as NULL (never 0, never NaN).
+inline const FieldValue kNullField{std::monostate{}};
+// `v`, or NULL when it is NaN (no data).
+inline FieldValue real_or_null(double v) { return v != v ? kNullField : FieldValue(v); }
+// `v` when `known`, else NULL.
+inline FieldValue real_if(bool known, double v) { return known ? FieldValue(v) : kNullField; }
+
 struct FieldDef {
   std::string name;
   FieldType type = FieldType::String;

@@ -29,12 +29,11 @@ using geo::FieldValue;
 
 namespace {
 
-const FieldValue kNull{std::monostate{}};
+const FieldValue& kNull = geo::kNullField;
 
 FieldValue minutes_or_null(geo::Deciseconds ds) {
   return ds == kNoAccess ? kNull : FieldValue(geo::deciseconds_to_minutes(ds));
 }
-FieldValue num_or_null(double v) { return std::isnan(v) ? kNull : FieldValue(v); }
 
 std::string model_label(TimeModel m) {
   return m == TimeModel::Road ? "temps routiers (voiture)" : "temps estimés à vol d'oiseau";
@@ -190,9 +189,9 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
       v.push_back(k_nearest_ids(after, tg, u));
     }
     const double e0 = before.e2sfca_per_100k[u], e1 = after.e2sfca_per_100k[u];
-    v.push_back(num_or_null(e0));
-    v.push_back(num_or_null(e1));
-    v.push_back(num_or_null(e1 - e0));
+    v.push_back(geo::real_or_null(e0));
+    v.push_back(geo::real_or_null(e1));
+    v.push_back(geo::real_or_null(e1 - e0));
     return v;
   };
   const std::vector<FieldDef> fac_fields = {
@@ -214,10 +213,10 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
         f.id, f.name, f.kind, flags,
         in_before ? FieldValue(std::string(before.facilities[i].open ? "ouvert" : "fermé")) : FieldValue(std::string("absent")),
         std::string(f.open ? "ouvert" : "fermé"), f.change,
-        in_before ? num_or_null(before.facilities[i].capacity < 0 ? std::nan("") : before.facilities[i].capacity) : kNull,
-        num_or_null(f.capacity < 0 ? std::nan("") : f.capacity),
+        in_before ? geo::real_if(before.facilities[i].capacity >= 0, before.facilities[i].capacity) : kNull,
+        geo::real_if(f.capacity >= 0, f.capacity),
         in_before ? FieldValue(before.served_population[i]) : kNull, after.served_population[i], after.served_need[i],
-        snap, road ? num_or_null(f.snap.result.distance_m) : kNull};
+        snap, road ? geo::real_or_null(f.snap.result.distance_m) : kNull};
   };
 
   geo::VectorWriter gpkg(path("evaluation.gpkg"), geo::VectorFormat::GeoPackage);
@@ -349,7 +348,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
         for (const AreaFigures* f : {&a[i], &b[i]}) {
           auto get = [&](const std::map<std::string, double>& m) {
             auto it = m.find(tg);
-            return it == m.end() ? kNull : num_or_null(it->second);
+            return it == m.end() ? kNull : geo::real_or_null(it->second);
           };
           row.push_back(get(f->mean_min));
           row.push_back(get(f->p90_min));
@@ -360,8 +359,8 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
           }
         }
       }
-      row.push_back(num_or_null(a[i].e2sfca_mean));
-      row.push_back(num_or_null(b[i].e2sfca_mean));
+      row.push_back(geo::real_or_null(a[i].e2sfca_mean));
+      row.push_back(geo::real_or_null(b[i].e2sfca_mean));
       csv.write(row);
     }
     csv.commit();

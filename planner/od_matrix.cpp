@@ -70,7 +70,7 @@ OdStats write_od_matrix(const geo::RoadGraph& g, const std::vector<OdPoint>& ori
                  {"destination_node", FieldType::Integer},
                  {"destination_snap_m", FieldType::Real},
                  {"destination_access_s", FieldType::Real}});
-  const FieldValue null{std::monostate{}};
+  const FieldValue& null = geo::kNullField;
   for (const auto& o : origins) {
     if (!o.snap.ok()) {
       ++st.origins_off_network;

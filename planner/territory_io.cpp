@@ -24,8 +24,6 @@ using geo::FieldValue;
 
 namespace {
 
-FieldValue num_or_null(double v, bool known) { return known ? FieldValue(v) : FieldValue(std::monostate{}); }
-
 std::string flags_text(const std::map<std::string, bool>& flags) {
   std::string s;
   for (const auto& [k, v] : flags) {
@@ -58,9 +56,9 @@ void save_territory(const Territory& t, const std::string& dir) {
                 "Unités territoriales (IRIS), population réconciliée");
   for (const auto& u : t.units) {
     w.write({u.code, u.name, u.commune_code, u.type, u.population,
-             num_or_null(u.weight_population, u.weight_population >= 0), u.population_method, u.area_km2,
+             geo::real_if(u.weight_population >= 0, u.weight_population), u.population_method, u.area_km2,
              u.point.x_m, u.point.y_m, std::string(t.has_roads ? geo::snap_status_name(u.snap.status) : "sans-reseau"),
-             num_or_null(u.snap.distance_m, t.has_roads), std::int64_t{u.geometry_repaired ? 1 : 0}},
+             geo::real_if(t.has_roads, u.snap.distance_m), std::int64_t{u.geometry_repaired ? 1 : 0}},
             &u.geometry);
   }
   w.begin_layer("communes", geo::GeometryKind::MultiPolygon,
@@ -94,10 +92,10 @@ void save_territory(const Territory& t, const std::string& dir) {
                 "Établissements de santé");
   for (const auto& f : t.facilities) {
     const geo::Geometry p = geo::Geometry::point(f.point.x_m, f.point.y_m);
-    w.write({f.id, f.name, f.kind, f.category, f.commune_code, num_or_null(f.capacity, f.capacity >= 0),
+    w.write({f.id, f.name, f.kind, f.category, f.commune_code, geo::real_if(f.capacity >= 0, f.capacity),
              f.capacity_unit, flags_text(f.flags), f.source, f.location_note,
              std::string(t.has_roads ? geo::snap_status_name(f.snap.status) : "sans-reseau"),
-             num_or_null(f.snap.distance_m, t.has_roads)},
+             geo::real_if(t.has_roads, f.snap.distance_m)},
             &p);
   }
   w.begin_layer("indicateurs", geo::GeometryKind::None,
@@ -129,7 +127,7 @@ void save_territory(const Territory& t, const std::string& dir) {
       }
       const geo::Geometry line = geo::Geometry::line(pts);
       auto secs = [](geo::Deciseconds d) {
-        return d == geo::kUnreachable ? FieldValue(std::monostate{}) : FieldValue(geo::deciseconds_to_seconds(d));
+        return geo::real_if(d != geo::kUnreachable, geo::deciseconds_to_seconds(d));
       };
       w.write({static_cast<std::int64_t>(s), static_cast<std::int64_t>(g.segment_from[s]),
                static_cast<std::int64_t>(g.segment_to[s]), g.class_names[g.segment_class[s]],
