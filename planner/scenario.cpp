@@ -1,5 +1,6 @@
 #include "planner/scenario.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -10,6 +11,7 @@
 #include "geo/crs.hpp"
 #include "geo/error.hpp"
 #include "geo/snapping.hpp"
+#include "planner/format.hpp"
 
 namespace recompose::planner {
 
@@ -223,8 +225,8 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
       } else if (e.op == "set_capacity") {
         FacilityState& f = locate(e.facilities[0], label);
         if (!f.open) throw Error(label + ": facility " + f.id + " is closed");
-        r.applied.push_back("Capacité de " + f.name + " : " + std::to_string(f.capacity) + " -> " +
-                            std::to_string(*e.capacity));
+        const auto cap = [](double c) { return c < 0 ? std::string("inconnue") : fr_number(c, c == std::floor(c) ? 0 : 1); };
+        r.applied.push_back("Capacité de " + f.name + " : " + cap(f.capacity) + " → " + cap(*e.capacity));
         f.capacity = *e.capacity;
         if (f.change.empty()) f.change = "capacité modifiée";
       } else if (e.op == "relocate") {
@@ -295,7 +297,7 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
         for (const auto& flag : e.flags) f.flags[flag] = true;
         f.change = "ouvert";
         place(f, *e.at, label);
-        r.applied.push_back("Ouverture de " + f.name + " (" + f.kind + ")");
+        r.applied.push_back("Ouverture de " + f.name + " (" + target_label(f.kind) + ")");
         index[f.id] = r.facilities.size();
         r.facilities.push_back(std::move(f));
       }

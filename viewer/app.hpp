@@ -22,6 +22,11 @@ struct Indicator {
   std::string label, unit;
   std::vector<double> values;         // NaN when no value
   std::vector<std::uint8_t> no_access;  // 1: unit off the network or nothing within the cutoff
+  // Values the colour classes are computed from (NaN ignored); empty: `values`.
+  // Indicators that exist before and after a scenario take their classes from the
+  // baseline, so the same colour means the same minutes on both maps.
+  std::vector<double> class_values;
+  bool classes_from_baseline = false;
 };
 
 enum class Mode { Select, AddCentre, Relocate, MergeAt };

@@ -107,8 +107,14 @@ void MapView::fit() {
 void MapView::recolour() {
   const auto& ind = app_.indicators()[static_cast<std::size_t>(app_.view.indicator)];
   std::vector<double> usable;
-  for (std::size_t u = 0; u < ind.values.size(); ++u) {
-    if (!ind.no_access[u]) usable.push_back(ind.values[u]);
+  if (ind.classes_from_baseline) {
+    for (double v : ind.class_values) {
+      if (!std::isnan(v)) usable.push_back(v);
+    }
+  } else {
+    for (std::size_t u = 0; u < ind.values.size(); ++u) {
+      if (!ind.no_access[u]) usable.push_back(ind.values[u]);
+    }
   }
   breaks_ = planner::class_breaks(usable, app_.view.classes, app_.view.method);
   const auto palette = planner::viridis(static_cast<int>(std::max<std::size_t>(1, breaks_.size())));
@@ -135,7 +141,8 @@ void MapView::draw_legend(ImDrawList* dl) {
   const auto& ind = app_.indicators()[static_cast<std::size_t>(app_.view.indicator)];
   const auto palette = planner::viridis(static_cast<int>(std::max<std::size_t>(1, breaks_.size())));
   const float x = origin_.x + 12, line = 18;
-  float y = origin_.y + size_.y - 24 - line * static_cast<float>(breaks_.size() + 3);
+  const int note_lines = ind.classes_from_baseline ? 1 : 0;
+  float y = origin_.y + size_.y - 24 - line * static_cast<float>(breaks_.size() + 3 + note_lines);
   const std::string title = ind.label + " (" + ind.unit + ")";
   const float w = std::max(220.0f, ImGui::CalcTextSize(title.c_str()).x + 12);
   dl->AddRectFilled(ImVec2(x - 6, y - 6), ImVec2(x + w, origin_.y + size_.y - 12), IM_COL32(255, 255, 255, 230), 4);
@@ -144,8 +151,11 @@ void MapView::draw_legend(ImDrawList* dl) {
   double lo = NAN;
   for (std::size_t c = 0; c < breaks_.size(); ++c) {
     dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 22, y + 13), rgba(palette[c]));
-    std::string label = c == 0 ? "≤ " + planner::fr_number(breaks_[c], 1)
-                               : planner::fr_number(lo, 1) + " – " + planner::fr_number(breaks_[c], 1);
+    // Classes fixed on the baseline: the last one is open, a scenario may exceed its maximum.
+    const bool open_last = ind.classes_from_baseline && c + 1 == breaks_.size() && c > 0;
+    std::string label = c == 0    ? "≤ " + planner::fr_number(breaks_[c], 1)
+                        : open_last ? "> " + planner::fr_number(lo, 1)
+                                    : planner::fr_number(lo, 1) + " – " + planner::fr_number(breaks_[c], 1);
     dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), label.c_str());
     lo = breaks_[c];
     y += line;
@@ -155,6 +165,10 @@ void MapView::draw_legend(ImDrawList* dl) {
   y += line;
   dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 22, y + 13), kNoDataColour);
   dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), "Pas de donnée");
+  if (note_lines) {
+    y += line;
+    dl->AddText(ImVec2(x, y - 1), IM_COL32(60, 60, 60, 255), "Classes de la situation initiale");
+  }
 }
 
 void MapView::draw_scale_and_north(ImDrawList* dl) {

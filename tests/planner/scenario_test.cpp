@@ -169,7 +169,8 @@ TEST_CASE("A valid scenario applies in order, new sites are appended", "[scenari
       "ok.json");
   const auto r = planner::apply_scenario(t, s, [&](geo::PointM pt) { return snapper.snap(pt); });
   REQUIRE(r.facilities.size() == 4);
-  CHECK(r.applied.size() == 3);
+  REQUIRE(r.applied.size() == 3);
+  CHECK(r.applied[0] == "Capacité de Établissement G1 : 2 → 5");
   CHECK(r.facilities[0].capacity == 5);
   CHECK_FALSE(r.facilities[1].open);  // the old G2 site, moved
   // The relocated G2 (appended) is the one the later "close" refers to.
