@@ -7,7 +7,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 DATA_ROOT ?= $(if $(RECOMPOSE_DATA_ROOT),$(RECOMPOSE_DATA_ROOT),../shared/datasets/raw)
 
-.PHONY: deps configure build build-tool demo test asan fuzz clean
+.PHONY: deps configure build build-tool demo test bench asan fuzz clean
 
 deps:
 	@bash .ci/install-deps.sh
@@ -26,6 +26,14 @@ demo: build-tool
 
 test: build
 	cd $(BUILD) && RECOMPOSE_DATA_ROOT=$(abspath $(DATA_ROOT)) ctest --output-on-failure -j $(JOBS)
+
+# Benchmarks (not a test: no timed assertion): real graphs and the Loire territory, then
+# synthetic territories of 0.1 M, 1 M and 3 M nodes; writes tests/bench/results.md (targets,
+# machine, commit, load). 3 to 4 minutes on 2 cores; BENCH_ARGS=--quick for 0.1 M only.
+BENCH_ARGS ?=
+bench: configure
+	cmake --build $(BUILD) -j $(JOBS) --target recompose_bench
+	$(BUILD)/tests/recompose_bench --data-root $(DATA_ROOT) --source-dir . --out tests/bench/results.md $(BENCH_ARGS)
 
 # The whole test suite under AddressSanitizer and UndefinedBehaviorSanitizer (warnings are not
 # errors here: GCC 12 reports false "maybe-uninitialized" in libstdc++ under -O1 + sanitizers).

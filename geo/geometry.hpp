@@ -130,12 +130,11 @@ class StrTree {
   void insert(const Envelope& e);  // item id = number of earlier inserts
   // Indices of items whose envelope intersects `e`, in no particular order.
   [[nodiscard]] std::vector<std::size_t> query(const Envelope& e) const;
-  [[nodiscard]] std::size_t size() const { return envelopes_.size(); }
+  [[nodiscard]] std::size_t size() const { return count_; }
 
  private:
   GEOSSTRtree* tree_ = nullptr;
-  std::vector<Envelope> envelopes_;
-  std::vector<Geometry> boxes_;
+  std::size_t count_ = 0;
 };
 
 }  // namespace recompose::geo

@@ -27,10 +27,6 @@ AccessEngine::AccessEngine(const Territory& t, double cutoff_min, StraightLinePa
       model_(t.has_roads ? TimeModel::Road : TimeModel::StraightLine),
       cutoff_ds_(static_cast<geo::Deciseconds>(std::lround(cutoff_min * 600.0))),
       straight_(straight) {
-  if (model_ == TimeModel::Road) {
-    snapper_ = std::make_unique<geo::Snapper>(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
-    ws_.resize(t.graph.node_count());
-  }
   geo::Fingerprint fp;
   char buf[128];
   // "tables/2": bump when the way times are computed changes, so old caches are rebuilt.
@@ -46,29 +42,113 @@ AccessEngine::AccessEngine(const Territory& t, double cutoff_min, StraightLinePa
     fp.add(f.id + "@" + buf);
   }
   fingerprint_ = fp.value();
+  if (model_ == TimeModel::Road) {  // needed by new sites too, hence before the cache
+    unit_first_exit_.assign(1, 0);
+    for (const auto& u : t.units) {
+      if (u.snap.result.ok()) {
+        for (const geo::Seed& e : geo::departure_seeds(t.graph, u.snap.result)) exits_.push_back(e);
+      }
+      unit_first_exit_.push_back(static_cast<std::uint32_t>(exits_.size()));
+    }
+  }
   if (!cache_path.empty() && load_tables(cache_path)) {
     from_cache_ = true;
     return;
   }
-  // One bounded search per facility, spread over the cores: each thread has its own
-  // workspace and writes its own columns, so the result does not depend on the split.
-  base_.assign(t.facilities.size(), {});
+  if (model_ == TimeModel::Road && t.ch) {
+    build_tables_phast();
+  } else {
+    build_tables_dijkstra();
+  }
+  if (!cache_path.empty()) save_tables(cache_path);
+}
+
+namespace {
+// Runs `work(k)` for k = 0 .. count-1 on every core; each thread has its own state.
+template <class MakeState, class Work>
+void parallel_for(std::size_t count, MakeState&& make_state, Work&& work) {
   const unsigned threads = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(),
-                                                           static_cast<unsigned>(t.facilities.size())));
+                                                           static_cast<unsigned>(count)));
   std::atomic<std::size_t> next{0};
-  std::atomic<std::size_t> searches{0};
-  auto work = [&] {
-    geo::DijkstraWorkspace ws(model_ == TimeModel::Road ? t.graph.node_count() : 0);
-    for (std::size_t i = next++; i < t.facilities.size(); i = next++) {
-      base_[i] = compute_column(t.facilities[i].point, t.facilities[i].snap.result, ws, searches);
-    }
+  auto run = [&] {
+    auto state = make_state();
+    for (std::size_t k = next++; k < count; k = next++) work(k, state);
   };
   std::vector<std::thread> pool;
-  for (unsigned k = 1; k < threads; ++k) pool.emplace_back(work);
-  work();
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(run);
+  run();
   for (auto& th : pool) th.join();
+}
+}  // namespace
+
+// One bounded search per facility, spread over the cores: each thread has its own
+// workspace and writes its own columns, so the result does not depend on the split.
+void AccessEngine::build_tables_dijkstra() {
+  base_.assign(t_.facilities.size(), {});
+  std::atomic<std::size_t> searches{0};
+  parallel_for(
+      t_.facilities.size(),
+      [&] { return geo::DijkstraWorkspace(model_ == TimeModel::Road ? t_.graph.node_count() : 0); },
+      [&](std::size_t i, geo::DijkstraWorkspace& ws) {
+        base_[i] = compute_column(t_.facilities[i].point, t_.facilities[i].snap.result, ws, searches);
+      });
   searches_ += searches.load();
-  if (!cache_path.empty()) save_tables(cache_path);
+}
+
+const geo::PhastTargets& AccessEngine::phast_targets() {
+  if (!targets_) {
+    std::vector<geo::NodeId> nodes;
+    nodes.reserve(exits_.size());
+    for (const geo::Seed& e : exits_) nodes.push_back(e.node);
+    targets_ = std::make_unique<geo::PhastTargets>(geo::select_targets(*t_.ch, geo::Direction::Reverse, nodes));
+  }
+  return *targets_;
+}
+
+// RPHAST over the hierarchy: facilities in batches of kPhastLanes, one restricted
+// sweep per batch, batches spread over the cores.
+void AccessEngine::build_tables_phast() {
+  base_.assign(t_.facilities.size(), {});
+  std::vector<std::size_t> routed;  // facilities on the network
+  for (std::size_t i = 0; i < t_.facilities.size(); ++i) {
+    if (t_.facilities[i].snap.result.ok()) routed.push_back(i);
+  }
+  if (exits_.empty()) return;  // no unit on the network: every column is empty
+  const geo::PhastTargets& targets = phast_targets();
+  const std::size_t batches = (routed.size() + geo::kPhastLanes - 1) / geo::kPhastLanes;
+  parallel_for(
+      batches, [] { return geo::RphastBatchWorkspace(); },
+      [&](std::size_t b, geo::RphastBatchWorkspace& ws) {
+        const std::size_t first = b * geo::kPhastLanes;
+        const std::size_t last = std::min(routed.size(), first + geo::kPhastLanes);
+        std::vector<std::vector<geo::Seed>> seeds;
+        for (std::size_t k = first; k < last; ++k) {
+          seeds.push_back(geo::arrival_seeds(t_.graph, t_.facilities[routed[k]].snap.result));
+        }
+        geo::run_rphast_batch(*t_.ch, targets, seeds, ws);
+        for (std::size_t k = first; k < last; ++k) {
+          const auto lane = static_cast<unsigned>(k - first);
+          base_[routed[k]] = read_column(t_.facilities[routed[k]].snap.result,
+                                         [&](std::size_t exit) { return ws.time(lane, exit); });
+        }
+      });
+  searches_ += routed.size();
+}
+
+template <class TimeOf>
+AccessColumn AccessEngine::read_column(const geo::SnapResult& snap, TimeOf&& time_of) const {
+  AccessColumn col;
+  for (std::uint32_t u = 0; u < t_.units.size(); ++u) {
+    const auto& us = t_.units[u].snap.result;
+    if (!us.ok()) continue;
+    geo::Deciseconds best = geo::same_segment_time(t_.graph, us, snap);
+    for (std::size_t k = unit_first_exit_[u]; k < unit_first_exit_[u + 1]; ++k) {
+      const geo::Deciseconds t = time_of(k);
+      if (t != geo::kUnreachable) best = std::min(best, t + exits_[k].offset_ds);
+    }
+    if (best != geo::kUnreachable && best <= cutoff_ds_) col.push_back({u, best});
+  }
+  return col;
 }
 
 bool AccessEngine::load_tables(const std::string& path) {
@@ -120,8 +200,12 @@ void AccessEngine::save_tables(const std::string& path) const {
 }
 
 geo::SnapResult AccessEngine::snap(geo::PointM p) const {
-  if (snapper_) return snapper_->snap(p);
-  return {};
+  if (model_ != TimeModel::Road) return {};
+  // Built on the first new site: evaluating the baseline needs no spatial index.
+  if (!snapper_) {
+    snapper_ = std::make_unique<geo::Snapper>(t_.graph, t_.profile.snap_max_distance_m, t_.profile.access_speed_kmh);
+  }
+  return snapper_->snap(p);
 }
 
 AccessColumn AccessEngine::compute_column(geo::PointM point, const geo::SnapResult& snap,
@@ -141,23 +225,24 @@ AccessColumn AccessEngine::compute_column(geo::PointM point, const geo::SnapResu
   const auto seeds = geo::arrival_seeds(t_.graph, snap);
   geo::run_dijkstra(t_.graph, geo::Direction::Reverse, seeds, cutoff_ds_, ws);
   ++searches;
-  for (std::uint32_t u = 0; u < t_.units.size(); ++u) {
-    const auto& us = t_.units[u].snap.result;
-    if (!us.ok()) continue;
-    const geo::Deciseconds ds = std::min(geo::time_at(t_.graph, us, ws, geo::Direction::Reverse),
-                                         geo::same_segment_time(t_.graph, us, snap));
-    if (ds != geo::kUnreachable && ds <= cutoff_ds_) col.push_back({u, ds});
-  }
-  return col;
+  return read_column(snap, [&](std::size_t exit) { return ws.time(exits_[exit].node); });
 }
 
 const AccessColumn& AccessEngine::site_column(geo::PointM point, const geo::SnapResult& snap) {
   const std::pair<long long, long long> key{std::llround(point.x_m * 100), std::llround(point.y_m * 100)};
   auto it = sites_.find(key);
   if (it != sites_.end()) return it->second;
-  std::atomic<std::size_t> searches{0};
-  AccessColumn col = compute_column(point, snap, ws_, searches);
-  searches_ += searches.load();
+  AccessColumn col;
+  if (model_ == TimeModel::Road && t_.ch && snap.ok() && !exits_.empty()) {
+    const auto seeds = geo::arrival_seeds(t_.graph, snap);
+    geo::run_rphast(*t_.ch, phast_targets(), seeds, rphast_ws_);
+    ++searches_;
+    col = read_column(snap, [&](std::size_t exit) { return rphast_ws_.time(exit); });
+  } else {
+    std::atomic<std::size_t> searches{0};
+    col = compute_column(point, snap, ws_, searches);
+    searches_ += searches.load();
+  }
   return sites_.emplace(key, std::move(col)).first->second;
 }
 

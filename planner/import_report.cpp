@@ -55,6 +55,8 @@ std::string ImportReport::to_markdown() const {
       << " nœuds\n";
     o << "- Empreinte des entrées : `" << graph_fingerprint << "`"
       << (graph_from_cache ? " (graphe relu depuis le cache)" : " (graphe construit)") << "\n";
+    o << "- Hiérarchie de contraction (accélère les tables de temps, mêmes résultats) : " << fmt(static_cast<double>(ch_shortcuts))
+      << " raccourcis" << (ch_from_cache ? " (relue depuis le cache)" : " (construite)") << "\n";
     if (!graph_from_cache) {
       o << "- Objets lus : " << road_stats.features_read << " ; routables : " << road_stats.ways_routable
         << " ; exclus (classe non routable) : " << road_stats.excluded_not_car
@@ -138,6 +140,7 @@ std::string ImportReport::to_json() const {
     r["main_component_nodes"] = main_component_nodes;
     r["fingerprint"] = graph_fingerprint;
     r["from_cache"] = graph_from_cache;
+    r["contraction_hierarchy"] = {{"shortcuts", ch_shortcuts}, {"from_cache", ch_from_cache}};
     r["has_direction_info"] = road_stats.has_direction_info;
     r["features_read"] = road_stats.features_read;
     r["excluded_not_car"] = road_stats.excluded_not_car;

@@ -55,6 +55,8 @@ struct ImportReport {
   std::uint32_t nodes = 0, arcs = 0, segments = 0, components = 0, main_component_nodes = 0;
   std::vector<geo::RoadClassSummary> road_classes;
   bool graph_from_cache = false;
+  bool ch_from_cache = false;        // contraction hierarchy reused from graph.ch
+  std::uint64_t ch_shortcuts = 0;
   std::string graph_fingerprint;
   // Snapping
   std::uint64_t units_snapped = 0, units_off_network = 0, facilities_snapped = 0, facilities_off_network = 0;

@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "geo/contraction.hpp"
 #include "geo/geometry.hpp"
 #include "geo/road_graph.hpp"
 #include "geo/road_profile.hpp"
@@ -89,6 +91,9 @@ struct Territory {
   geo::RoadGraph graph;
   geo::RoadProfile profile;
   std::uint64_t graph_fingerprint = 0;
+  // Contraction hierarchy of `graph` (saved as graph.ch): the access tables are then
+  // built by PHAST sweeps, several facilities per sweep. Null: plain Dijkstra.
+  std::shared_ptr<const geo::ContractionHierarchy> ch;
   int population_year = 0;
 
   [[nodiscard]] const Commune* find_commune(const std::string& code) const;

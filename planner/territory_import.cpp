@@ -791,6 +791,31 @@ void import_roads(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
   r.road_classes = geo::summarize_by_class(t.graph);
 }
 
+// The contraction hierarchy of the graph, reused from `cache_dir`/graph.ch when it
+// was built from the same graph.
+void build_hierarchy(Territory& t, const ImportOptions& opt, ImportReport& r) {
+  StepTimer timer(r, opt, "contraction hierarchy");
+  if (!t.has_roads || t.graph.empty()) return;
+  const std::string cache = opt.cache_dir.empty() ? "" : (fs::path(opt.cache_dir) / "graph.ch").string();
+  if (!cache.empty() && fs::exists(cache)) {
+    try {
+      auto ch = geo::load_contraction_hierarchy(cache, t.graph_fingerprint);
+      if (ch.node_count() == t.graph.node_count()) {
+        t.ch = std::make_shared<const geo::ContractionHierarchy>(std::move(ch));
+        r.ch_from_cache = true;
+        r.ch_shortcuts = t.ch->shortcut_count();
+        return;
+      }
+    } catch (const Error& e) {
+      r.diagnostics.push_back({Severity::Info, "ch-cache-rebuilt", cache, e.what()});
+    }
+  }
+  if (opt.progress) opt.progress("contracting the road graph");
+  geo::ChBuildStats st;
+  t.ch = std::make_shared<const geo::ContractionHierarchy>(geo::build_contraction_hierarchy(t.graph, &st));
+  r.ch_shortcuts = st.shortcuts;
+}
+
 void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
   StepTimer timer(r, opt, "snapping");
   if (!t.has_roads) return;
@@ -851,6 +876,7 @@ Territory import_territory(const Manifest& m, const ImportOptions& opt, ImportRe
   import_facilities(m, opt, t, r);
   import_indicators(m, opt, t, r);
   import_roads(m, opt, t, r);
+  build_hierarchy(t, opt, r);
   snap_all(t, opt, r);
   {
     StepTimer timer(r, opt, "travel summary");

@@ -1,6 +1,7 @@
 // Saving and loading a territory directory:
 //   territory.gpkg  layers unites, communes, etablissements, indicateurs, routes (EPSG:2154)
 //   graph.rcg       the road graph cache (when the territory has roads)
+//   graph.ch        its contraction hierarchy (speeds up the access tables)
 //   territory.json  metadata: names, sources, assumptions, profile, graph fingerprint
 #include <cstdio>
 #include <filesystem>
@@ -146,6 +147,7 @@ void save_territory(const Territory& t, const std::string& dir) {
         fp != t.graph_fingerprint) {
       geo::save_graph(t.graph, t.graph_fingerprint, cache);
     }
+    if (t.ch) geo::save_contraction_hierarchy(*t.ch, t.graph_fingerprint, (fs::path(dir) / "graph.ch").string());
   }
 
   nlohmann::ordered_json j;
@@ -288,6 +290,20 @@ Territory load_territory(const std::string& dir) {
         t.graph = geo::load_graph((fs::path(dir) / "graph.rcg").string(), t.graph_fingerprint);
       } catch (const geo::Error& e) {
         throw geo::Error(std::string(e.what()) + " (run `recompose import` again to rebuild this territory)");
+      }
+      // The hierarchy only speeds searches up: a territory without one (written by an
+      // older version) routes with Dijkstra; a corrupted or stale one is refused.
+      const std::string ch_path = (fs::path(dir) / "graph.ch").string();
+      if (fs::exists(ch_path)) {
+        try {
+          t.ch = std::make_shared<const geo::ContractionHierarchy>(
+              geo::load_contraction_hierarchy(ch_path, t.graph_fingerprint));
+        } catch (const geo::Error& e) {
+          throw geo::Error(std::string(e.what()) + " (run `recompose import` again to rebuild this territory)");
+        }
+        if (t.ch->node_count() != t.graph.node_count()) {
+          throw geo::Error(ch_path + ": hierarchy of another graph (run `recompose import` again)");
+        }
       }
       geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
       for (auto& u : t.units) u.snap = SnapInfo(snapper.snap(u.point));

@@ -1,15 +1,59 @@
-// recompose_bench: timings of graph builds and searches on the real graphs.
-// Not a test (no assertion on time); prints a Markdown table. Usage:
-//   recompose_bench [DATA_ROOT] [SOURCE_DIR]
+// recompose_bench: the benchmark of road graphs, searches and evaluations, on the
+// real graphs (Monaco PBF, Saint-Étienne lines, the Loire territory) and on
+// synthetic road-like territories of 0.1 M, 1 M and 3 M nodes (synthetic_territory.hpp).
+// Not a test: it asserts nothing about time. It writes a Markdown report (targets
+// with the measured figure next to each, machine, commit, load) to --out and stdout;
+// progress goes to stderr.
+//
+//   recompose_bench [--data-root DIR] [--source-dir DIR] [--out FILE.md]
+//                   [--sizes 100000,1000000,3000000] [--quick] [--commit SHA]
+//
+// Every workload runs in a forked process, so that its peak memory (ru_maxrss from
+// wait4) is its own: a graph or territory is built in a child, the allocator trimmed,
+// then each workload runs in a grandchild that starts from that resident state.
+// Times are medians over repeated runs (fewer for the big graphs).
+//
+// Extension points: a search method (e.g. PHAST on a contraction hierarchy) is one
+// entry of search_methods(); a search workload is one entry of search_workloads();
+// the graph table gets their columns by itself.
+//
+// Index:
+//   [SECTION] small helpers
+//   [SECTION] results passed from a child process
+//   [SECTION] machine and memory bandwidth
+//   [SECTION] search methods and workloads
+//   [SECTION] graph workloads
+//   [SECTION] territory workloads
+//   [SECTION] the runs: real graphs, Loire, synthetic sizes
+//   [SECTION] report
+#include <malloc.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <memory>
 #include <random>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "bench/synthetic_territory.hpp"
 #include "geo/dijkstra.hpp"
 #include "geo/road_import.hpp"
 #include "planner/access_engine.hpp"
@@ -17,105 +61,1185 @@
 #include "planner/manifest.hpp"
 #include "planner/territory_import.hpp"
 
+#ifndef RECOMPOSE_SOURCE_DIR
+#define RECOMPOSE_SOURCE_DIR "."
+#endif
+#ifndef RECOMPOSE_BUILD_TYPE
+#define RECOMPOSE_BUILD_TYPE "unknown"
+#endif
+
 using namespace recompose;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+// [SECTION] small helpers
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kMiB = 1024.0 * 1024.0;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-void bench_searches(const char* name, const geo::RoadGraph& g, double build_s) {
-  std::mt19937 rng(1);
-  std::uniform_int_distribution<geo::NodeId> pick(0, g.node_count() - 1);
-  geo::DijkstraWorkspace ws(g.node_count());
-  std::vector<double> full, bounded30;
-  for (int i = 0; i < 200; ++i) {
-    const geo::NodeId s = pick(rng);
-    auto t = Clock::now();
-    geo::run_dijkstra(g, geo::Direction::Forward, s, geo::kUnreachable, ws);
-    full.push_back(seconds_since(t) * 1e3);
-    t = Clock::now();
-    geo::run_dijkstra(g, geo::Direction::Reverse, s, 30 * 600, ws);
-    bounded30.push_back(seconds_since(t) * 1e3);
+double median(std::vector<double> v) {
+  if (v.empty()) return kNaN;
+  std::sort(v.begin(), v.end());
+  const std::size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+__attribute__((format(printf, 1, 2))) std::string fmt(const char* format, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, format);
+  std::vsnprintf(buf, sizeof buf, format, ap);
+  va_end(ap);
+  return buf;
+}
+
+// A number for a table cell; "—" when not measured.
+std::string cell(double v, const char* format = "%.3f") {
+  if (std::isnan(v)) return "—";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string thousands(double v) {
+  if (std::isnan(v)) return "—";
+  std::string s = fmt("%.0f", v), out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i > 0 && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
   }
-  std::printf("| %s | %u | %u | %.3f | %.3f | %.3f |\n", name, g.node_count(), g.arc_count(), build_s,
-              median(full), median(bounded30));
+  return out;
+}
+
+std::string size_label(std::uint32_t nodes) {
+  if (nodes % 100000 == 0) return fmt("%.1f M", nodes / 1e6);
+  return thousands(nodes);
+}
+
+void progress(const std::string& s) {
+  std::fprintf(stderr, "[bench] %s\n", s.c_str());
+  std::fflush(stderr);
+}
+
+std::string read_first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+std::string run_command(const std::string& cmd) {
+  std::string out;
+  if (FILE* p = ::popen(cmd.c_str(), "r")) {
+    char buf[256];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    ::pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Repeats of a search workload: about 0.5 s of Dijkstra per workload, odd, 5 to 31.
+int search_repeats(std::uint64_t nodes) {
+  const int r = static_cast<int>(
+      std::clamp(1.0e7 / static_cast<double>(std::max<std::uint64_t>(nodes, 1)), 5.0, 31.0));
+  return r | 1;
+}
+
+// [SECTION] results passed from a child process
+
+// Ordered key -> value pairs (numbers kept as text to 17 digits).
+class Record {
+ public:
+  void set(const std::string& key, double v) { text(key, fmt("%.17g", v)); }
+  void text(const std::string& key, std::string v) {
+    for (char& c : v) {
+      if (c == '\n' || c == '\t') c = ' ';
+    }
+    for (auto& kv : kv_) {
+      if (kv.first == key) {
+        kv.second = std::move(v);
+        return;
+      }
+    }
+    kv_.emplace_back(key, std::move(v));
+  }
+  [[nodiscard]] bool has(const std::string& key) const {
+    return std::any_of(kv_.begin(), kv_.end(), [&](const auto& kv) { return kv.first == key; });
+  }
+  [[nodiscard]] std::string str(const std::string& key) const {
+    for (const auto& kv : kv_) {
+      if (kv.first == key) return kv.second;
+    }
+    return "";
+  }
+  [[nodiscard]] double num(const std::string& key) const {
+    const std::string s = str(key);
+    if (s.empty()) return kNaN;
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    return end && *end == '\0' ? v : kNaN;
+  }
+  void merge(const Record& o, const std::string& prefix = "") {
+    for (const auto& kv : o.kv_) text(prefix + kv.first, kv.second);
+  }
+  [[nodiscard]] std::string serialize() const {
+    std::string s;
+    for (const auto& kv : kv_) s += kv.first + '\t' + kv.second + '\n';
+    return s;
+  }
+  static Record parse(const std::string& s) {
+    Record r;
+    std::istringstream in(s);
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto tab = line.find('\t');
+      if (tab != std::string::npos) r.text(line.substr(0, tab), line.substr(tab + 1));
+    }
+    return r;
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> kv_;
+};
+
+struct ChildOutcome {
+  Record record;
+  std::string error;       // empty: the work completed
+  double peak_mib = kNaN;  // ru_maxrss of the child (its own peak, or a descendant's if larger)
+  double seconds = 0;
+};
+
+// Runs `work` in a forked process and returns what it recorded and its peak RSS.
+// An exception in the child becomes `error` (with what was recorded until then).
+ChildOutcome run_in_child(const std::function<void(Record&)>& work) {
+  ChildOutcome out;
+  std::fflush(stdout);
+  std::fflush(stderr);
+  int fd[2];
+  if (::pipe(fd) != 0) {
+    out.error = std::string("pipe: ") + std::strerror(errno);
+    return out;
+  }
+  const auto start = Clock::now();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    out.error = std::string("fork: ") + std::strerror(errno);
+    ::close(fd[0]);
+    ::close(fd[1]);
+    return out;
+  }
+  if (pid == 0) {
+    ::close(fd[0]);
+    Record r;
+    std::string status = "ok";
+    try {
+      work(r);
+    } catch (const std::exception& e) {
+      status = std::string("error: ") + e.what();
+    }
+    for (char& c : status) {
+      if (c == '\n' || c == '\t') c = ' ';
+    }
+    const std::string msg = status + "\n" + r.serialize();
+    std::size_t done = 0;
+    while (done < msg.size()) {
+      const ssize_t k = ::write(fd[1], msg.data() + done, msg.size() - done);
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) break;
+      done += static_cast<std::size_t>(k);
+    }
+    ::close(fd[1]);
+    std::fflush(stderr);
+    ::_exit(0);
+  }
+  ::close(fd[1]);
+  std::string in;
+  char buf[4096];
+  for (;;) {
+    const ssize_t k = ::read(fd[0], buf, sizeof buf);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) break;
+    in.append(buf, static_cast<std::size_t>(k));
+  }
+  ::close(fd[0]);
+  int status = 0;
+  rusage ru{};
+  while (::wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
+  }
+  out.seconds = seconds_since(start);
+  out.peak_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;  // KiB on Linux
+  const auto nl = in.find('\n');
+  const std::string head = in.substr(0, nl);
+  out.record = Record::parse(nl == std::string::npos ? "" : in.substr(nl + 1));
+  if (WIFSIGNALED(status)) {
+    out.error = fmt("killed by signal %d%s", WTERMSIG(status),
+                    WTERMSIG(status) == SIGKILL ? " (out of memory?)" : "");
+  } else if (head != "ok") {
+    out.error = head.empty() ? "no result from the child process" : head;
+  }
+  return out;
+}
+
+double rss_mib() {
+  return static_cast<double>(bench::current_rss_bytes()) / kMiB;
+}
+double hwm_mib() {
+  return static_cast<double>(bench::peak_rss_bytes()) / kMiB;
+}
+
+// Gives freed heap memory back to the system, so that a forked workload starts
+// from what is really in use (the peak of what built it is reported apart).
+void trim_heap() {
+  ::malloc_trim(0);
+}
+
+// [SECTION] machine and memory bandwidth
+
+struct Machine {
+  std::string date, cpu, kernel, compiler, build_type, commit, caches;
+  unsigned cpus = 0;
+  double ram_gib = 0;
+  std::string load_start, load_end;
+};
+
+std::string load_average() {
+  std::istringstream in(read_first_line("/proc/loadavg"));
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " (1 min), " + b + " (5 min), " + c + " (15 min)";
+}
+
+Machine describe_machine(const std::string& source_dir, const std::string& commit_arg) {
+  Machine m;
+  const std::time_t now = std::time(nullptr);
+  char date[64];
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  m.date = date;
+  {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("model name", 0) == 0) {
+        m.cpu = line.substr(line.find(':') + 2);
+        break;
+      }
+    }
+  }
+  m.cpus = std::thread::hardware_concurrency();
+  {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    double kb = 0;
+    in >> key >> kb;
+    m.ram_gib = kb / kMiB;
+  }
+  for (const char* idx : {"index2", "index3"}) {
+    const std::string base = std::string("/sys/devices/system/cpu/cpu0/cache/") + idx;
+    const std::string level = read_first_line(base + "/level"),
+                      size = read_first_line(base + "/size");
+    if (!level.empty() && !size.empty())
+      m.caches += (m.caches.empty() ? "" : ", ") + ("L" + level + " " + size);
+  }
+  utsname u{};
+  if (::uname(&u) == 0) m.kernel = std::string(u.sysname) + " " + u.release;
+#if defined(__clang__)
+  m.compiler = std::string("clang ") + __clang_version__;
+#elif defined(__GNUC__)
+  m.compiler = std::string("g++ ") + __VERSION__;
+#else
+  m.compiler = "unknown";
+#endif
+  m.build_type = RECOMPOSE_BUILD_TYPE;
+#ifdef NDEBUG
+  m.build_type += " (NDEBUG)";
+#endif
+  m.commit = commit_arg;
+  if (m.commit.empty()) {
+    const std::string q = shell_quote(source_dir);
+    m.commit = run_command("git -C " + q + " rev-parse --short HEAD 2>/dev/null");
+    if (m.commit.empty()) {
+      m.commit = "unknown";
+    } else if (!run_command("git -C " + q + " status --porcelain --untracked-files=no 2>/dev/null")
+                    .empty()) {
+      m.commit += " + uncommitted changes";
+    }
+  }
+  m.load_start = load_average();
+  return m;
+}
+
+volatile std::uint64_t g_sink = 0;
+
+struct Bandwidth {
+  double bytes = 0, median_ms = kNaN, gb_per_s = kNaN;
+  int runs = 0;
+};
+
+// Streaming read of `bytes` (sum of uint64, four accumulators), median over runs.
+Bandwidth stream_read(std::size_t bytes) {
+  Bandwidth b;
+  const std::size_t n = std::max<std::size_t>(bytes / 8, 512) & ~std::size_t{3};
+  std::vector<std::uint64_t> buf(n);
+  for (std::size_t i = 0; i < n; ++i) buf[i] = i * 0x9E3779B97F4A7C15ULL;
+  const double total = static_cast<double>(n) * 8.0;
+  const int runs = static_cast<int>(std::clamp(2.0e9 / total, 7.0, 2001.0)) | 1;
+  std::vector<double> ms;
+  std::uint64_t keep = 0;
+  for (int r = 0; r <= runs; ++r) {  // run 0 is a warm-up
+    const std::uint64_t* p = buf.data();
+    __asm__ __volatile__("" : : "g"(p) : "memory");  // the buffer may have changed: read it again
+    const auto t = Clock::now();
+    std::uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (std::size_t i = 0; i < n; i += 4) {
+      s0 += p[i];
+      s1 += p[i + 1];
+      s2 += p[i + 2];
+      s3 += p[i + 3];
+    }
+    keep += s0 ^ s1 ^ s2 ^ s3;
+    if (r > 0) ms.push_back(seconds_since(t) * 1e3);
+  }
+  g_sink = keep;
+  b.bytes = total;
+  b.runs = runs;
+  b.median_ms = median(ms);
+  b.gb_per_s = total / (b.median_ms / 1e3) / 1e9;
+  return b;
+}
+
+// Bytes a one-to-all search must read at least once: 8 per arc (head + time) + 8 per
+// node (first_out + distance).
+double floor_bytes(double nodes, double arcs) {
+  return 8.0 * arcs + 8.0 * nodes;
+}
+
+// [SECTION] search methods and workloads
+
+// One search from `source` in `dir`, settling nodes up to `limit_ds` (kUnreachable: all).
+using SearchFn =
+    std::function<void(geo::NodeId source, geo::Direction dir, geo::Deciseconds limit_ds)>;
+
+// A search method under test. `prepare` runs once per graph (timed as "prep" when
+// `has_preprocessing`) and returns the search; methods that cannot stop at a time
+// limit set `bounded` = false and get "—" in the bounded columns.
+struct SearchMethod {
+  std::string key;  // record key and column label
+  bool bounded = true;
+  bool has_preprocessing = false;
+  std::function<SearchFn(const geo::RoadGraph&)> prepare;
+};
+
+std::vector<SearchMethod> search_methods() {
+  std::vector<SearchMethod> m;
+  m.push_back({"Dijkstra", true, false, [](const geo::RoadGraph& g) {
+                 auto ws = std::make_shared<geo::DijkstraWorkspace>(g.node_count());
+                 return SearchFn([&g, ws](geo::NodeId s, geo::Direction d, geo::Deciseconds limit) {
+                   geo::run_dijkstra(g, d, s, limit, *ws);
+                 });
+               }});
+  // A contraction hierarchy adds itself here, e.g.:
+  //   m.push_back({"PHAST", false, true, [](const geo::RoadGraph& g) {
+  //     auto ch = std::make_shared<geo::ContractionHierarchy>(geo::build_contraction_hierarchy(g));
+  //     auto ws = std::make_shared<geo::PhastWorkspace>();
+  //     return SearchFn([ch, ws](geo::NodeId s, geo::Direction d, geo::Deciseconds) {
+  //       const geo::Seed seed{s, 0};
+  //       geo::run_phast(*ch, d, std::span<const geo::Seed>(&seed, 1), *ws);
+  //     });
+  //   }});
+  return m;
+}
+
+struct SearchWorkload {
+  std::string key, label;
+  geo::Direction dir;
+  geo::Deciseconds limit_ds;
+};
+
+std::vector<SearchWorkload> search_workloads() {
+  return {{"one_to_all", "one-to-all", geo::Direction::Forward, geo::kUnreachable},
+          {"rev30", "reverse ≤ 30 min", geo::Direction::Reverse, 30 * 600},
+          {"rev60", "reverse ≤ 60 min", geo::Direction::Reverse, 60 * 600}};
+}
+
+// [SECTION] graph workloads
+
+void record_graph_shape(const geo::RoadGraph& g, Record& r) {
+  r.set("nodes", g.node_count());
+  r.set("arcs", g.arc_count());
+  r.set("segments", g.segment_count());
+  r.set("main_nodes", g.main_component == geo::kInvalidComponent
+                          ? 0.0
+                          : g.component_node_count[g.main_component]);
+}
+
+// Every method x workload from the same seeded sources of the main component.
+void bench_searches(const geo::RoadGraph& g, Record& r) {
+  std::mt19937_64 rng(12345);
+  const int runs = search_repeats(g.node_count());
+  std::vector<geo::NodeId> sources;
+  while (sources.size() < static_cast<std::size_t>(runs) + 1) {
+    const auto v = static_cast<geo::NodeId>(rng() % g.node_count());
+    if (g.in_main_component(v)) sources.push_back(v);
+  }
+  r.set("search_runs", runs);
+  for (const SearchMethod& m : search_methods()) {
+    auto t = Clock::now();
+    const SearchFn search = m.prepare(g);
+    if (m.has_preprocessing) r.set(m.key + "/prep_s", seconds_since(t));
+    for (const SearchWorkload& w : search_workloads()) {
+      if (w.limit_ds != geo::kUnreachable && !m.bounded) continue;
+      search(sources[0], w.dir, w.limit_ds);  // warm-up
+      std::vector<double> ms;
+      for (int i = 1; i <= runs; ++i) {
+        t = Clock::now();
+        search(sources[static_cast<std::size_t>(i)], w.dir, w.limit_ds);
+        ms.push_back(seconds_since(t) * 1e3);
+      }
+      r.set(m.key + "/" + w.key + "_ms", median(ms));
+    }
+  }
+}
+
+// Searches in a grandchild (its peak = the graph + the search state); merged into `r`.
+void bench_searches_isolated(const geo::RoadGraph& g, Record& r) {
+  trim_heap();
+  r.set("resident_mib", rss_mib());
+  const ChildOutcome c = run_in_child([&](Record& rr) { bench_searches(g, rr); });
+  r.merge(c.record);
+  r.set("search_peak_mib", c.peak_mib);
+  if (!c.error.empty()) throw std::runtime_error("searches: " + c.error);
+}
+
+// [SECTION] territory workloads
+
+struct EditPlan {
+  std::string close_id;                // e.g. an urgent-care hospital
+  std::vector<std::string> merge_ids;  // merged into the first
+  std::string relocate_id;
+  geo::PointM relocate_base, open_base;  // moved by a few metres every run
+};
+
+planner::Scenario scenario_of(const std::string& edits) {
+  return planner::Scenario::parse(
+      R"({"format": "recompose-scenario/1", "name": "bench", "edits": [)" + edits + "]}", "bench");
+}
+
+std::string point_json(geo::PointM p) {
+  return fmt("{\"x_l93\": %.2f, \"y_l93\": %.2f}", p.x_m, p.y_m);
+}
+
+// How the access engine builds the tables of `t`: PHAST when the territory carries a
+// contraction hierarchy (a `ch` member, when the planner has one), else Dijkstra.
+template <class T>
+std::string table_method(const T& t) {
+  if constexpr (requires { t.ch; }) {
+    return t.ch ? "PHAST" : "Dijkstra";
+  } else {
+    return "Dijkstra";
+  }
+}
+
+// Tables, baseline evaluation and re-evaluation after each kind of edit.
+void bench_territory(const planner::Territory& t, const EditPlan& plan, Record& r) {
+  r.set("nodes", t.graph.node_count());
+  r.set("units", static_cast<double>(t.units.size()));
+  r.set("facilities", static_cast<double>(t.facilities.size()));
+  r.text("tables_by", table_method(t));
+  const planner::EvalParams params;
+  const int search_runs = search_repeats(t.graph.node_count());
+  const int eval_runs = 31;
+  r.set("search_runs", search_runs);
+  r.set("eval_runs", eval_runs);
+
+  // Access tables: up to 5 runs, fewer when they are slow (at least one).
+  std::unique_ptr<planner::AccessEngine> engine;
+  std::vector<double> tables;
+  double spent = 0;
+  while (tables.empty() || (tables.size() < 5 && spent + tables.back() < 10.0)) {
+    engine.reset();
+    const auto t0 = Clock::now();
+    engine = std::make_unique<planner::AccessEngine>(t, params.cutoff_min);
+    tables.push_back(seconds_since(t0));
+    spent += tables.back();
+  }
+  r.set("table_runs", static_cast<double>(tables.size()));
+  r.set("tables_s", median(tables));
+  r.set("table_entries", static_cast<double>(engine->entries()));
+  r.set("table_searches", static_cast<double>(engine->searches_run()));
+  progress(fmt("  access tables: %.2f s (%zu entries)", median(tables), engine->entries()));
+
+  auto timed = [&](const planner::Scenario& s) {
+    const auto t0 = Clock::now();
+    const planner::Evaluation e = planner::evaluate(*engine, s, params);
+    return seconds_since(t0) * 1e3;
+  };
+  const planner::Scenario baseline = planner::Scenario::baseline();
+  std::vector<double> base, aggregates;
+  for (int i = 0; i < eval_runs; ++i) base.push_back(timed(baseline));
+  {
+    const planner::Evaluation e = planner::evaluate(*engine, baseline, params);
+    for (int i = 0; i < eval_runs; ++i) {
+      const auto t0 = Clock::now();
+      const auto a = planner::aggregate(t, e, params, "territory");
+      const auto b = planner::aggregate(t, e, params, "commune");
+      aggregates.push_back(seconds_since(t0) * 1e3);
+    }
+    // Sanity: units that no GP point serves within the cutoff.
+    const int gp = e.target_index("gp_point");
+    double without = 0;
+    if (gp >= 0) {
+      for (const auto time : e.nearest_time[static_cast<std::size_t>(gp)])
+        without += time == planner::kNoAccess;
+    }
+    r.set("units_without_gp", gp >= 0 ? without : kNaN);
+  }
+  r.set("evaluate_ms", median(base));
+  r.set("aggregate_ms", median(aggregates));
+  r.set("baseline_total_s", median(tables) + (median(base) + median(aggregates)) / 1e3);
+
+  std::vector<double> close, merge, relocate, open;
+  const planner::Scenario close_s =
+      scenario_of(R"({"op": "close", "facility": ")" + plan.close_id + "\"}");
+  std::string merge_list;
+  for (const auto& id : plan.merge_ids)
+    merge_list += (merge_list.empty() ? "\"" : ", \"") + id + "\"";
+  const planner::Scenario merge_s = scenario_of(R"({"op": "merge", "facilities": [)" + merge_list +
+                                                R"(], "into": ")" + plan.merge_ids.front() + "\"}");
+  for (int i = 0; i < eval_runs; ++i) {
+    close.push_back(timed(close_s));
+    merge.push_back(timed(merge_s));
+  }
+  for (int i = 0; i < search_runs; ++i) {
+    // A new position every run, so that the memoised site searches are never reused.
+    const double step = 7.0 * (i + 1);
+    const geo::PointM to{plan.relocate_base.x_m + step, plan.relocate_base.y_m + step / 2};
+    const geo::PointM at{plan.open_base.x_m + step, plan.open_base.y_m};
+    const auto rel = scenario_of(R"({"op": "relocate", "facility": ")" + plan.relocate_id +
+                                 R"(", "to": )" + point_json(to) + "}");
+    const auto opn = scenario_of(
+        R"({"op": "open", "id": "BENCH-NEW", "kind": "gp_point", "capacity": 3, "at": )" +
+        point_json(at) + "}");
+    relocate.push_back(timed(rel));
+    open.push_back(timed(opn));
+  }
+  r.set("close_ms", median(close));
+  r.set("merge_ms", median(merge));
+  r.set("relocate_ms", median(relocate));
+  r.set("open_ms", median(open));
+  r.set("final_rss_mib", rss_mib());
+}
+
+// The territory workloads in a grandchild (its peak = the territory + the engine +
+// the evaluations); merged into `r`.
+void bench_territory_isolated(const planner::Territory& t, const EditPlan& plan, Record& r) {
+  trim_heap();
+  r.set("resident_mib", rss_mib());
+  const ChildOutcome c = run_in_child([&](Record& rr) { bench_territory(t, plan, rr); });
+  r.merge(c.record);
+  r.set("peak_mib", c.peak_mib);
+  if (!c.error.empty()) throw std::runtime_error("territory workloads: " + c.error);
+}
+
+// Edits near the middle of a synthetic territory: close the urgent-care hospital
+// nearest to it, merge the two nearest GP points, relocate the nearest GP point, open
+// a GP point 500 m south of the middle.
+EditPlan synthetic_plan(const planner::Territory& t) {
+  double x0 = std::numeric_limits<double>::max(), y0 = x0,
+         x1 = std::numeric_limits<double>::lowest(), y1 = x1;
+  for (const auto& u : t.units) {
+    x0 = std::min(x0, u.point.x_m);
+    y0 = std::min(y0, u.point.y_m);
+    x1 = std::max(x1, u.point.x_m);
+    y1 = std::max(y1, u.point.y_m);
+  }
+  const geo::PointM mid{(x0 + x1) / 2, (y0 + y1) / 2};
+  auto by_distance = [&](const std::string& kind) {
+    std::vector<std::pair<double, std::string>> v;
+    for (const auto& f : t.facilities) {
+      if (f.kind == kind && f.snap.result.ok())
+        v.emplace_back(std::hypot(f.point.x_m - mid.x_m, f.point.y_m - mid.y_m), f.id);
+    }
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  const auto hospitals = by_distance("hospital"), gps = by_distance("gp_point");
+  if (hospitals.empty() || gps.size() < 2)
+    throw std::runtime_error("synthetic territory without 2 GP points");
+  EditPlan p;
+  p.close_id = hospitals.front().second;
+  p.merge_ids = {gps[0].second, gps[1].second};
+  p.relocate_id = gps[0].second;
+  for (const auto& f : t.facilities) {
+    if (f.id == p.relocate_id) p.relocate_base = {f.point.x_m + 150, f.point.y_m + 100};
+  }
+  p.open_base = {mid.x_m + 3, mid.y_m - 500};
+  return p;
+}
+
+// [SECTION] the runs: real graphs, Loire, synthetic sizes
+
+struct Args {
+  std::string data_root, source_dir = RECOMPOSE_SOURCE_DIR, out, commit;
+  std::vector<std::uint32_t> sizes = {100000, 1000000, 3000000};
+  bool quick = false;
+};
+
+geo::RoadProfile car_profile(const Args& a) {
+  return geo::RoadProfile::load(a.source_dir + "/datasets/profiles/car.json");
+}
+
+std::string saint_etienne_path(const Args& a) {
+  return a.data_root + "/roads/saint-etienne/roads-STE-saint-etienne-osm.geojson";
+}
+
+// A graph row: what its child recorded, and the floor measured in the parent.
+struct GraphRow {
+  std::string name, build_note;
+  ChildOutcome child;
+  Bandwidth same_size;
+};
+
+// A territory row (Loire or synthetic).
+struct TerritoryRow {
+  std::string name;
+  ChildOutcome child;
+  std::string prefix;  // of the territory keys in child.record
+};
+
+struct SyntheticRow {
+  std::uint32_t size = 0;
+  ChildOutcome child;
+};
+
+GraphRow run_real_graph(const std::string& name, const std::string& note, int builds,
+                        const std::function<geo::RoadGraph()>& build) {
+  progress("graph " + name);
+  GraphRow row;
+  row.name = name;
+  row.build_note = note;
+  row.child = run_in_child([&](Record& r) {
+    std::vector<double> s;
+    geo::RoadGraph g;
+    for (int i = 0; i < builds; ++i) {
+      g = geo::RoadGraph{};
+      const auto t = Clock::now();
+      g = build();
+      s.push_back(seconds_since(t));
+    }
+    r.set("build_s", median(s));
+    r.set("build_runs", builds);
+    r.set("build_peak_mib", hwm_mib());
+    record_graph_shape(g, r);
+    bench_searches_isolated(g, r);
+  });
+  return row;
+}
+
+TerritoryRow run_loire(const Args& a) {
+  progress("territory Loire (import_territory, no cache)");
+  TerritoryRow row;
+  row.name = "Loire (real, imported)";
+  row.prefix = "";
+  row.child = run_in_child([&](Record& r) {
+    const auto m = planner::Manifest::load(a.source_dir + "/datasets/loire.json");
+    planner::ImportOptions opt;
+    opt.data_root = a.data_root;
+    planner::ImportReport report;
+    const auto t0 = Clock::now();
+    const planner::Territory t = planner::import_territory(m, opt, report);
+    r.set("import_s", seconds_since(t0));
+    r.set("import_peak_mib", hwm_mib());
+    EditPlan plan;
+    plan.close_id = "FINESS-420785354";
+    plan.merge_ids = {"FINESS-420780637", "FINESS-420780678"};
+    plan.relocate_id = "FINESS-420785354";
+    plan.relocate_base = {806000, 6485000};
+    plan.open_base = {806003, 6485400};
+    bench_territory_isolated(t, plan, r);
+  });
+  return row;
+}
+
+// One child per size: the graph (then its searches in a grandchild), the territory
+// around it (then its workloads in another grandchild).
+SyntheticRow run_synthetic(const Args& a, std::uint32_t size) {
+  progress("synthetic " + size_label(size) + " nodes");
+  SyntheticRow row;
+  row.size = size;
+  row.child = run_in_child([&](Record& r) {
+    bench::SyntheticOptions o;
+    o.target_nodes = size;
+    o.seed = 1;
+    o.profile_path = a.source_dir + "/datasets/profiles/car.json";
+    bench::SyntheticGraphStats gs;
+    geo::RoadGraph g = bench::make_synthetic_road_graph(o, &gs);
+    r.set("graph/build_s", gs.seconds);
+    r.set("graph/build_peak_mib", hwm_mib());
+    r.set("lattice", gs.lattice_columns);
+    r.set("ways", static_cast<double>(gs.ways));
+    Record gr;
+    record_graph_shape(g, gr);
+    progress(fmt("  graph: %u nodes, %u arcs (%.3f per node) in %.1f s", g.node_count(),
+                 g.arc_count(), static_cast<double>(g.arc_count()) / g.node_count(), gs.seconds));
+    bench_searches_isolated(g, gr);
+    r.merge(gr, "graph/");
+
+    bench::SyntheticTerritoryStats ts;
+    const planner::Territory t = bench::make_synthetic_territory(o, std::move(g), &ts);
+    r.set("gen/territory_s", ts.territory_seconds);
+    r.set("gen/snapper_s", ts.snapper_seconds);
+    r.set("gen/snap_s", ts.snap_seconds);
+    r.set("gen/snapper_mib", static_cast<double>(ts.snapper_rss_bytes) / kMiB);
+    r.set("gen/peak_mib", hwm_mib());
+    double hospitals = 0, centres = 0, gps = 0, snapped = 0;
+    for (const auto& f : t.facilities) {
+      hospitals += f.kind == "hospital";
+      centres += f.kind == "health_centre";
+      gps += f.kind == "gp_point";
+    }
+    for (const auto& u : t.units) snapped += u.snap.result.ok();
+    r.set("gen/units", static_cast<double>(t.units.size()));
+    r.set("gen/units_snapped", snapped);
+    r.set("gen/communes", static_cast<double>(t.communes.size()));
+    r.set("gen/facilities", static_cast<double>(t.facilities.size()));
+    r.set("gen/hospitals", hospitals);
+    r.set("gen/centres", centres);
+    r.set("gen/gp_points", gps);
+    progress(fmt("  territory: %zu units, %zu facilities; snapper %.1f s; peak so far %.0f MiB",
+                 t.units.size(), t.facilities.size(), ts.snapper_seconds, hwm_mib()));
+    Record tr;
+    bench_territory_isolated(t, synthetic_plan(t), tr);
+    r.merge(tr, "territory/");
+  });
+  return row;
+}
+
+// [SECTION] report
+
+std::string met(bool measured, bool ok) {
+  return !measured ? "not measured" : ok ? "**met**" : "**not met**";
+}
+
+struct Report {
+  Machine machine;
+  Args args;
+  Bandwidth big;
+  std::vector<GraphRow> graphs;
+  std::vector<TerritoryRow> territories;
+  std::vector<SyntheticRow> synthetic;
+  double total_s = 0;
+};
+
+std::string error_note(const ChildOutcome& c) {
+  return c.error.empty() ? "" : " (error: " + c.error + ")";
+}
+
+std::string render(const Report& rep) {
+  const Machine& m = rep.machine;
+  std::string md;
+  md += "# Recompose benchmarks\n\n";
+  md +=
+      "Written by `recompose_bench` (`make bench`; source `tests/bench/graph_bench.cpp`). Times "
+      "are medians over repeated runs; memory is the peak resident set (ru_maxrss) of the process "
+      "that ran the workload. Nothing here is asserted by the test suite.\n\n";
+  md += "| | |\n|---|---|\n";
+  md += "| date | " + m.date + " |\n";
+  md += "| commit | `" + m.commit + "` |\n";
+  md += fmt("| machine | %s, %u logical CPUs, %.1f GiB RAM%s |\n", m.cpu.c_str(), m.cpus, m.ram_gib,
+            m.caches.empty() ? "" : (", " + m.caches).c_str());
+  md += "| system | " + m.kernel + " |\n";
+  md += "| compiler, build | " + m.compiler + ", " + m.build_type + " |\n";
+  md += "| load average at start | " + m.load_start + " |\n";
+  md += "| load average at end | " + m.load_end + " |\n";
+  md += fmt("| bench run time | %.0f s%s |\n", rep.total_s, rep.args.quick ? " (`--quick`)" : "");
+  md +=
+      "\nA load average above the number of CPUs means other processes shared the cores: the "
+      "timings are then pessimistic (every search is single-threaded; the access tables use every "
+      "core).\n";
+
+  // Lookups for the targets.
+  const SyntheticRow* one_m = nullptr;
+  for (const auto& s : rep.synthetic) {
+    if (s.size == 1000000) one_m = &s;
+  }
+  const GraphRow* one_m_graph = nullptr;
+  for (const auto& g : rep.graphs) {
+    if (g.name == "synthetic 1.0 M") one_m_graph = &g;
+  }
+  const GraphRow* ste = nullptr;
+  for (const auto& g : rep.graphs) {
+    if (g.name.rfind("Saint-Étienne", 0) == 0) ste = &g;
+  }
+
+  md += "\n## Targets\n\n";
+  md += "| target | measured | limit | status |\n|---|---:|---:|---|\n";
+  {
+    const Record* r = one_m ? &one_m->child.record : nullptr;
+    auto val = [&](const std::string& key) { return r ? r->num("territory/" + key) : kNaN; };
+    const double total = val("baseline_total_s");
+    md +=
+        fmt("| baseline evaluation of a 1 M-node territory (access tables %s s + evaluate() %s ms "
+            "+ aggregates %s ms) | %s s | ≤ 1 s | %s |\n",
+            cell(val("tables_s"), "%.2f").c_str(), cell(val("evaluate_ms"), "%.2f").c_str(),
+            cell(val("aggregate_ms"), "%.2f").c_str(), cell(total, "%.2f").c_str(),
+            met(!std::isnan(total), total <= 1.0).c_str());
+    const char* names[4][2] = {{"close_ms", "a close"},
+                               {"merge_ms", "a merge"},
+                               {"relocate_ms", "a relocation"},
+                               {"open_ms", "an opening"}};
+    for (int i = 0; i < 4; ++i) {
+      const double v = val(names[i][0]);
+      const double limit = i < 2 ? 10 : 50;
+      md +=
+          fmt("| re-evaluation after %s, 1 M-node territory | %s ms | ≤ %.0f ms | %s |\n",
+              names[i][1], cell(v, "%.2f").c_str(), limit, met(!std::isnan(v), v <= limit).c_str());
+    }
+    // One-to-all within 5x of the floor: the fastest method.
+    double best = kNaN, floor_ms = kNaN;
+    std::string best_name;
+    if (one_m_graph) {
+      const Record& g = one_m_graph->child.record;
+      floor_ms = floor_bytes(g.num("nodes"), g.num("arcs")) /
+                 (one_m_graph->same_size.gb_per_s * 1e9) * 1e3;
+      for (const auto& method : search_methods()) {
+        const double v = g.num(method.key + "/one_to_all_ms");
+        if (!std::isnan(v) && (std::isnan(best) || v < best)) {
+          best = v;
+          best_name = method.key;
+        }
+      }
+    }
+    const double ratio = best / floor_ms;
+    md +=
+        fmt("| one-to-all search on the 1 M-node graph (%s: %s ms) vs the memory-bandwidth floor "
+            "(%s ms) | %s× | ≤ 5× | %s |\n",
+            best_name.empty() ? "—" : best_name.c_str(), cell(best, "%.1f").c_str(),
+            cell(floor_ms, "%.2f").c_str(), cell(ratio, "%.1f").c_str(),
+            met(!std::isnan(ratio), ratio <= 5).c_str());
+    const double ste_s = ste ? ste->child.record.num("build_s") : kNaN;
+    md +=
+        fmt("| import and graph build of the Saint-Étienne file | %s s | seconds (< 10 s) | %s |\n",
+            cell(ste_s, "%.2f").c_str(), met(!std::isnan(ste_s), ste_s < 10).c_str());
+    const double peak = val("peak_mib");
+    md +=
+        fmt("| peak memory of a 1 M-node territory (territory + access tables + evaluations) | %s "
+            "MiB | < 1024 MiB | %s |\n",
+            cell(peak, "%.0f").c_str(), met(!std::isnan(peak), peak < 1024).c_str());
+  }
+  if (!one_m)
+    md +=
+        "\nThe 1 M-node size was not run (`--quick` or `--sizes`): its targets are not measured.\n";
+
+  // Memory bandwidth.
+  md += "\n## Memory-bandwidth floor\n\n";
+  md +=
+      "A one-to-all search must read at least 8 bytes per arc (head and travel time) and 8 per "
+      "node (first arc and distance) once. The floor of a graph is that many bytes divided by the "
+      "bandwidth of a streaming read (sum of uint64, one thread) of a buffer of the same size, "
+      "read again and again (so a buffer that fits in the last-level cache is read from it: the "
+      "floor is then optimistic for a search, whose reads are not sequential); the DRAM floor uses "
+      "the 512 MiB read.\n\n";
+  md += "| buffer | bytes | median read (ms) | GB/s | runs |\n|---|---:|---:|---:|---:|\n";
+  for (const auto& g : rep.graphs) {
+    if (std::isnan(g.same_size.median_ms)) continue;
+    md += fmt("| same size as %s | %s | %s | %s | %d |\n", g.name.c_str(),
+              thousands(g.same_size.bytes).c_str(), cell(g.same_size.median_ms, "%.4f").c_str(),
+              cell(g.same_size.gb_per_s, "%.1f").c_str(), g.same_size.runs);
+  }
+  md += fmt("| 512 MiB (DRAM) | %s | %s | %s | %d |\n", thousands(rep.big.bytes).c_str(),
+            cell(rep.big.median_ms, "%.2f").c_str(), cell(rep.big.gb_per_s, "%.1f").c_str(),
+            rep.big.runs);
+
+  // Graphs.
+  const auto methods = search_methods();
+  const auto workloads = search_workloads();
+  md += "\n## Road graphs: build and searches\n\n";
+  md +=
+      "Searches start from the same seeded random nodes of the main component (one untimed warm-up "
+      "first). Build = import of the file (median of the runs shown) or generation of the "
+      "synthetic graph, through `geo::GraphBuilder` in both cases. Peak = resident set of the "
+      "process that held the graph and ran the searches; build peak = of the process that imported "
+      "or generated it.\n\n";
+  std::string head = "| graph | nodes | arcs | arcs/node | build (s) | build peak (MiB) |";
+  std::string rule = "|---|---:|---:|---:|---:|---:|";
+  for (const auto& me : methods) {
+    if (me.has_preprocessing) {
+      head += " " + me.key + " prep (s) |";
+      rule += "---:|";
+    }
+    for (const auto& w : workloads) {
+      if (w.limit_ds != geo::kUnreachable && !me.bounded) continue;
+      head += " " + w.label + ", " + me.key + " (ms) |";
+      rule += "---:|";
+    }
+    head += " one-to-all / floor, " + me.key + " |";
+    rule += "---:|";
+  }
+  head += " floor (ms) | DRAM floor (ms) | search peak (MiB) | runs |";
+  rule += "---:|---:|---:|---:|";
+  md += head + "\n" + rule + "\n";
+  for (const auto& g : rep.graphs) {
+    const Record& r = g.child.record;
+    const double nodes = r.num("nodes"), arcs = r.num("arcs");
+    const double bytes = floor_bytes(nodes, arcs);
+    const double floor_ms = bytes / (g.same_size.gb_per_s * 1e9) * 1e3;
+    const double dram_ms = bytes / (rep.big.gb_per_s * 1e9) * 1e3;
+    std::string row = "| " + g.name + error_note(g.child) + " | " + thousands(nodes) + " | " +
+                      thousands(arcs) + " | " + cell(arcs / nodes, "%.3f") + " | " +
+                      cell(r.num("build_s"), "%.2f") + " | " +
+                      cell(r.num("build_peak_mib"), "%.0f") + " |";
+    for (const auto& me : methods) {
+      if (me.has_preprocessing) row += " " + cell(r.num(me.key + "/prep_s"), "%.2f") + " |";
+      for (const auto& w : workloads) {
+        if (w.limit_ds != geo::kUnreachable && !me.bounded) continue;
+        row += " " + cell(r.num(me.key + "/" + w.key + "_ms"), "%.2f") + " |";
+      }
+      row += " " + cell(r.num(me.key + "/one_to_all_ms") / floor_ms, "%.1f×") + " |";
+    }
+    row += " " + cell(floor_ms, "%.3f") + " | " + cell(dram_ms, "%.3f") + " | " +
+           cell(r.num("search_peak_mib"), "%.0f") + " | " + cell(r.num("search_runs"), "%.0f") +
+           " |";
+    md += row + "\n";
+  }
+  for (const auto& g : rep.graphs) {
+    if (!g.build_note.empty()) md += "\n- " + g.name + ": " + g.build_note;
+  }
+  md += "\n";
+
+  // Territories.
+  md += "\n## Territories: access tables, evaluation, re-evaluation\n\n";
+  md +=
+      "Access tables = `planner::AccessEngine` (60-min reverse times from every facility to every "
+      "unit, on every core, no cache file; \"tables by\" says whether they came from bounded "
+      "Dijkstra searches or from PHAST sweeps over the territory's contraction hierarchy). "
+      "Baseline = tables + `evaluate()` (nearest, k nearest, E2SFCA, need, catchments) + the "
+      "territory and commune aggregates (coverage). Re-evaluations are `evaluate()` of a one-edit "
+      "scenario as the viewer runs it; a relocation or an opening goes to a new position every "
+      "run, so each costs its own search. Resident = memory of the territory when the workloads "
+      "start; peak = of the process that ran them (territory + engine + evaluations).\n\n";
+  md +=
+      "| territory | nodes | units | facilities | tables by | table entries | tables (s) | "
+      "evaluate (ms) | aggregates (ms) | baseline (s) | close (ms) | merge (ms) | relocate (ms) | "
+      "open (ms) | resident (MiB) | peak (MiB) | runs (tables / evals / searches) |\n";
+  md += "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+  auto territory_row = [&](const std::string& name, const ChildOutcome& c, const std::string& p) {
+    const Record& r = c.record;
+    auto v = [&](const std::string& k) { return r.num(p + k); };
+    md += "| " + name + error_note(c) + " | " + thousands(v("nodes")) + " | " +
+          thousands(v("units")) + " | " + thousands(v("facilities")) + " | " +
+          (r.has(p + "tables_by") ? r.str(p + "tables_by") : "—") + " | " +
+          thousands(v("table_entries")) + " | " + cell(v("tables_s"), "%.2f") + " | " +
+          cell(v("evaluate_ms"), "%.2f") + " | " + cell(v("aggregate_ms"), "%.2f") + " | " +
+          cell(v("baseline_total_s"), "%.2f") + " | " + cell(v("close_ms"), "%.2f") + " | " +
+          cell(v("merge_ms"), "%.2f") + " | " + cell(v("relocate_ms"), "%.1f") + " | " +
+          cell(v("open_ms"), "%.1f") + " | " + cell(v("resident_mib"), "%.0f") + " | " +
+          cell(v("peak_mib"), "%.0f") + " | " + cell(v("table_runs"), "%.0f") + " / " +
+          cell(v("eval_runs"), "%.0f") + " / " + cell(v("search_runs"), "%.0f") + " |\n";
+  };
+  for (const auto& t : rep.territories) territory_row(t.name, t.child, t.prefix);
+  for (const auto& s : rep.synthetic)
+    territory_row("synthetic " + size_label(s.size), s.child, "territory/");
+  for (const auto& t : rep.territories) {
+    const Record& r = t.child.record;
+    md += fmt("\n- %s: import_territory %s s (peak %s MiB).", t.name.c_str(),
+              cell(r.num("import_s"), "%.1f").c_str(),
+              cell(r.num("import_peak_mib"), "%.0f").c_str());
+  }
+  for (const auto& s : rep.synthetic) {
+    const double without = s.child.record.num("territory/units_without_gp");
+    if (!std::isnan(without) && without > 0) {
+      md +=
+          fmt("\n- synthetic %s: %.0f unit%s without a GP point within 60 min (facilities are "
+              "placed at random).",
+              size_label(s.size).c_str(), without, without > 1 ? "s" : "");
+    }
+  }
+  md += "\n";
+
+  // Generator.
+  if (!rep.synthetic.empty()) {
+    md += "\n## Synthetic territories (tests/bench/synthetic_territory.hpp, seed 1)\n\n";
+    md +=
+        "| target nodes | lattice | nodes | arcs/node | main component | units (snapped) | "
+        "communes | facilities (hospitals / mining centres / GP points) | graph (s) | territory "
+        "(s) | snapper index (s) | snapper index (MiB) | snaps (s) | peak of generating + snapping "
+        "(MiB) |\n";
+    md += "|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|\n";
+    for (const auto& s : rep.synthetic) {
+      const Record& r = s.child.record;
+      const double nodes = r.num("graph/nodes");
+      md += "| " + thousands(s.size) + error_note(s.child) + " | " +
+            cell(r.num("lattice"), "%.0f") + "² | " + thousands(nodes) + " | " +
+            cell(r.num("graph/arcs") / nodes, "%.3f") + " | " +
+            cell(100.0 * r.num("graph/main_nodes") / nodes, "%.2f %%") + " | " +
+            thousands(r.num("gen/units")) + " (" + thousands(r.num("gen/units_snapped")) + ") | " +
+            thousands(r.num("gen/communes")) + " | " + thousands(r.num("gen/facilities")) + " (" +
+            cell(r.num("gen/hospitals"), "%.0f") + " / " + cell(r.num("gen/centres"), "%.0f") +
+            " / " + cell(r.num("gen/gp_points"), "%.0f") + ") | " +
+            cell(r.num("graph/build_s"), "%.1f") + " | " + cell(r.num("gen/territory_s"), "%.2f") +
+            " | " + cell(r.num("gen/snapper_s"), "%.2f") + " | " +
+            cell(r.num("gen/snapper_mib"), "%.0f") + " | " + cell(r.num("gen/snap_s"), "%.2f") +
+            " | " + cell(r.num("gen/peak_mib"), "%.0f") + " |\n";
+    }
+    md +=
+        "\nSnapper index = the resident memory added by building `geo::Snapper` (a GEOS STR-tree "
+        "over every road segment, one GEOS box per segment): the access engine builds one too.\n";
+  }
+  return md;
+}
+
+void usage(const char* argv0) {
+  std::fprintf(stderr,
+               "usage: %s [--data-root DIR] [--source-dir DIR] [--out FILE.md] [--sizes "
+               "100000,1000000,3000000] [--quick] [--commit SHA]\n  --quick: only the 0.1 M "
+               "synthetic size and the real graphs and territory\n",
+               argv0);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string data = argc > 1 ? argv[1] : "../shared/datasets/raw";
-  const std::string src = argc > 2 ? argv[2] : ".";
-  const auto profile = geo::RoadProfile::load(src + "/datasets/profiles/car.json");
-  std::printf("| graph | nodes | arcs | build (s) | one-to-all median (ms) | reverse 30-min bounded median (ms) |\n");
-  std::printf("|---|---:|---:|---:|---:|---:|\n");
-  {
-    geo::RoadImportStats st;
-    auto t = Clock::now();
-    const auto g = geo::import_osm_roads(data + "/osm-fallback/monaco.osm.pbf", profile, st);
-    bench_searches("Monaco (OSM PBF)", g, seconds_since(t));
-  }
-  {
-    geo::RoadImportStats st;
-    geo::LineLayerSpec spec{data + "/roads/saint-etienne/roads-STE-saint-etienne-osm.geojson", "", "roadClass",
-                            {{"highway", "road_class_highway"}, {"major", "road_class_major"}, {"minor", "road_class_minor"}},
-                            ""};
-    auto t = Clock::now();
-    const auto g = geo::import_line_roads(spec, profile, st);
-    bench_searches("Saint-Étienne (GeoJSON lines)", g, seconds_since(t));
-  }
-  {
-    const auto m = planner::Manifest::load(src + "/datasets/loire.json");
-    planner::ImportOptions opt;
-    opt.data_root = data;
-    planner::ImportReport r;
-    auto t = Clock::now();
-    const auto terr = planner::import_territory(m, opt, r);
-    const double s = seconds_since(t);
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    std::printf("\nLoire import (no cache): %.2f s, %zu units, %zu facilities; peak RSS of this process %.0f MiB\n", s,
-                terr.units.size(), terr.facilities.size(), static_cast<double>(ru.ru_maxrss) / 1024.0);
-
-    // Evaluation: tables, baseline, and re-evaluation after each kind of edit.
-    planner::EvalParams params;
-    t = Clock::now();
-    planner::AccessEngine engine(terr, params.cutoff_min);
-    const double tables_s = seconds_since(t);
-    auto timed = [&](const planner::Scenario& sc) {
-      const auto t0 = Clock::now();
-      const auto e = planner::evaluate(engine, sc, params);
-      return seconds_since(t0) * 1e3;
+  Args a;
+  if (const char* env = std::getenv("RECOMPOSE_DATA_ROOT")) a.data_root = env;
+  if (a.data_root.empty()) a.data_root = "../shared/datasets/raw";
+  bool sizes_given = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        usage(argv[0]);
+        std::exit(2);
+      }
+      return argv[++i];
     };
-    auto scenario = [](const std::string& edits) {
-      return planner::Scenario::parse(R"({"format": "recompose-scenario/1", "name": "bench", "edits": [)" + edits + "]}",
-                                      "bench");
-    };
-    std::vector<double> base, close, merge, relocate, open;
-    for (int i = 0; i < 50; ++i) {
-      base.push_back(timed(planner::Scenario::baseline()));
-      close.push_back(timed(scenario(R"({"op": "close", "facility": "FINESS-420785354"})")));
-      merge.push_back(timed(scenario(
-          R"({"op": "merge", "facilities": ["FINESS-420780637", "FINESS-420780678"], "into": "FINESS-420780637"})")));
-      // A new position every time, so that the memoised site searches are not reused.
-      const std::string at = "{\"x_l93\": " + std::to_string(806000 + 7 * i) + ", \"y_l93\": 6485000}";
-      relocate.push_back(timed(scenario(R"({"op": "relocate", "facility": "FINESS-420785354", "to": )" + at + "}")));
-      const std::string at2 = "{\"x_l93\": " + std::to_string(806003 + 7 * i) + ", \"y_l93\": 6485000}";
-      open.push_back(timed(scenario(R"({"op": "open", "id": "NEW", "kind": "gp_point", "capacity": 3, "at": )" + at2 + "}")));
+    if (arg == "--data-root") {
+      a.data_root = value();
+    } else if (arg == "--source-dir") {
+      a.source_dir = value();
+    } else if (arg == "--out") {
+      a.out = value();
+    } else if (arg == "--commit") {
+      a.commit = value();
+    } else if (arg == "--quick") {
+      a.quick = true;
+    } else if (arg == "--sizes") {
+      a.sizes.clear();
+      std::istringstream in(value());
+      std::string item;
+      while (std::getline(in, item, ',')) {
+        char* end = nullptr;
+        const unsigned long v = std::strtoul(item.c_str(), &end, 10);
+        if (item.empty() || *end != '\0' || v < 1000 || v > 20000000) {
+          std::fprintf(stderr, "--sizes: '%s' is not a node count between 1000 and 20000000\n",
+                       item.c_str());
+          return 2;
+        }
+        a.sizes.push_back(static_cast<std::uint32_t>(v));
+      }
+      sizes_given = true;
+    } else if (arg == "--help" || arg == "-h") {
+      usage(argv[0]);
+      return 0;
+    } else {
+      usage(argv[0]);
+      return 2;
     }
-    std::printf("\n| Loire evaluation | median (ms) |\n|---|---:|\n");
-    std::printf("| access tables (%zu facilities, %zu entries) | %.1f |\n", terr.facilities.size(), engine.entries(),
-                tables_s * 1e3);
-    std::printf("| baseline evaluate() | %.3f |\n| close one facility | %.3f |\n| merge two facilities | %.3f |\n",
-                median(base), median(close), median(merge));
-    std::printf("| relocate one facility (1 bounded search) | %.3f |\n| open a new facility (1 bounded search) | %.3f |\n",
-                median(relocate), median(open));
   }
-  return 0;
+  if (a.quick && !sizes_given) a.sizes = {100000};
+
+  const auto start = Clock::now();
+  Report rep;
+  rep.args = a;
+  rep.machine = describe_machine(a.source_dir, a.commit);
+  progress("load average at start: " + rep.machine.load_start);
+  progress("memory bandwidth (512 MiB streaming read)");
+  rep.big = stream_read(512u << 20);
+
+  const geo::RoadProfile profile = car_profile(a);
+  rep.graphs.push_back(run_real_graph("Monaco (OSM PBF)", "", 5, [&] {
+    geo::RoadImportStats st;
+    return geo::import_osm_roads(a.data_root + "/osm-fallback/monaco.osm.pbf", profile, st);
+  }));
+  rep.graphs.push_back(run_real_graph(
+      "Saint-Étienne (GeoJSON lines)",
+      "build = read the GeoJSON file with GDAL, split the lines, build the graph", 3, [&] {
+        geo::RoadImportStats st;
+        const geo::LineLayerSpec spec{saint_etienne_path(a),
+                                      "",
+                                      "roadClass",
+                                      {{"highway", "road_class_highway"},
+                                       {"major", "road_class_major"},
+                                       {"minor", "road_class_minor"}},
+                                      ""};
+        return geo::import_line_roads(spec, profile, st);
+      }));
+  rep.territories.push_back(run_loire(a));
+  for (const std::uint32_t size : a.sizes) {
+    SyntheticRow s = run_synthetic(a, size);
+    // The synthetic graph's searches are a graph row too.
+    GraphRow g;
+    g.name = "synthetic " + size_label(size);
+    Record gr;
+    const Record& r = s.child.record;
+    for (const char* key : {"nodes", "arcs", "segments", "main_nodes", "build_s", "build_peak_mib",
+                            "search_runs", "search_peak_mib", "resident_mib"}) {
+      if (r.has(std::string("graph/") + key)) gr.text(key, r.str(std::string("graph/") + key));
+    }
+    for (const auto& m : search_methods()) {
+      for (const char* w : {"prep_s", "one_to_all_ms", "rev30_ms", "rev60_ms"}) {
+        const std::string k = m.key + "/" + w;
+        if (r.has("graph/" + k)) gr.text(k, r.str("graph/" + k));
+      }
+    }
+    g.child.record = gr;
+    g.child.error = s.child.error;
+    rep.graphs.push_back(g);
+    rep.synthetic.push_back(std::move(s));
+  }
+  // Floors: a streaming read of the same number of bytes as each graph's floor.
+  for (auto& g : rep.graphs) {
+    const double bytes = floor_bytes(g.child.record.num("nodes"), g.child.record.num("arcs"));
+    if (!std::isnan(bytes) && bytes > 0) g.same_size = stream_read(static_cast<std::size_t>(bytes));
+  }
+  rep.machine.load_end = load_average();
+  rep.total_s = seconds_since(start);
+  const std::string md = render(rep);
+  std::fputs(md.c_str(), stdout);
+  std::fflush(stdout);
+  if (!a.out.empty()) {
+    const std::string tmp = a.out + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << md;
+      if (!out.flush()) {
+        std::fprintf(stderr, "cannot write %s\n", tmp.c_str());
+        return 1;
+      }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, a.out, ec);
+    if (ec) {
+      std::fprintf(stderr, "cannot rename %s to %s: %s\n", tmp.c_str(), a.out.c_str(),
+                   ec.message().c_str());
+      return 1;
+    }
+    progress("wrote " + a.out);
+  }
+  bool failed = false;
+  for (const auto& g : rep.graphs) failed |= !g.child.error.empty();
+  for (const auto& t : rep.territories) failed |= !t.child.error.empty();
+  for (const auto& s : rep.synthetic) failed |= !s.child.error.empty();
+  return failed ? 1 : 0;
 }

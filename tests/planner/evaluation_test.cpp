@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -586,6 +587,39 @@ TEST_CASE("Pharmacy licences: more than 2,500 inhabitants, then each further ful
 }
 
 // [SECTION] real Loire territory -------------------------------------------------------
+
+TEST_CASE("Loire: access tables from PHAST sweeps over the hierarchy equal those from Dijkstra", "[evaluation][real]") {
+  auto t = import_loire();
+  REQUIRE(t.ch != nullptr);  // built by the import
+  REQUIRE(t.ch->node_count() == t.graph.node_count());
+  std::vector<planner::AccessColumn> phast, dijkstra;
+  std::vector<geo::PointM> sites;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 12; ++i) {  // new sites spread over the basin (Lambert-93 box of Saint-Étienne)
+    sites.push_back({std::uniform_real_distribution<double>(790000, 825000)(rng),
+                     std::uniform_real_distribution<double>(6465000, 6500000)(rng)});
+  }
+  auto columns = [&](std::vector<planner::AccessColumn>& out) {
+    planner::AccessEngine engine(t, 60);
+    for (std::size_t i = 0; i < t.facilities.size(); ++i) out.push_back(engine.base_column(i));
+    for (const auto& p : sites) out.push_back(engine.site_column(p, engine.snap(p)));
+  };
+  columns(phast);
+  t.ch.reset();
+  columns(dijkstra);
+  REQUIRE(phast.size() == dijkstra.size());
+  std::size_t entries = 0;
+  for (std::size_t c = 0; c < phast.size(); ++c) {
+    INFO("column " << c << (c < t.facilities.size() ? " (facility " + t.facilities[c].id + ")" : " (new site)"));
+    REQUIRE(phast[c].size() == dijkstra[c].size());
+    for (std::size_t k = 0; k < phast[c].size(); ++k) {
+      CHECK(phast[c][k].unit == dijkstra[c][k].unit);
+      CHECK(phast[c][k].time_ds == dijkstra[c][k].time_ds);
+    }
+    entries += phast[c].size();
+  }
+  CHECK(entries > 25000);  // 25,053 base entries plus the new sites' columns
+}
 
 TEST_CASE("Loire: a scenario without edits equals the baseline exactly", "[evaluation][real]") {
   const auto t = import_loire();

@@ -1,6 +1,7 @@
 #include "planner/territory_import.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -175,6 +176,28 @@ TEST_CASE("A saved territory loads back with the same content", "[import][real]"
     CHECK(u.units[i].population == Approx(t.units[i].population).epsilon(1e-12));
     CHECK(u.units[i].snap.status == t.units[i].snap.status);
   }
+  // The contraction hierarchy is saved beside the graph and read back whole.
+  REQUIRE(t.ch != nullptr);
+  REQUIRE(u.ch != nullptr);
+  CHECK(u.ch->node_count() == t.ch->node_count());
+  CHECK(u.ch->shortcut_count() == t.ch->shortcut_count());
+  CHECK(u.ch->arc_count() == t.ch->arc_count());
+  CHECK(report.ch_shortcuts == t.ch->shortcut_count());
+
+  // A corrupted hierarchy is refused with the way out, never used.
+  {
+    std::fstream f(dir.file("graph.ch"), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(dir.file("graph.ch")) / 2));
+    f.put('\x5a');
+  }
+  CHECK_THROWS_WITH(planner::load_territory(dir.path().string()), Catch::Contains("graph.ch") &&
+                                                                       Catch::Contains("recompose import"));
+  // A re-import into the same directory does not reuse it either: it is rebuilt.
+  planner::ImportReport again;
+  const auto v = import("loire", again, dir.path().string());
+  CHECK_FALSE(again.ch_from_cache);
+  REQUIRE(v.ch != nullptr);
+  CHECK(v.ch->shortcut_count() == t.ch->shortcut_count());
 }
 
 TEST_CASE("A corrupted territory GeoPackage is refused on load", "[import][real]") {
