@@ -54,6 +54,7 @@
 #include <vector>
 
 #include "bench/synthetic_territory.hpp"
+#include "geo/contraction.hpp"
 #include "geo/dijkstra.hpp"
 #include "geo/road_import.hpp"
 #include "planner/access_engine.hpp"
@@ -431,33 +432,37 @@ double floor_bytes(double nodes, double arcs) {
 using SearchFn =
     std::function<void(geo::NodeId source, geo::Direction dir, geo::Deciseconds limit_ds)>;
 
-// A search method under test. `prepare` runs once per graph (timed as "prep" when
-// `has_preprocessing`) and returns the search; methods that cannot stop at a time
-// limit set `bounded` = false and get "—" in the bounded columns.
+using ChPtr = std::shared_ptr<const geo::ContractionHierarchy>;
+
+// A search method under test. `prepare` runs once per graph and returns the search;
+// methods with preprocessing (`has_preprocessing`) use the graph's contraction
+// hierarchy, built once per graph by the caller and timed as "prep"; methods that
+// cannot stop at a time limit set `bounded` = false and get "—" in the bounded columns.
 struct SearchMethod {
   std::string key;  // record key and column label
   bool bounded = true;
   bool has_preprocessing = false;
-  std::function<SearchFn(const geo::RoadGraph&)> prepare;
+  std::function<SearchFn(const geo::RoadGraph&, const ChPtr&)> prepare;
 };
 
 std::vector<SearchMethod> search_methods() {
   std::vector<SearchMethod> m;
-  m.push_back({"Dijkstra", true, false, [](const geo::RoadGraph& g) {
+  m.push_back({"Dijkstra", true, false, [](const geo::RoadGraph& g, const ChPtr&) {
                  auto ws = std::make_shared<geo::DijkstraWorkspace>(g.node_count());
                  return SearchFn([&g, ws](geo::NodeId s, geo::Direction d, geo::Deciseconds limit) {
                    geo::run_dijkstra(g, d, s, limit, *ws);
                  });
                }});
-  // A contraction hierarchy adds itself here, e.g.:
-  //   m.push_back({"PHAST", false, true, [](const geo::RoadGraph& g) {
-  //     auto ch = std::make_shared<geo::ContractionHierarchy>(geo::build_contraction_hierarchy(g));
-  //     auto ws = std::make_shared<geo::PhastWorkspace>();
-  //     return SearchFn([ch, ws](geo::NodeId s, geo::Direction d, geo::Deciseconds) {
-  //       const geo::Seed seed{s, 0};
-  //       geo::run_phast(*ch, d, std::span<const geo::Seed>(&seed, 1), *ws);
-  //     });
-  //   }});
+  // PHAST: an upward search in the hierarchy, then one sweep over every node in
+  // descending rank; always one-to-all (a time limit would not make it cheaper).
+  m.push_back({"PHAST", false, true, [](const geo::RoadGraph&, const ChPtr& ch) {
+                 if (!ch) throw std::runtime_error("PHAST needs the graph's contraction hierarchy");
+                 auto ws = std::make_shared<geo::PhastWorkspace>();
+                 return SearchFn([ch, ws](geo::NodeId s, geo::Direction d, geo::Deciseconds) {
+                   const geo::Seed seed{s, 0};
+                   geo::run_phast(*ch, d, std::span<const geo::Seed>(&seed, 1), *ws);
+                 });
+               }});
   return m;
 }
 
@@ -475,6 +480,21 @@ std::vector<SearchWorkload> search_workloads() {
 
 // [SECTION] graph workloads
 
+// The contraction hierarchy of `g`, its build time recorded as every preprocessing
+// method's "prep" (with its size).
+ChPtr build_hierarchy(const geo::RoadGraph& g, Record& r) {
+  geo::ChBuildStats st;
+  const auto t = Clock::now();
+  auto ch = std::make_shared<const geo::ContractionHierarchy>(geo::build_contraction_hierarchy(g, &st));
+  const double s = seconds_since(t);
+  for (const auto& m : search_methods()) {
+    if (m.has_preprocessing) r.set(m.key + "/prep_s", s);
+  }
+  r.set("ch_shortcuts", static_cast<double>(st.shortcuts));
+  r.set("ch_mib", static_cast<double>(ch->memory_bytes()) / kMiB);
+  return ch;
+}
+
 void record_graph_shape(const geo::RoadGraph& g, Record& r) {
   r.set("nodes", g.node_count());
   r.set("arcs", g.arc_count());
@@ -485,7 +505,7 @@ void record_graph_shape(const geo::RoadGraph& g, Record& r) {
 }
 
 // Every method x workload from the same seeded sources of the main component.
-void bench_searches(const geo::RoadGraph& g, Record& r) {
+void bench_searches(const geo::RoadGraph& g, const ChPtr& ch, Record& r) {
   std::mt19937_64 rng(12345);
   const int runs = search_repeats(g.node_count());
   std::vector<geo::NodeId> sources;
@@ -496,8 +516,7 @@ void bench_searches(const geo::RoadGraph& g, Record& r) {
   r.set("search_runs", runs);
   for (const SearchMethod& m : search_methods()) {
     auto t = Clock::now();
-    const SearchFn search = m.prepare(g);
-    if (m.has_preprocessing) r.set(m.key + "/prep_s", seconds_since(t));
+    const SearchFn search = m.prepare(g, ch);
     for (const SearchWorkload& w : search_workloads()) {
       if (w.limit_ds != geo::kUnreachable && !m.bounded) continue;
       search(sources[0], w.dir, w.limit_ds);  // warm-up
@@ -513,10 +532,10 @@ void bench_searches(const geo::RoadGraph& g, Record& r) {
 }
 
 // Searches in a grandchild (its peak = the graph + the search state); merged into `r`.
-void bench_searches_isolated(const geo::RoadGraph& g, Record& r) {
+void bench_searches_isolated(const geo::RoadGraph& g, const ChPtr& ch, Record& r) {
   trim_heap();
   r.set("resident_mib", rss_mib());
-  const ChildOutcome c = run_in_child([&](Record& rr) { bench_searches(g, rr); });
+  const ChildOutcome c = run_in_child([&](Record& rr) { bench_searches(g, ch, rr); });
   r.merge(c.record);
   r.set("search_peak_mib", c.peak_mib);
   if (!c.error.empty()) throw std::runtime_error("searches: " + c.error);
@@ -540,16 +559,9 @@ std::string point_json(geo::PointM p) {
   return fmt("{\"x_l93\": %.2f, \"y_l93\": %.2f}", p.x_m, p.y_m);
 }
 
-// How the access engine builds the tables of `t`: PHAST when the territory carries a
-// contraction hierarchy (a `ch` member, when the planner has one), else Dijkstra.
-template <class T>
-std::string table_method(const T& t) {
-  if constexpr (requires { t.ch; }) {
-    return t.ch ? "PHAST" : "Dijkstra";
-  } else {
-    return "Dijkstra";
-  }
-}
+// How the access engine builds the tables of `t`: restricted PHAST sweeps when the
+// territory carries a contraction hierarchy, else bounded Dijkstra searches.
+std::string table_method(const planner::Territory& t) { return t.ch ? "RPHAST ×16" : "Dijkstra"; }
 
 // Tables, baseline evaluation and re-evaluation after each kind of edit.
 void bench_territory(const planner::Territory& t, const EditPlan& plan, Record& r) {
@@ -742,7 +754,8 @@ GraphRow run_real_graph(const std::string& name, const std::string& note, int bu
     r.set("build_runs", builds);
     r.set("build_peak_mib", hwm_mib());
     record_graph_shape(g, r);
-    bench_searches_isolated(g, r);
+    const ChPtr ch = build_hierarchy(g, r);
+    bench_searches_isolated(g, ch, r);
   });
   return row;
 }
@@ -793,11 +806,15 @@ SyntheticRow run_synthetic(const Args& a, std::uint32_t size) {
     record_graph_shape(g, gr);
     progress(fmt("  graph: %u nodes, %u arcs (%.3f per node) in %.1f s", g.node_count(),
                  g.arc_count(), static_cast<double>(g.arc_count()) / g.node_count(), gs.seconds));
-    bench_searches_isolated(g, gr);
+    const ChPtr ch = build_hierarchy(g, gr);
+    r.set("graph/ch_peak_mib", hwm_mib());
+    progress(fmt("  hierarchy: %.0f shortcuts in %.1f s", gr.num("ch_shortcuts"), gr.num("PHAST/prep_s")));
+    bench_searches_isolated(g, ch, gr);
     r.merge(gr, "graph/");
 
     bench::SyntheticTerritoryStats ts;
-    const planner::Territory t = bench::make_synthetic_territory(o, std::move(g), &ts);
+    planner::Territory t = bench::make_synthetic_territory(o, std::move(g), &ts);
+    t.ch = ch;  // as `recompose import` does: the tables then come from RPHAST sweeps
     r.set("gen/territory_s", ts.territory_seconds);
     r.set("gen/snapper_s", ts.snapper_seconds);
     r.set("gen/snap_s", ts.snap_seconds);
@@ -1016,6 +1033,13 @@ std::string render(const Report& rep) {
   for (const auto& g : rep.graphs) {
     if (!g.build_note.empty()) md += "\n- " + g.name + ": " + g.build_note;
   }
+  for (const auto& g : rep.graphs) {
+    const Record& r = g.child.record;
+    if (!r.has("ch_shortcuts")) continue;
+    md += "\n- " + g.name + ": contraction hierarchy of " + thousands(r.num("ch_shortcuts")) +
+          " shortcuts, " + cell(r.num("ch_mib"), "%.1f") + " MiB, built in " + cell(r.num("PHAST/prep_s"), "%.2f") +
+          " s (single thread; built once at import and saved as graph.ch)";
+  }
   md += "\n";
 
   // Territories.
@@ -1023,7 +1047,8 @@ std::string render(const Report& rep) {
   md +=
       "Access tables = `planner::AccessEngine` (60-min reverse times from every facility to every "
       "unit, on every core, no cache file; \"tables by\" says whether they came from bounded "
-      "Dijkstra searches or from PHAST sweeps over the territory's contraction hierarchy). "
+      "Dijkstra searches or from restricted PHAST sweeps (RPHAST, 16 facilities per sweep) over the "
+      "territory's contraction hierarchy, whose build is preprocessing done once at import). "
       "Baseline = tables + `evaluate()` (nearest, k nearest, E2SFCA, need, catchments) + the "
       "territory and commune aggregates (coverage). Re-evaluations are `evaluate()` of a one-edit "
       "scenario as the viewer runs it; a relocation or an opening goes to a new position every "
@@ -1095,7 +1120,8 @@ std::string render(const Report& rep) {
     }
     md +=
         "\nSnapper index = the resident memory added by building `geo::Snapper` (a GEOS STR-tree "
-        "over every road segment, one GEOS box per segment): the access engine builds one too.\n";
+        "over the envelopes of every road segment): the access engine builds its own on the first new "
+        "site (relocation, opening), not for the baseline.\n";
   }
   return md;
 }
@@ -1194,7 +1220,7 @@ int main(int argc, char** argv) {
     Record gr;
     const Record& r = s.child.record;
     for (const char* key : {"nodes", "arcs", "segments", "main_nodes", "build_s", "build_peak_mib",
-                            "search_runs", "search_peak_mib", "resident_mib"}) {
+                            "search_runs", "search_peak_mib", "resident_mib", "ch_shortcuts", "ch_mib"}) {
       if (r.has(std::string("graph/") + key)) gr.text(key, r.str(std::string("graph/") + key));
     }
     for (const auto& m : search_methods()) {

@@ -1,6 +1,7 @@
 // libFuzzer targets for every parser the project owns. One binary per target,
 // selected at compile time by RECOMPOSE_FUZZ_TARGET:
-//   1 manifest, 2 scenario, 3 speed profile, 4 graph cache, 5 indicator/CSV table.
+//   1 manifest, 2 scenario, 3 speed profile, 4 graph cache, 5 indicator/CSV table,
+//   6 contraction hierarchy file (graph.ch).
 // A geo::Error is the expected answer to bad input; anything else (another
 // exception, a crash, a sanitizer report) is a finding.
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <string>
 
+#include "geo/contraction.hpp"
 #include "geo/error.hpp"
 #include "geo/graph_cache.hpp"
 #include "geo/road_profile.hpp"
@@ -45,6 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     o.optional_fields = {"value"};
     o.read_geometry = false;
     (void)recompose::geo::read_layer(temp_file(".csv", data, size), o);
+#elif RECOMPOSE_FUZZ_TARGET == 6
+    (void)recompose::geo::load_contraction_hierarchy(temp_file(".ch", data, size), 0);
 #endif
   } catch (const recompose::geo::Error&) {
     // Expected: a clear error for bad input.
