@@ -13,6 +13,7 @@
 
 #include "geo/contraction.hpp"
 #include "geo/error.hpp"
+#include "geo/fingerprint.hpp"
 #include "geo/graph_cache.hpp"
 #include "geo/road_profile.hpp"
 #include "geo/vector_io.hpp"
@@ -48,7 +49,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     o.read_geometry = false;
     (void)recompose::geo::read_layer(temp_file(".csv", data, size), o);
 #elif RECOMPOSE_FUZZ_TARGET == 6
-    (void)recompose::geo::load_contraction_hierarchy(temp_file(".ch", data, size), 0);
+    // Odd first byte: the rest is a payload given a valid header and checksum, so the
+    // fuzzer reaches the array reader and validate() instead of stopping at the checksum.
+    if (size > 0 && (data[0] & 1)) {
+      const std::string payload(reinterpret_cast<const char*>(data) + 1, size - 1);
+      std::string file("RCMPCHIE", 8);
+      const std::uint32_t version = recompose::geo::kContractionCacheVersion;
+      const std::uint64_t fingerprint = 42;
+      recompose::geo::Fingerprint f;
+      f.add(payload);
+      const std::uint64_t checksum = f.value();
+      file.append(reinterpret_cast<const char*>(&version), sizeof version);
+      file.append(reinterpret_cast<const char*>(&fingerprint), sizeof fingerprint);
+      file.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
+      file += payload;
+      (void)recompose::geo::load_contraction_hierarchy(
+          temp_file(".ch", reinterpret_cast<const std::uint8_t*>(file.data()), file.size()), 0);
+    } else {
+      (void)recompose::geo::load_contraction_hierarchy(temp_file(".ch", data, size), 0);
+    }
 #endif
   } catch (const recompose::geo::Error&) {
     // Expected: a clear error for bad input.
