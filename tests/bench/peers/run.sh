@@ -2,9 +2,11 @@
 # Peers, side by side on the same graph (issue 5).
 #
 # Runs the SAME one-to-many work -- N seeded sources in the main component,
-# forward Dijkstra bounded by 60 minutes -- in Recompose, NetworkX and pgRouting
+# forward travel times bounded by 60 minutes -- in Recompose, NetworkX and pgRouting
 # on the Saint-Étienne road graph exported by `recompose graph export`, then
 # reports the ratio of times and checks that travel times agree for every node.
+# Recompose runs three ways: bounded Dijkstra, contraction hierarchy + PHAST one
+# source per sweep, and PHAST 16 sources per sweep (hierarchy build timed apart).
 # Prints a Markdown report and writes it to tests/bench/peers/results.md.
 #
 #   tests/bench/peers/run.sh            # from anywhere; not run by CI
@@ -133,11 +135,41 @@ else
   timeout 180 g++ -std=c++20 -O2 -I"$REPO" "$HERE/recompose_times.cpp" -o "$RT" \
     "$BUILD/geo/librecompose_geo.a" $(pkg-config --libs proj) -lgdal $(geos-config --clibs)
 fi
-log "Recompose: $N_SOURCES one-to-many searches"
-timeout 120 "$RT" "$TERRITORY/graph.rcg" "$WORK/sources.txt" "$LIMIT_DS" \
-  "$WORK/recompose_times.csv" "$WORK/recompose_timings.csv" "$REPEAT" >&2
+# Three methods on the same sources: bounded Dijkstra, PHAST one source per sweep,
+# PHAST 16 sources per sweep. The CH build (PHAST) is preprocessing, timed apart.
+declare -A RC_NAME=([dijkstra]="Recompose, bounded Dijkstra"
+                    [phast]="Recompose, CH + PHAST (1 source per sweep)"
+                    [phast16]="Recompose, CH + PHAST (16 sources per sweep)")
+RC_METHODS=(dijkstra phast phast16)
+declare -A LOAD_AT
+for m in "${RC_METHODS[@]}"; do
+  read -r LOAD_AT["$m"] _ </proc/loadavg
+  log "Recompose ($m): $N_SOURCES one-to-many searches"
+  timeout 120 "$RT" "$TERRITORY/graph.rcg" "$WORK/sources.txt" "$LIMIT_DS" \
+    "$WORK/recompose_${m}_times.csv" "$WORK/recompose_${m}_timings.csv" "$REPEAT" --method "$m" \
+    >"$WORK/recompose_$m.log"
+  cat "$WORK/recompose_$m.log" >&2
+  NOTES+=("${RC_NAME[$m]}: $(cat "$WORK/recompose_$m.log").")
+done
+# The three result files are written sorted by (source, node): they must be byte-identical.
+# (A difference is also reported, node by node, by the comparison below, which then fails.)
+same=()
+for m in phast phast16; do
+  if cmp -s "$WORK/recompose_dijkstra_times.csv" "$WORK/recompose_${m}_times.csv"; then
+    same+=("$m")
+  else
+    log "warning: Recompose $m and dijkstra wrote different result files"
+  fi
+done
+if [[ ${#same[@]} -eq 2 ]]; then
+  NOTES+=("The three Recompose result files (source,node,seconds for every node within the limit, sorted) are byte-identical (cmp).")
+else
+  NOTES+=("The Recompose result files are NOT byte-identical (identical to dijkstra: ${same[*]:-none}).")
+fi
+NOTES+=("PHAST times per search include the cutoff pass (collecting the nodes within ${LIMIT_S} s out of the full sweep), as the other tools' times include building their result; sweep_only_median_ms is the sweep alone. phast16: time per source = fastest sweep of the batch / sources in the batch; with $N_SOURCES sources the batches are $(grep -o 'batches=[0-9+]*' "$WORK/recompose_phast16.log" | cut -d= -f2) (a partial batch costs more per source). ch_build_s is the contraction-hierarchy build, done once per process before the searches and excluded from their times.")
 
 # --- 2. NetworkX ---------------------------------------------------------------------
+read -r LOAD_NX _ </proc/loadavg
 log "NetworkX ($PY): $N_SOURCES one-to-many searches"
 timeout 240 "$PY" "$HERE/peers.py" networkx "$WORK/arcs.csv" "$WORK/sources.txt" "$LIMIT_S" \
   "$WORK/networkx_times.csv" "$WORK/networkx_timings.csv" "$REPEAT" >"$WORK/networkx.log"
@@ -212,6 +244,7 @@ SELECT 'versions: PostgreSQL ' || current_setting('server_version') || ', pgRout
 SELECT 'fixed cost per call (read edges + build graph: the same call with distance 0): median '
        || round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1) || ' ms' FROM overhead;
 SQL
+read -r LOAD_PG _ </proc/loadavg
 log "pgRouting: $N_SOURCES sources x ($REPEAT timed searches + $REPEAT distance-0 calls + 1 for the results)"
 as_pg timeout 300 "$PGBIN/psql" -X -q -h "$PGDIR" -p "$PGPORT" -U postgres -d postgres -f "$PGDIR/bench.sql" \
   >"$WORK/pgrouting.log" 2>&1 || { cat "$WORK/pgrouting.log" >&2; die "pgRouting run failed"; }
@@ -226,9 +259,15 @@ busy="$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 >= 30 {printf "%s%s (%s%% CPU)
 NOTES+=("Load average: $LOAD_START at the start, $load1 (1 min) and $load5 (5 min) at the end, on $(nproc) CPU(s)${busy:+; busy processes: $busy}. Another process (e.g. a fuzzer) using a core makes the timings noisy, the ratios less so (every tool runs single-threaded).")
 NOTES+=("Recompose: $(basename "$RT") built from tests/bench/peers/recompose_times.cpp; run.sh took ${SECONDS} s up to the comparison. Sources: $N_SOURCES, seed $SEED, $REPEAT timed runs per source, drawn by peers.py among main-component nodes.")
 
-args=("Recompose=$WORK/recompose_times.csv=$WORK/recompose_timings.csv"
-      "NetworkX=$WORK/networkx_times.csv=$WORK/networkx_timings.csv"
-      "pgRouting=$PGDIR/pgrouting_times.csv=$PGDIR/pgrouting_timings.csv"
-      --fixed "pgRouting=$PGDIR/pgrouting_fixed.csv")
+args=()
+for m in "${RC_METHODS[@]}"; do
+  args+=("${RC_NAME[$m]}=$WORK/recompose_${m}_times.csv=$WORK/recompose_${m}_timings.csv"
+         --load "${RC_NAME[$m]}=${LOAD_AT[$m]}")
+  build_s="$(grep -o 'ch_build_s=[0-9.]*' "$WORK/recompose_$m.log" | cut -d= -f2)"
+  [[ "$m" == dijkstra ]] || args+=(--prep "${RC_NAME[$m]}=$build_s")
+done
+args+=("NetworkX=$WORK/networkx_times.csv=$WORK/networkx_timings.csv" --load "NetworkX=$LOAD_NX"
+       "pgRouting=$PGDIR/pgrouting_times.csv=$PGDIR/pgrouting_timings.csv" --load "pgRouting=$LOAD_PG"
+       --fixed "pgRouting=$PGDIR/pgrouting_fixed.csv")
 for n in "${NOTES[@]}"; do args+=(--note "$n"); done
 "$PY" "$HERE/peers.py" compare "$LIMIT_S" "$REPEAT" "$HERE/results.md" "${args[@]}"
