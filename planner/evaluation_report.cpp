@@ -571,7 +571,10 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
     << fr_number(p.cutoff_min) << " min.";
   if (road) {
     r << " Réseau : " << t.roads_note << " ; accès hors réseau à " << fr_number(t.profile.access_speed_kmh)
-      << " km/h, au-delà de " << fr_number(t.profile.snap_max_distance_m) << " m l'unité est hors réseau.\n";
+      << " km/h, au-delà de " << fr_number(t.profile.snap_max_distance_m) << " m l'unité est hors réseau. "
+      << (t.ch ? "Plus courts chemins exacts, calculés par balayages PHAST d'une hiérarchie de contraction du réseau "
+                 "(exactement les mêmes temps qu'un algorithme de Dijkstra).\n"
+               : "Plus courts chemins exacts (algorithme de Dijkstra borné).\n");
   } else {
     r << "\n";
   }
