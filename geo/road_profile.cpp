@@ -60,6 +60,9 @@ RoadProfile RoadProfile::parse_checked(const std::string& text, const std::strin
     }
     if (p.class_names.size() >= kInvalidRoadClass) throw Error("too many road classes (max 254)");
     if (j.contains("implied_oneway")) p.implied_oneway = j["implied_oneway"].get<std::vector<std::string>>();
+    if (j.contains("no_roadside_access")) {
+      p.no_roadside_access = j["no_roadside_access"].get<std::vector<std::string>>();
+    }
     p.maxspeed_factor = j.value("maxspeed_factor", p.maxspeed_factor);
     p.access_speed_kmh = j.value("access_speed_kmh", p.access_speed_kmh);
     p.snap_max_distance_m = j.value("snap_max_distance_m", p.snap_max_distance_m);

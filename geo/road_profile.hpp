@@ -24,6 +24,9 @@ struct RoadProfile {
   std::vector<std::string> class_names;    // index = RoadClass
   std::vector<double> class_speed_kmh;     // same index
   std::vector<std::string> implied_oneway;  // classes that are one-way by default (motorway)
+  // Classes a point cannot join from the roadside (motorways and their ramps): never
+  // snapped onto; a point beside one joins the nearest road with access.
+  std::vector<std::string> no_roadside_access;
   double maxspeed_factor = 0.8;
   double access_speed_kmh = 15.0;   // speed of the off-network leg from a point to its snapped road
   double snap_max_distance_m = 1000.0;

@@ -15,10 +15,17 @@ const char* snap_status_name(SnapStatus s) {
   return "?";
 }
 
-Snapper::Snapper(const RoadGraph& g, double max_distance_m, double access_speed_kmh)
+Snapper::Snapper(const RoadGraph& g, double max_distance_m, double access_speed_kmh,
+                 const std::vector<std::string>& no_roadside_access)
     : g_(g), max_distance_m_(max_distance_m), access_speed_kmh_(access_speed_kmh),
       tree_(std::make_unique<StrTree>()) {
+  std::vector<std::uint8_t> excluded(g.class_names.size(), 0);
+  for (std::size_t c = 0; c < g.class_names.size(); ++c) {
+    excluded[c] = std::find(no_roadside_access.begin(), no_roadside_access.end(), g.class_names[c]) !=
+                  no_roadside_access.end();
+  }
   for (SegmentId s = 0; s < g.segment_count(); ++s) {
+    if (g.segment_class[s] < excluded.size() && excluded[g.segment_class[s]]) continue;
     Envelope e{std::numeric_limits<double>::max(), std::numeric_limits<double>::max(),
                std::numeric_limits<double>::lowest(), std::numeric_limits<double>::lowest()};
     for (std::uint32_t k = g.segment_first_point[s]; k < g.segment_first_point[s + 1]; ++k) {

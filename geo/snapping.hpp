@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "geo/dijkstra.hpp"
@@ -57,7 +58,11 @@ Deciseconds same_segment_time(const RoadGraph& g, const SnapResult& from, const 
 
 class Snapper {
  public:
-  Snapper(const RoadGraph& g, double max_distance_m, double access_speed_kmh);
+  // Segments of the classes in `no_roadside_access` (names of g.class_names, e.g.
+  // "motorway") are never snapped onto: a point beside a motorway joins the nearest
+  // road it can be reached from.
+  Snapper(const RoadGraph& g, double max_distance_m, double access_speed_kmh,
+          const std::vector<std::string>& no_roadside_access = {});
   ~Snapper();
   Snapper(const Snapper&) = delete;
   Snapper& operator=(const Snapper&) = delete;

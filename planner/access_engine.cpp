@@ -203,7 +203,8 @@ geo::SnapResult AccessEngine::snap(geo::PointM p) const {
   if (model_ != TimeModel::Road) return {};
   // Built on the first new site: evaluating the baseline needs no spatial index.
   if (!snapper_) {
-    snapper_ = std::make_unique<geo::Snapper>(t_.graph, t_.profile.snap_max_distance_m, t_.profile.access_speed_kmh);
+    snapper_ = std::make_unique<geo::Snapper>(t_.graph, t_.profile.snap_max_distance_m, t_.profile.access_speed_kmh,
+                                              t_.profile.no_roadside_access);
   }
   return snapper_->snap(p);
 }

@@ -19,7 +19,8 @@ std::vector<OdPoint> od_points(const Territory& t, const std::string& layer, con
     throw geo::Error("territory " + t.name + " has no road network (" + t.roads_note +
                      "): road travel times cannot be computed");
   }
-  geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
+  geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh,
+                        t.profile.no_roadside_access);
   std::vector<OdPoint> out;
   if (layer == "units") {
     for (const auto& u : t.units) out.push_back({u.code, u.point, u.snap.result});

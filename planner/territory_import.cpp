@@ -819,7 +819,8 @@ void build_hierarchy(Territory& t, const ImportOptions& opt, ImportReport& r) {
 void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
   StepTimer timer(r, opt, "snapping");
   if (!t.has_roads) return;
-  geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
+  geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh,
+                        t.profile.no_roadside_access);
   for (auto& u : t.units) {
     u.snap = SnapInfo(snapper.snap(u.point));
     if (u.snap.status == geo::SnapStatus::Snapped) {

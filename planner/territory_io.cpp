@@ -305,7 +305,8 @@ Territory load_territory(const std::string& dir) {
           throw geo::Error(ch_path + ": hierarchy of another graph (run `recompose import` again)");
         }
       }
-      geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
+      geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh,
+                        t.profile.no_roadside_access);
       for (auto& u : t.units) u.snap = SnapInfo(snapper.snap(u.point));
       for (auto& f : t.facilities) f.snap = SnapInfo(snapper.snap(f.point));
     }

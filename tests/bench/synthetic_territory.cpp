@@ -465,7 +465,8 @@ planner::Territory make_synthetic_territory(const SyntheticOptions& o, geo::Road
   // Snapping, as an import does.
   auto t_snap = Clock::now();
   const std::int64_t rss_before = current_rss_bytes();
-  const geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh);
+  const geo::Snapper snapper(t.graph, t.profile.snap_max_distance_m, t.profile.access_speed_kmh,
+                        t.profile.no_roadside_access);
   const std::int64_t rss_after = current_rss_bytes();
   const double snapper_s = seconds_since(t_snap);
   t_snap = Clock::now();

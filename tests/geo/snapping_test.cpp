@@ -111,3 +111,35 @@ TEST_CASE("Two points on the same segment are timed along it, in the allowed dir
     CHECK(geo::same_segment_time(g, snapper.snap({200, 0}), snapper.snap({1500, 0})) == geo::kUnreachable);
   }
 }
+
+TEST_CASE("A point beside a motorway joins the nearest road it can enter from", "[snapping]") {
+  // A motorway along y = 0 and a local road along y = 300 (36 km/h: 10 m = 10 ds).
+  geo::GraphBuilder b({"road", "motorway"});
+  auto w = way({{0, 0}, {1000, 0}});
+  w.road_class = 1;
+  b.add_way(w);
+  b.add_way(way({{0, 300}, {1000, 300}}));
+  b.add_way(way({{0, 0}, {0, 300}}));  // a ramp at x = 0 joins them
+  const auto g = b.build();
+  SECTION("without the rule, the motorway 20 m away is taken") {
+    const geo::Snapper snapper(g, 1000.0, 36.0);
+    const auto s = snapper.snap({400, 20});
+    REQUIRE(s.ok());
+    CHECK(s.distance_m == Approx(20.0));
+    CHECK(g.class_names[g.segment_class[s.segment]] == "motorway");
+  }
+  SECTION("with motorway in no_roadside_access, the local road 280 m away is taken") {
+    const geo::Snapper snapper(g, 1000.0, 36.0, {"motorway"});
+    const auto s = snapper.snap({400, 20});
+    REQUIRE(s.ok());
+    CHECK(s.distance_m == Approx(280.0));
+    CHECK(s.snapped.y_m == Approx(300.0));
+    CHECK(g.class_names[g.segment_class[s.segment]] == "road");
+    CHECK(s.access_ds == 280);
+  }
+  SECTION("with no road it can enter within the limit, the point is off the network") {
+    const geo::Snapper snapper(g, 200.0, 36.0, {"motorway"});
+    const auto s = snapper.snap({400, 20});
+    CHECK(s.status == geo::SnapStatus::TooFar);
+  }
+}

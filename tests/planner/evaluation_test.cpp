@@ -621,6 +621,30 @@ TEST_CASE("Loire: access tables from PHAST sweeps over the hierarchy equal those
   CHECK(entries > 25000);  // 25,053 base entries plus the new sites' columns
 }
 
+TEST_CASE("Loire: no facility or new site is joined to the road from a motorway", "[evaluation][real]") {
+  const auto t = import_loire();
+  const auto& g = t.graph;
+  const auto is_highway = [&](geo::SegmentId s) { return g.class_names[g.segment_class[s]] == "road_class_highway"; };
+  for (const auto& f : t.facilities) {
+    INFO("facility " << f.id);
+    if (f.snap.result.ok()) CHECK_FALSE(is_highway(f.snap.result.segment));
+  }
+  // New sites dropped on the middle vertex of highway segments (e.g. a relocation onto the A72).
+  planner::AccessEngine engine(t, 60);
+  std::size_t tried = 0;
+  for (geo::SegmentId s = 0; s < g.segment_count() && tried < 40; ++s) {
+    if (!is_highway(s) || !g.in_main_component(g.segment_from[s])) continue;
+    const std::uint32_t mid = (g.segment_first_point[s] + g.segment_first_point[s + 1]) / 2;
+    const geo::PointM p{g.point_x_m[mid], g.point_y_m[mid]};
+    const auto r = engine.snap(p);
+    INFO("highway segment " << s << " at " << p.x_m << ", " << p.y_m);
+    CHECK(r.status != geo::SnapStatus::NoNetwork);
+    if (r.ok()) CHECK_FALSE(is_highway(r.segment));
+    ++tried;
+  }
+  CHECK(tried == 40);
+}
+
 TEST_CASE("Loire: a scenario without edits equals the baseline exactly", "[evaluation][real]") {
   const auto t = import_loire();
   planner::AccessEngine engine(t, 60);
