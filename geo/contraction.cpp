@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <barrier>
 #include <bit>
 #include <chrono>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <thread>
 #include <limits>
 #include <type_traits>
 #include <utility>
@@ -423,6 +425,9 @@ void ContractionHierarchy::validate() const {
     for (std::size_t i = 0; i < n; ++i) {
       for (ArcId a = first[i]; a < first[i + 1]; ++a) {
         require(arcs[a].other < i && arcs[a].weight != kUnreachable, what);
+        // Every arc leads to a strictly higher level: the nodes of one level are
+        // independent in a sweep (run_phast_parallel relies on it).
+        require(sweep_level[arcs[a].other] > sweep_level[i], what);
       }
     }
   };
@@ -645,6 +650,69 @@ void run_phast(const ContractionHierarchy& ch, Direction dir, std::span<const Se
   ws.node_to_sweep_ = &ch.node_to_sweep;
   ws.dist_.resize(ch.node_count());
   sweep_one(ch.node_count(), arr.sweep_first.data(), arr.sweep_arcs.data(), ws.up_.settled, ws.dist_.data());
+}
+
+namespace {
+// sweep_one over sweep indices [begin, end) only; `starts` sorted by index.
+void sweep_range(NodeId begin, NodeId end, const ArcId* first, const ChArc* arcs,
+                 std::span<const std::pair<NodeId, Deciseconds>> starts, Deciseconds* d) {
+  auto start = std::lower_bound(starts.begin(), starts.end(), begin,
+                                [](const std::pair<NodeId, Deciseconds>& s, NodeId i) { return s.first < i; });
+  ArcId a = first[begin];
+  for (NodeId i = begin; i < end; ++i) {
+    Deciseconds best = kUnreachable;
+    if (start != starts.end() && start->first == i) best = (start++)->second;
+    for (const ArcId stop = first[i + 1]; a < stop; ++a) {
+      best = std::min(best, add_saturated(d[arcs[a].other], arcs[a].weight));
+    }
+    d[i] = best;
+  }
+}
+}  // namespace
+
+void run_phast_parallel(const ContractionHierarchy& ch, Direction dir, std::span<const Seed> seeds, PhastWorkspace& ws,
+                        NodeId min_split) {
+  const DirectionArrays arr = arrays_of(ch, dir);
+  upward_search(ch, arr.search_first, arr.search_arcs, seeds, ws.up_);
+  ws.node_to_sweep_ = &ch.node_to_sweep;
+  const NodeId n = ch.node_count();
+  ws.dist_.resize(n);
+  // Levels of at least `min_split` nodes are cut in two halves, one per core; the
+  // runs of smaller levels between them are swept by this thread alone. Two
+  // barriers around every split level: before (the levels above are done), after.
+  std::vector<std::pair<NodeId, NodeId>> split;  // [begin, end) of the levels to split
+  for (NodeId b = 0; b < n;) {
+    NodeId e = b + 1;
+    while (e < n && ch.sweep_level[e] == ch.sweep_level[b]) ++e;
+    if (e - b >= std::max<NodeId>(min_split, 2)) split.emplace_back(b, e);
+    b = e;
+  }
+  const auto* first = arr.sweep_first.data();
+  const auto* arcs = arr.sweep_arcs.data();
+  const std::span<const std::pair<NodeId, Deciseconds>> starts = ws.up_.settled;
+  Deciseconds* d = ws.dist_.data();
+  if (split.empty()) {
+    sweep_range(0, n, first, arcs, starts, d);
+    return;
+  }
+  std::barrier sync(2);
+  std::thread helper([&] {
+    for (const auto& [b, e] : split) {
+      sync.arrive_and_wait();
+      sweep_range(b + (e - b) / 2, e, first, arcs, starts, d);
+      sync.arrive_and_wait();
+    }
+  });
+  NodeId done = 0;
+  for (const auto& [b, e] : split) {
+    sweep_range(done, b, first, arcs, starts, d);
+    sync.arrive_and_wait();
+    sweep_range(b, b + (e - b) / 2, first, arcs, starts, d);
+    sync.arrive_and_wait();
+    done = e;
+  }
+  sweep_range(done, n, first, arcs, starts, d);
+  helper.join();
 }
 
 void run_phast_batch(const ContractionHierarchy& ch, Direction dir, std::span<const std::vector<Seed>> seed_sets,

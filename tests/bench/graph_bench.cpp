@@ -463,6 +463,15 @@ std::vector<SearchMethod> search_methods() {
                    geo::run_phast(*ch, d, std::span<const geo::Seed>(&seed, 1), *ws);
                  });
                }});
+  // The same sweep on both cores (levels split in halves, geo::run_phast_parallel).
+  m.push_back({"PHAST 2 cores", false, true, [](const geo::RoadGraph&, const ChPtr& ch) {
+                 if (!ch) throw std::runtime_error("PHAST needs the graph's contraction hierarchy");
+                 auto ws = std::make_shared<geo::PhastWorkspace>();
+                 return SearchFn([ch, ws](geo::NodeId s, geo::Direction d, geo::Deciseconds) {
+                   const geo::Seed seed{s, 0};
+                   geo::run_phast_parallel(*ch, d, std::span<const geo::Seed>(&seed, 1), *ws);
+                 });
+               }});
   return m;
 }
 
