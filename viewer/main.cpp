@@ -61,6 +61,11 @@ bool run_command(App& app, MapView& map, const std::string& line, int w, int h, 
     for (const auto& id : std::vector<std::string>(v.selection)) app.close(id);
   } else if (cmd == "reopen") {
     for (const auto& id : std::vector<std::string>(v.selection)) app.reopen(id);
+  } else if ((cmd == "merge" || cmd == "merge-at" || cmd == "relocate") && v.selection.empty()) {
+    // A recorded diagnostic, and the script goes on (never a crash on a hand-written script).
+    std::fprintf(stderr, "[viewer] script: \"%s\" needs a selection first (select ID ...): ignored\n",
+                 line.c_str());
+    v.status = "Script : « " + cmd + " » sans sélection, ignoré";
   } else if (cmd == "merge") {
     app.merge_into(v.selection, v.selection.front());
   } else if (cmd == "merge-at") {

@@ -148,3 +148,24 @@ TEST_CASE("A scripted closure in the viewer equals recompose evaluate on the sam
   }
   CHECK(changed > 5000);
 }
+
+TEST_CASE("A script edit without a selection is reported and ignored; a relocation is saved", "[viewer]") {
+  test::TempDir tmp("viewer-noselect");
+  {
+    std::ofstream s(tmp.file("script.txt"));
+    s << "relocate 806000 6485000\nmerge\nmerge-at 806000 6485000\n"
+      << "select FINESS-420785354\nrelocate 806000 6485000\n"
+      << "save " << tmp.file("scenario.json") << "\nquit\n";
+  }
+  std::string out;
+  REQUIRE(run(viewer("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"), &out) == 0);
+  INFO(out);
+  CHECK(out.find("\"relocate 806000 6485000\" needs a selection first") != std::string::npos);
+  CHECK(out.find("\"merge\" needs a selection first") != std::string::npos);
+  CHECK(out.find("\"merge-at 806000 6485000\" needs a selection first") != std::string::npos);
+  std::ifstream in(tmp.file("scenario.json"));
+  const auto scenario = nlohmann::json::parse(in);
+  REQUIRE(scenario["edits"].size() == 1);
+  CHECK(scenario["edits"][0]["op"] == "relocate");
+  CHECK(scenario["edits"][0]["facility"] == "FINESS-420785354");
+}
