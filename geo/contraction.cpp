@@ -16,6 +16,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "geo/binary_record.hpp"
 #include "geo/error.hpp"
 #include "geo/fingerprint.hpp"
 
@@ -834,60 +835,17 @@ void run_rphast_batch(const ContractionHierarchy& ch, const PhastTargets& target
 
 // [SECTION] save / load
 
-static_assert(std::endian::native == std::endian::little, "CH cache assumes little-endian");
 static_assert(std::is_trivially_copyable_v<ChArc> && sizeof(ChArc) == 8);
 
 // Layout: magic[8] | version u32 | graph fingerprint u64 | payload checksum u64 | payload.
 
 namespace {
 
+using binary::put;
+using binary::put_vector;
+
 constexpr char kChMagic[8] = {'R', 'C', 'M', 'P', 'C', 'H', 'I', 'E'};
 constexpr std::size_t kChHeaderSize = sizeof kChMagic + sizeof(std::uint32_t) + 2 * sizeof(std::uint64_t);
-
-template <class T>
-void put(std::string& out, const T& v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-template <class T>
-void put_vector(std::string& out, const std::vector<T>& v) {
-  const std::uint64_t n = v.size();
-  put(out, n);
-  out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
-}
-
-class Reader {
- public:
-  Reader(const std::string& bytes, std::size_t pos) : b_(bytes), pos_(pos) {}
-  template <class T>
-  void get(T& v) {
-    if (b_.size() - pos_ < sizeof v) throw Error("truncated contraction hierarchy");
-    std::memcpy(&v, b_.data() + pos_, sizeof v);
-    pos_ += sizeof v;
-  }
-  template <class T>
-  void get_vector(std::vector<T>& v) {
-    std::uint64_t n = 0;
-    get(n);
-    if (n > (b_.size() - pos_) / sizeof(T)) {
-      throw Error("corrupt contraction hierarchy (array larger than the file)");
-    }
-    v.resize(n);
-    std::memcpy(v.data(), b_.data() + pos_, n * sizeof(T));
-    pos_ += n * sizeof(T);
-  }
-  [[nodiscard]] bool at_end() const { return pos_ == b_.size(); }
-
- private:
-  const std::string& b_;
-  std::size_t pos_;
-};
-
-std::uint64_t payload_checksum(const std::string& bytes, std::size_t from) {
-  Fingerprint f;
-  f.add(std::string_view(bytes).substr(from));
-  return f.value();
-}
 
 }  // namespace
 
@@ -904,7 +862,7 @@ void save_contraction_hierarchy(const ContractionHierarchy& ch, std::uint64_t fi
   std::string header(kChMagic, sizeof kChMagic);
   put(header, kContractionCacheVersion);
   put(header, fingerprint);
-  put(header, payload_checksum(payload, 0));
+  put(header, binary::checksum(payload, 0));
 
   const std::string tmp = path + ".tmp" + std::to_string(::getpid());
   {
@@ -940,10 +898,10 @@ ContractionHierarchy load_contraction_hierarchy(const std::string& path, std::ui
     if (expected_fingerprint != 0 && fingerprint != expected_fingerprint) {
       throw Error("stale: built from another road graph (fingerprint mismatch)");
     }
-    if (payload_checksum(bytes, kChHeaderSize) != stored) {
+    if (binary::checksum(bytes, kChHeaderSize) != stored) {
       throw Error("corrupt contraction hierarchy (checksum mismatch)");
     }
-    Reader r(bytes, kChHeaderSize);
+    binary::Reader r(bytes, kChHeaderSize, "contraction hierarchy");
     ContractionHierarchy ch;
     r.get_vector(ch.sweep_to_node);
     r.get_vector(ch.node_to_sweep);

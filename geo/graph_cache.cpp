@@ -9,68 +9,22 @@
 #include <fstream>
 #include <iterator>
 
+#include "geo/binary_record.hpp"
 #include "geo/error.hpp"
 #include "geo/fingerprint.hpp"
 
 namespace recompose::geo {
-
-static_assert(std::endian::native == std::endian::little, "graph cache assumes little-endian");
 
 // Layout: magic[8] | version u32 | input fingerprint u64 | payload checksum u64 | payload.
 // The payload checksum (FNV-1a 64 of the payload bytes) detects a corrupted file.
 
 namespace {
 
+using binary::put;
+using binary::put_vector;
+
 constexpr char kMagic[8] = {'R', 'C', 'M', 'P', 'G', 'R', 'P', 'H'};
 constexpr std::size_t kHeaderSize = sizeof kMagic + sizeof(std::uint32_t) + 2 * sizeof(std::uint64_t);
-
-template <class T>
-void put(std::string& out, const T& v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-template <class T>
-void put_vector(std::string& out, const std::vector<T>& v) {
-  const std::uint64_t n = v.size();
-  put(out, n);
-  out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
-}
-
-class Reader {
- public:
-  Reader(const std::string& bytes, std::size_t pos) : b_(bytes), pos_(pos) {}
-  template <class T>
-  void get(T& v) {
-    if (b_.size() - pos_ < sizeof v) throw Error("truncated graph cache");
-    std::memcpy(&v, b_.data() + pos_, sizeof v);
-    pos_ += sizeof v;
-  }
-  template <class T>
-  void get_vector(std::vector<T>& v) {
-    std::uint64_t n = 0;
-    get(n);
-    if (n > (b_.size() - pos_) / sizeof(T)) throw Error("corrupt graph cache (array larger than the file)");
-    v.resize(n);
-    std::memcpy(v.data(), b_.data() + pos_, n * sizeof(T));
-    pos_ += n * sizeof(T);
-  }
-  std::string get_string(std::uint32_t len) {
-    if (b_.size() - pos_ < len) throw Error("truncated graph cache");
-    std::string s = b_.substr(pos_, len);
-    pos_ += len;
-    return s;
-  }
-
- private:
-  const std::string& b_;
-  std::size_t pos_;
-};
-
-std::uint64_t checksum(const std::string& bytes, std::size_t from) {
-  Fingerprint f;
-  f.add(std::string_view(bytes).substr(from));
-  return f.value();
-}
 
 }  // namespace
 
@@ -104,7 +58,7 @@ void save_graph(const RoadGraph& g, std::uint64_t fingerprint, const std::string
   std::string header(kMagic, sizeof kMagic);
   put(header, kGraphCacheVersion);
   put(header, fingerprint);
-  put(header, checksum(payload, 0));
+  put(header, binary::checksum(payload, 0));
 
   const std::string tmp = path + ".tmp" + std::to_string(::getpid());
   {
@@ -148,8 +102,8 @@ RoadGraph load_graph(const std::string& path, std::uint64_t expected_fingerprint
     if (bytes.size() < kHeaderSize) throw Error("truncated graph cache");
     std::uint64_t stored = 0;
     std::memcpy(&stored, bytes.data() + kHeaderSize - sizeof stored, sizeof stored);
-    if (checksum(bytes, kHeaderSize) != stored) throw Error("corrupt graph cache (checksum mismatch)");
-    Reader r(bytes, kHeaderSize);
+    if (binary::checksum(bytes, kHeaderSize) != stored) throw Error("corrupt graph cache (checksum mismatch)");
+    binary::Reader r(bytes, kHeaderSize, "graph cache");
     RoadGraph g;
     r.get_vector(g.node_x_m);
     r.get_vector(g.node_y_m);
