@@ -649,8 +649,8 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
                                  "facility id " + fac.id + " already used; the first is kept"});
         continue;
       }
+      if (!fac.outside_territory) ++kept;
       t.facilities.push_back(std::move(fac));
-      ++kept;
     }
     r.layers.push_back({"établissements: " + spec.kind, d.data.path, d.data.layer, d.data.source_crs, d.read,
                         kept,

@@ -109,35 +109,9 @@ void save_territory(const Territory& t, const std::string& dir) {
                  {"source", FieldType::String}},
                 "Indicateurs (format long)");
   for (const auto& i : t.indicators) w.write({i.level, i.code, i.name, i.value, i.period, i.source});
-  if (t.has_roads) {
-    const auto& g = t.graph;
-    w.begin_layer("routes", geo::GeometryKind::LineString,
-                  {{"troncon", FieldType::Integer},
-                   {"noeud_depart", FieldType::Integer},
-                   {"noeud_arrivee", FieldType::Integer},
-                   {"classe", FieldType::String},
-                   {"longueur_m", FieldType::Real},
-                   {"temps_sens_direct_s", FieldType::Real},
-                   {"temps_sens_inverse_s", FieldType::Real},
-                   {"composante_principale", FieldType::Integer}},
-                  "Tronçons du graphe routier");
-    std::vector<geo::PointM> pts;
-    for (geo::SegmentId s = 0; s < g.segment_count(); ++s) {
-      pts.clear();
-      for (auto k = g.segment_first_point[s]; k < g.segment_first_point[s + 1]; ++k) {
-        pts.push_back({g.point_x_m[k], g.point_y_m[k]});
-      }
-      const geo::Geometry line = geo::Geometry::line(pts);
-      auto secs = [](geo::Deciseconds d) {
-        return geo::real_if(d != geo::kUnreachable, geo::deciseconds_to_seconds(d));
-      };
-      w.write({static_cast<std::int64_t>(s), static_cast<std::int64_t>(g.segment_from[s]),
-               static_cast<std::int64_t>(g.segment_to[s]), g.class_names[g.segment_class[s]],
-               static_cast<double>(g.segment_length_m[s]), secs(g.segment_time_forward_ds[s]),
-               secs(g.segment_time_backward_ds[s]), std::int64_t{g.in_main_component(g.segment_from[s]) ? 1 : 0}},
-              &line);
-    }
-  }
+  // The road graph itself is not copied here (200,000 segments for the NPDC basin would
+  // make this file slow to write and to open); `recompose graph export DIR --out F.gpkg`
+  // writes every arc with its times for QGIS.
   w.commit();
 
   if (t.has_roads) {

@@ -233,7 +233,9 @@ TEST_CASE("A facility in the sea is outside every commune and the import still s
   REQUIRE(row != nullptr);
   CHECK((*row)["read"] == 1);
   CHECK((*row)["kept"] == 0);
-  CHECK_THAT((*row)["note"].get<std::string>(), Catch::Contains("1 hors du territoire"));
+  // Outside the communes, then too far from every unit (not even snapped): left out.
+  CHECK_THAT((*row)["note"].get<std::string>(), Catch::Contains("1 hors des communes du territoire"));
+  CHECK(report.dump().find("\"facilities_outside_dropped\":1") != std::string::npos);
   CHECK_THAT((*row)["path"].get<std::string>(), Catch::Contains("hospital-at-sea.csv"));
 }
 
