@@ -82,6 +82,12 @@ std::vector<std::string> tokenize(const std::string& line) {
   return out;
 }
 
+// Metropolitan France with Corsica, in lon/lat (a generous box: overseas territories
+// are thousands of kilometres away from it).
+bool in_metropolitan_france(double lon, double lat) {
+  return lon >= -5.8 && lon <= 10.0 && lat >= 41.0 && lat <= 51.5;
+}
+
 struct GeoRecord {
   std::size_t line = 0;
   std::string x, y, crs_text;
@@ -231,6 +237,7 @@ FinessExtract read_finess(const std::string& path, const FinessSelection& select
 
     // Selection, commune codes, geolocation.
     std::map<std::string, std::unique_ptr<geo::CrsTransform>> to_wgs84;  // by CRS; null: refused by PROJ
+    std::map<std::string, std::unique_ptr<geo::CrsTransform>> to_lambert93;
     std::set<std::string> numbers;
     auto selected = [&](const FinessEstablishment& e) {
       const auto& c = selection.categories;
@@ -294,8 +301,19 @@ FinessExtract read_finess(const std::string& path, const FinessSelection& select
             e.y = *y;
             e.lon = lon;
             e.lat = lat;
-            e.metropolitan = e.crs == geo::kLambert93;
-            if (e.metropolitan) e.point = {*x, *y};
+            if (e.crs == geo::kLambert93) {
+              e.metropolitan = true;
+              e.point = {*x, *y};  // the published values, exactly
+            } else if (in_metropolitan_france(lon, lat)) {
+              // A metropolitan site published in another CRS: to Lambert-93 through PROJ.
+              double px = *x, py = *y;
+              auto [l93, fresh93] = to_lambert93.try_emplace(e.crs);
+              if (fresh93) l93->second = std::make_unique<geo::CrsTransform>(e.crs, geo::kLambert93);
+              if (l93->second->transform(px, py) && std::isfinite(px) && std::isfinite(py)) {
+                e.metropolitan = true;
+                e.point = {px, py};
+              }
+            }
           }
         }
       }

@@ -14,10 +14,12 @@
 // unknown CRS (diagnostic). Lines that are not UTF-8 are read as Windows-1252 and
 // converted (geo::to_utf8), with one "encoding-converted" diagnostic.
 //
-// Coordinates: every located establishment gets lon/lat (WGS84) through PROJ;
-// metropolitan ones (CRS EPSG:2154) also get their Lambert-93 point (the file's own
-// values). Overseas ones keep their own CRS and coordinates and are flagged
-// `metropolitan = false`: a territory (Lambert-93) leaves them out with a diagnostic.
+// Coordinates: every located establishment gets lon/lat (WGS84) through PROJ.
+// Metropolitan ones also get their Lambert-93 point: the file's own values when the
+// CRS is EPSG:2154, else transformed through PROJ when the lon/lat lies in
+// metropolitan France (a site published in another CRS). Overseas ones keep their own
+// CRS and coordinates and are flagged `metropolitan = false`: a territory (Lambert-93)
+// leaves them out with a diagnostic.
 //
 // Never silent: a structureet line without geolocalisation, unparsable coordinates,
 // an unknown CRS, a line with the wrong number of fields (its line number), a
@@ -58,7 +60,7 @@ struct FinessEstablishment {
   std::string crs_text;       // sourcecoordet as published
   double x = 0, y = 0;        // in `crs`
   double lon = 0, lat = 0;    // WGS84
-  bool metropolitan = false;  // crs is Lambert-93
+  bool metropolitan = false;  // in metropolitan France: `point` is set
   geo::PointM point;          // Lambert-93 metres (metropolitan only)
 
   [[nodiscard]] const std::string& value(const std::string& field) const;  // throws for an unknown name

@@ -82,15 +82,15 @@ TEST_CASE("FINESS extract: header, line counts and selection by category and leg
   const auto all = offer::read_finess(fixture());
   CHECK(all.version == "99");
   CHECK(all.date == "2024-05-13");
-  CHECK(all.lines == 25);
-  CHECK(all.structure_lines == 13);
-  CHECK(all.geolocation_lines == 11);
+  CHECK(all.lines == 27);
+  CHECK(all.structure_lines == 14);
+  CHECK(all.geolocation_lines == 12);
   CHECK_FALSE(all.recoded);
-  CHECK(all.establishments.size() == 12);  // the 20-field line is left out
+  CHECK(all.establishments.size() == 13);  // the 20-field line is left out
   CHECK_FALSE(numbers(all).count("620990102"));
 
   const auto care = offer::read_finess(fixture(), {{"124", "620", "355"}, {}});
-  CHECK(care.establishments.size() == 11);  // all but the EHPAD (500)
+  CHECK(care.establishments.size() == 12);  // all but the EHPAD (500)
   CHECK_FALSE(numbers(care).count("620990060"));
 
   const auto filieris = offer::read_finess(fixture(), {{}, {offer::kFilierisLegalEntity}});
@@ -99,7 +99,7 @@ TEST_CASE("FINESS extract: header, line counts and selection by category and leg
   const auto filieris_centres = offer::read_finess(fixture(), {{"124"}, {"750050759"}});
   CHECK(numbers(filieris_centres) == std::set<std::string>{"620990011", "620990052", "620990086", "620990094"});
   const auto pharmacies = offer::read_finess(fixture(), {{"620"}, {}});
-  CHECK(numbers(pharmacies) == std::set<std::string>{"620990029", "620990037", "2A0990016"});
+  CHECK(numbers(pharmacies) == std::set<std::string>{"620990029", "620990037", "2A0990016", "620990136"});
 }
 
 TEST_CASE("FINESS extract: Lambert-93 sites keep the published coordinates, overseas sites their own CRS",
@@ -120,7 +120,7 @@ TEST_CASE("FINESS extract: Lambert-93 sites keep the published coordinates, over
   CHECK(lens.category_label() == "Centre de Santé");
   CHECK(lens.legal_entity() == "750050759");
   CHECK(lens.line == 2);
-  CHECK(lens.geo_line == 15);
+  CHECK(lens.geo_line == 16);
 
   // No rslongue: the name is rs.
   CHECK(get(x, "620990037").display_name() == "PHARMACIE DE LA GARE");
@@ -153,6 +153,14 @@ TEST_CASE("FINESS extract: Lambert-93 sites keep the published coordinates, over
   CHECK(guadeloupe.lat == Approx(16.2340043283129).margin(1e-7));
   CHECK(guadeloupe.commune_code == "97101");
 
+  // A metropolitan site published in WGS84: to Lambert-93 through PROJ; expected values from
+  // `gdaltransform -s_srs EPSG:4326 -t_srs EPSG:2154` of 2.8317 50.4322.
+  const auto& beffroi = get(x, "620990136");
+  CHECK(beffroi.crs == "EPSG:4326");
+  CHECK(beffroi.metropolitan);
+  CHECK(beffroi.point.x_m == Approx(688024.940297936).margin(1e-3));
+  CHECK(beffroi.point.y_m == Approx(7037199.51396603).margin(1e-3));
+
   const auto& ajaccio = get(x, "2A0990016");
   CHECK(ajaccio.commune_code == "2A004");
   CHECK(ajaccio.metropolitan);
@@ -162,8 +170,8 @@ TEST_CASE("FINESS extract: each problem line is a diagnostic naming the FINESS n
   const auto x = offer::read_finess(fixture());
   const std::string file = "file " + fixture() + ", line ";
   CHECK(count_diags(x.diagnostics, "finess-without-geolocation", {file + "5", "FINESS 620990052"}) == 1);
-  CHECK(count_diags(x.diagnostics, "finess-bad-coordinates", {file + "23", "FINESS 620990086", "abc"}) == 1);
-  CHECK(count_diags(x.diagnostics, "finess-unknown-crs", {file + "24", "FINESS 620990094", "SYSTEME INCONNU"}) == 1);
+  CHECK(count_diags(x.diagnostics, "finess-bad-coordinates", {file + "24", "FINESS 620990086", "abc"}) == 1);
+  CHECK(count_diags(x.diagnostics, "finess-unknown-crs", {file + "25", "FINESS 620990094", "SYSTEME INCONNU"}) == 1);
   CHECK(count_diags(x.diagnostics, "finess-field-count", {file + "13", "20 fields", "32 expected"}) == 1);
   CHECK(x.diagnostics.size() == 4);
   for (const char* n : {"620990052", "620990086", "620990094"}) CHECK_FALSE(get(x, n).located);
@@ -216,7 +224,7 @@ TEST_CASE("A Windows-1252 FINESS extract gives the same UTF-8 names and says it 
   CHECK(get(x, "620990011").display_name() == "CENTRE DE SANTÉ FILIERIS DE LENS");
   CHECK(get(x, "620990011").category_label() == "Centre de Santé");
   CHECK(get(x, "970990011").crs == "EPSG:2975");
-  CHECK(x.establishments.size() == 12);
+  CHECK(x.establishments.size() == 13);
 }
 
 TEST_CASE("FINESS sources in a manifest give Filieris centres and pharmacies of the Lens zone with their numbers",
@@ -242,7 +250,7 @@ TEST_CASE("FINESS sources in a manifest give Filieris centres and pharmacies of 
 
   std::set<std::string> ids;
   for (const auto& f : t.facilities) ids.insert(f.id);
-  CHECK(ids == std::set<std::string>{"FINESS-620990011", "FINESS-620990029", "FINESS-620990037"});
+  CHECK(ids == std::set<std::string>{"FINESS-620990011", "FINESS-620990029", "FINESS-620990037", "FINESS-620990136"});
 
   const auto* lens = facility(t, "FINESS-620990011");
   REQUIRE(lens);
@@ -279,7 +287,7 @@ TEST_CASE("FINESS sources in a manifest give Filieris centres and pharmacies of 
     return nullptr;
   }();
   REQUIRE(row);
-  CHECK(row->read == 13);
+  CHECK(row->read == 14);
   CHECK(row->kept == 1);
   CHECK(row->note.find("entité juridique 750050759") != std::string::npos);
   bool dated = false;
