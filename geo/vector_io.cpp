@@ -246,15 +246,8 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
         for (int k : index) {
           const bool null = k < 0 || !feat->IsFieldSetAndNotNull(k);
           f.is_null.push_back(null);
-          std::string v = null ? std::string() : std::string(feat->GetFieldAsString(k));
-          if (!CPLIsUTF8(v.c_str(), -1)) {
-            // Not UTF-8: a Windows-1252 file (INSEE tables re-saved in Excel). Recoded by GDAL.
-            char* u = CPLRecode(v.c_str(), "CP1252", CPL_ENC_UTF8);
-            v = u;
-            CPLFree(u);
-            recoded = true;
-          }
-          f.values.push_back(std::move(v));
+          // Not UTF-8: a Windows-1252 file (INSEE tables re-saved in Excel). Recoded by GDAL.
+          f.values.push_back(null ? std::string() : to_utf8(feat->GetFieldAsString(k), &recoded));
         }
         if (has_geometry) {
           if (from_xy) {
@@ -297,6 +290,15 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
       return out;
     });
   });
+}
+
+std::string to_utf8(const std::string& text, bool* recoded) {
+  if (CPLIsUTF8(text.c_str(), -1)) return text;
+  char* u = CPLRecode(text.c_str(), "CP1252", CPL_ENC_UTF8);
+  std::string out = u ? u : "";
+  CPLFree(u);
+  if (recoded) *recoded = true;
+  return out;
 }
 
 // ---------------------------------------------------------------------------

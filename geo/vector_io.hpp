@@ -123,6 +123,12 @@ class VectorWriter {
   VectorFormat format_;
 };
 
+// `text` as UTF-8: unchanged when it is valid UTF-8, else read as Windows-1252 (INSEE
+// tables re-saved in Excel, FINESS extracts of some vintages) and converted by GDAL
+// (CPLRecode); `*recoded` is set to true when it was converted. Readers that convert
+// record one "encoding-converted" diagnostic per file.
+std::string to_utf8(const std::string& text, bool* recoded = nullptr);
+
 // Writes `text` to `path` atomically (temporary file, then rename).
 void write_text_file_atomic(const std::string& path, const std::string& text);
 

@@ -187,7 +187,26 @@ Manifest Manifest::parse_json(const nlohmann::json& j, const std::string& path) 
         s.kind = f.str("kind");
         s.id_prefix = f.str("id_prefix", "");
         s.location_note = f.str("location_note", "");
-        if (f.has("commune_counts")) {
+        s.format = f.str("format", "");
+        if (!s.format.empty() && s.format != "finess") {
+          throw Error(f.where() + ".format: '" + s.format + "' is not supported (\"finess\", or no format for a layer GDAL reads)");
+        }
+        if (s.format == "finess") {
+          s.finess_categories = f.strings("categories");
+          if (f.has("legal_entity") && f.raw()["legal_entity"].is_string()) {
+            s.finess_legal_entities = {f.str("legal_entity")};
+          } else {
+            s.finess_legal_entities = f.strings("legal_entity");
+          }
+          s.name = f.str("name", "rslongue");
+          if (s.name != "rs" && s.name != "rslongue") {
+            throw Error(f.where() + ".name: '" + s.name + "' must be \"rs\" or \"rslongue\" for a FINESS extract");
+          }
+          for (const char* key : {"id", "x", "y", "commune_counts", "where", "capacity"}) {
+            if (f.has(key)) throw Error(f.where() + "." + key + ": not used with format \"finess\" (ids are nofinesset)");
+          }
+          s.category = "libcategetab";
+        } else if (f.has("commune_counts")) {
           Obj cc = f.child("commune_counts");
           s.from_commune_counts = true;
           s.commune_field = cc.str("commune");
@@ -224,6 +243,17 @@ Manifest Manifest::parse_json(const nlohmann::json& j, const std::string& path) 
         }
         m.facilities.push_back(std::move(s));
       }
+    }
+    if (root.has("urgent_care_list")) {
+      Obj u = root.child("urgent_care_list");
+      UrgentCareListSpec l;
+      l.layer = parse_layer(u);
+      if (l.layer.source.empty()) throw Error(u.where() + ".source: missing (cite who published the list, and when)");
+      l.finess_field = u.str("finess_field", l.finess_field);
+      l.lon_field = u.str("lon", l.lon_field);
+      l.lat_field = u.str("lat", l.lat_field);
+      l.name_field = u.str("name", l.name_field);
+      m.urgent_care_list = l;
     }
     if (root.has("indicators")) {
       const json& arr = root.raw()["indicators"];

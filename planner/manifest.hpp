@@ -60,6 +60,12 @@ struct FlagRule {
 
 struct FacilitySpec {
   LayerRef layer;
+  // "" : any layer GDAL reads (fields below); "finess": the Etalab FINESS extract
+  // (planner/offer/finess.hpp), selected by category and legal entity; `name` is then
+  // "rslongue" (default, falls back to rs) or "rs", ids are nofinesset.
+  std::string format;
+  std::vector<std::string> finess_categories;      // categetab codes
+  std::vector<std::string> finess_legal_entities;  // nofinessej
   std::string kind;       // health_centre, gp_point, pharmacy, hospital, mining_health_building...
   std::string id, name;   // fields
   std::string id_prefix;  // prepended to ids (keeps ids unique across sources)
@@ -100,6 +106,17 @@ struct RoadsSpec {
   std::string missing_reason;  // for kind "none"
 };
 
+// An explicit list of urgent-care sites (SU/SMUR...): FINESS numbers matched against
+// facility ids (their id_prefix removed), and/or points (lon/lat, or x/y in `crs`).
+// When given, the `urgent_care` flag is true exactly for the listed sites and the list
+// and its source replace the rule's assumption sentence in every report.
+struct UrgentCareListSpec {
+  LayerRef layer;                      // path relative to the data root (absolute accepted)
+  std::string finess_field = "finess";  // column of FINESS numbers (may be absent from the file)
+  std::string lon_field = "lon", lat_field = "lat";  // point columns (may be absent)
+  std::string name_field = "nom";      // optional name of a site added from its point
+};
+
 struct Manifest {
   std::string path;  // the manifest file itself
   std::string name, title, description;
@@ -112,6 +129,7 @@ struct Manifest {
   // within this many minutes by road (0: dropped, as without roads).
   double outside_facilities_max_minutes = 60;
   std::vector<std::string> assumptions;
+  std::optional<UrgentCareListSpec> urgent_care_list;
 
   // Throws geo::Error naming the manifest file and the key.
   static Manifest load(const std::string& path);

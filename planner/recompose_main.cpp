@@ -1,5 +1,5 @@
 // `recompose`: the command-line tool.
-//   recompose import MANIFEST --out DIR [--data-root DIR]
+//   recompose import MANIFEST --out DIR [--data-root DIR] [--urgent-care FILE.csv [--urgent-care-source TEXT]]
 //   recompose graph info (TERRITORY_DIR | --osm FILE | --lines FILE --class-field F) [--profile FILE]
 //   recompose graph export (TERRITORY_DIR | ...) --out FILE.(geojson|csv|gpkg)
 //   recompose times TERRITORY_DIR --from LAYER --to LAYER --max-minutes M --out FILE.csv
@@ -97,6 +97,12 @@ int run(int argc, char** argv) {
                   "Directory where the road graph and its hierarchy are looked up and kept (default: --out); "
                   "territories on the same road file share them");
   imp->add_flag("--quiet", quiet, "Do not print the report");
+  std::string urgent_care, urgent_care_source, urgent_care_finess = "finess";
+  imp->add_option("--urgent-care", urgent_care,
+                  "CSV of urgent-care sites (FINESS numbers in column 'finess' and/or points in 'lon'/'lat'), "
+                  "path relative to the current directory; replaces the manifest's rule or list");
+  imp->add_option("--urgent-care-source", urgent_care_source, "Citation of that list (who published it, when)");
+  imp->add_option("--urgent-care-finess-field", urgent_care_finess, "Column of FINESS numbers (default finess)");
 
   // graph
   auto* graph = app.add_subcommand("graph", "Inspect or export a road graph");
@@ -153,6 +159,15 @@ int run(int argc, char** argv) {
     opt.data_root = planner::resolve_data_root(data_root, manifest);
     opt.cache_dir = graph_cache.empty() ? out_dir : graph_cache;
     if (!graph_cache.empty()) fs::create_directories(graph_cache);
+    if (!urgent_care.empty()) {
+      planner::UrgentCareListSpec l;
+      l.layer.path = urgent_care;
+      l.layer.source = urgent_care_source.empty() ? "source non précisée (liste passée par --urgent-care)" : urgent_care_source;
+      l.finess_field = urgent_care_finess;
+      opt.urgent_care_list = l;
+    } else if (!urgent_care_source.empty()) {
+      throw geo::Error("--urgent-care-source needs --urgent-care FILE", geo::ErrorKind::Usage);
+    }
     opt.progress = [quiet](const std::string& step) {
       if (!quiet) std::fprintf(stderr, "[import] %s...\n", step.c_str());
     };

@@ -31,6 +31,8 @@
 #include "geo/snapping.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/format.hpp"
+#include "planner/offer/finess.hpp"
+#include "planner/offer/urgent_care.hpp"
 #include "planner/travel_summary.hpp"
 
 namespace recompose::planner {
@@ -522,6 +524,95 @@ bool evaluate_flag(const FlagRule& rule, const geo::LayerData& d, const geo::Fea
   return true;
 }
 
+bool finess_flag(const FlagRule& rule, const offer::FinessEstablishment& e, const std::string& name) {
+  if (rule.field.empty()) return rule.constant;
+  const std::string& v = e.value(rule.field);
+  if (std::find(rule.values.begin(), rule.values.end(), v) == rule.values.end()) return false;
+  for (const auto& word : rule.unless_name_contains) {
+    if (name.find(word) != std::string::npos) return false;
+  }
+  return true;
+}
+
+std::string join_codes(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// Facilities from the Etalab FINESS extract: metropolitan sites in the territory's
+// communes; overseas sites (own CRS) and unlocated ones are left out with a diagnostic.
+void import_finess_facilities(const FacilitySpec& spec, const ImportOptions& opt, Territory& t, ImportReport& r,
+                              const offer::CommuneLocator& commune_at, std::set<std::string>& ids) {
+  const std::string path = full_path(opt.data_root, spec.layer);
+  const offer::FinessExtract x =
+      offer::read_finess(path, {spec.finess_categories, spec.finess_legal_entities});
+  r.diagnostics.insert(r.diagnostics.end(), x.diagnostics.begin(), x.diagnostics.end());
+  std::string citation = spec.layer.source;
+  if (!x.date.empty()) citation += (citation.empty() ? "" : " ; ") + std::string("extraction FINESS du ") + x.date;
+  t.sources.push_back({"établissements: " + spec.kind, spec.layer.path, citation});
+  std::uint64_t kept = 0, outside = 0, overseas = 0, unlocated = 0;
+  for (const auto& e : x.establishments) {
+    const std::string where = "file " + path + ", line " + std::to_string(e.line);
+    const std::string id = spec.id_prefix + e.number();
+    const std::string name = spec.name == "rs" ? e.value("rs") : e.display_name();
+    if (!e.located) {
+      ++unlocated;  // the reader said why
+      continue;
+    }
+    if (!e.metropolitan) {
+      ++overseas;
+      char ll[64];
+      std::snprintf(ll, sizeof ll, "%.5f, %.5f", e.lon, e.lat);
+      r.diagnostics.push_back({Severity::Info, "finess-overseas", where,
+                               "facility " + id + " (" + name + ") is located in " + e.crs + " (lon/lat " + ll +
+                                   "), outside metropolitan France (Lambert-93): not kept in this territory"});
+      continue;
+    }
+    const Commune* c = commune_at(e.point);
+    if (!c) {
+      ++outside;
+      r.diagnostics.push_back({Severity::Info, "facility-outside-territory", where,
+                               "facility " + id + " (" + name + ") lies in none of the territory's communes; not kept"});
+      continue;
+    }
+    Facility fac;
+    fac.id = id;
+    fac.name = name;
+    fac.kind = spec.kind;
+    fac.category = e.category_label();
+    fac.source = spec.layer.source;
+    fac.point = e.point;
+    fac.location_note = "coordonnées FINESS (" + e.crs_text + ")";
+    fac.commune_code = c->code;
+    if (e.commune_code != c->code) {
+      const bool known = !e.commune_code.empty() && t.find_commune(e.commune_code) != nullptr;
+      if (known) fac.commune_code = e.commune_code;
+      r.diagnostics.push_back({Severity::Info, "finess-commune-mismatch", where,
+                               "facility " + id + ": FINESS commune '" + e.commune_code + "' but its point lies in " +
+                                   c->code + "; " + fac.commune_code + " kept"});
+    }
+    geo::with_error_context("manifest facilities (FINESS " + spec.layer.path + ")", [&] {
+      for (const auto& [flag, rule] : spec.flags) fac.flags[flag] = finess_flag(rule, e, fac.name);
+    });
+    if (!ids.insert(fac.id).second) {
+      r.diagnostics.push_back({Severity::Warning, "duplicate-id", where,
+                               "facility id " + fac.id + " already used; the first is kept"});
+      continue;
+    }
+    t.facilities.push_back(std::move(fac));
+    ++kept;
+  }
+  if (kept) note_crs(r, geo::kLambert93);
+  std::string note = std::to_string(x.establishments.size()) + " sélectionnés";
+  if (!spec.finess_categories.empty()) note += " (catégories " + join_codes(spec.finess_categories) + ")";
+  if (!spec.finess_legal_entities.empty()) note += " (entité juridique " + join_codes(spec.finess_legal_entities) + ")";
+  note += " ; " + std::to_string(outside) + " hors du territoire ; " + std::to_string(overseas) + " outre-mer ; " +
+          std::to_string(unlocated) + " sans localisation utilisable";
+  r.layers.push_back({"établissements: " + spec.kind, path, "FINESS " + x.version, kept ? geo::kLambert93 : "",
+                      x.structure_lines, kept, note});
+}
+
 void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t, ImportReport& r) {
   StepTimer timer(r, opt, "facilities");
   // Communes index for the "inside the territory" test and commune assignment.
@@ -541,11 +632,18 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
     return nullptr;
   };
   std::set<std::string> ids;
+  const std::optional<UrgentCareListSpec>& urgent_list = opt.urgent_care_list ? opt.urgent_care_list : m.urgent_care_list;
   for (const auto& spec : m.facilities) {
     std::vector<std::string> flag_fields;
     for (const auto& [name, rule] : spec.flags) {
       if (!rule.field.empty()) flag_fields.push_back(rule.field);
+      // An explicit urgent-care list replaces the rule, and its assumption sentence.
+      if (name == "urgent_care" && urgent_list) continue;
       if (!rule.assumption.empty()) t.assumptions.push_back(rule.assumption);
+    }
+    if (spec.format == "finess") {
+      import_finess_facilities(spec, opt, t, r, commune_at, ids);
+      continue;
     }
     t.sources.push_back({"établissements: " + spec.kind, spec.layer.path, spec.layer.source});
     if (spec.from_commune_counts) {
@@ -659,6 +757,27 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
                                            fr_number(m.outside_facilities_max_minutes, 0) +
                                            " min d'une unité (voir « établissements hors territoire »)"
                                      : std::to_string(outside) + " hors du territoire (point hors des communes)"});
+  }
+  if (urgent_list) {
+    // Relative paths: to the data root when the list comes from the manifest; the
+    // command line resolves its own path against the current directory.
+    const std::string path = opt.urgent_care_list ? urgent_list->layer.path : full_path(opt.data_root, urgent_list->layer);
+    const offer::UrgentCareList list = offer::read_urgent_care_list(*urgent_list, path);
+    r.diagnostics.insert(r.diagnostics.end(), list.diagnostics.begin(), list.diagnostics.end());
+    std::vector<std::string> prefixes;
+    for (const auto& spec : m.facilities) prefixes.push_back(spec.id_prefix);
+    const auto outcome = offer::apply_urgent_care_list(list, *urgent_list, prefixes, commune_at, t, r.diagnostics);
+    t.assumptions.push_back(offer::urgent_care_list_assumption(*urgent_list, outcome));
+    t.sources.push_back({"sites d'urgences (liste fournie)", urgent_list->layer.path, urgent_list->layer.source});
+    r.layers.push_back({"sites d'urgences (liste)", path, list.layer, "", list.read, outcome.sites,
+                        std::to_string(outcome.matched) + " appariés par numéro FINESS ; " +
+                            std::to_string(outcome.added) + " ajoutés à leurs coordonnées ; " +
+                            std::to_string(outcome.not_found) + " introuvables ; " + std::to_string(outcome.outside) +
+                            " hors du territoire"});
+    JoinReport j{"liste des sites d'urgences -> établissements (numéro FINESS)", outcome.matched, outcome.not_found, {}, ""};
+    for (const auto& n : outcome.not_found_numbers) r.add_join_example(j, n);
+    j.note = "non appariés = numéros de la liste sans établissement du territoire ni coordonnées";
+    r.joins.push_back(j);
   }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "planner/import_report.hpp"
@@ -15,6 +16,9 @@ struct ImportOptions {
   std::string data_root;
   std::string cache_dir;  // where graph caches are looked up / written; empty: none
   std::function<void(const std::string&)> progress;  // long steps report here
+  // Replaces the manifest's `urgent_care_list` (e.g. `recompose import --urgent-care`);
+  // its path is then absolute or relative to the current directory.
+  std::optional<UrgentCareListSpec> urgent_care_list;
 };
 
 Territory import_territory(const Manifest& m, const ImportOptions& options, ImportReport& report);

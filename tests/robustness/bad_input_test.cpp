@@ -1546,6 +1546,77 @@ TEST_CASE("A need indicator the territory does not have is refused naming it", "
 }
 
 // ===========================================================================
+// FINESS extracts and urgent-care lists
+
+// A FINESS extract (published layout) with one pharmacy at the CH de Firminy's point:
+// Lambert-93 800858.0 6477299.9 (gdaltransform of its Eurostat lon/lat), in 42095.
+std::string finess_line(const std::string& number, const std::string& name, const std::string& commune) {
+  return "structureet;" + number + ";" + number + ";" + name + ";;;;;;;;;" + commune + ";42;LOIRE;42700 FIRMINY;;;620;" +
+         "Pharmacie d'Officine;3201;Commerce;;;;;;;2001-01-01;2001-01-01;2024-01-01;";
+}
+
+json finess_source(const std::string& path) {
+  return {{"format", "finess"}, {"path", path}, {"categories", {"620"}}, {"kind", "pharmacy"},
+          {"id_prefix", "FINESS-"}, {"source", "test"}};
+}
+
+TEST_CASE("A FINESS facility source that is not a FINESS extract stops the import naming the file",
+          "[robustness][finess]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  m["facilities"].push_back(finess_source(tmp.file("hospitals.csv")));  // the Eurostat-style CSV
+  const Run r = run_import(tmp, m);
+  CHECK(r.code == 1);
+  CHECK(contains(r.output, tmp.file("hospitals.csv")));
+  CHECK(contains(r.output, "not a FINESS extract"));
+  CHECK_FALSE(fs::exists(tmp.file("out/territory.json")));
+}
+
+TEST_CASE("A FINESS line with the wrong number of fields is reported with its line number and the import goes on",
+          "[robustness][finess]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  const std::string geoloc = ";800858.0;6477299.9;1,ATLASANTE,96,BAN,EPSG:2154 RGF93 / Lambert-93 (Métropole);2024-01-01\n";
+  write_text(tmp.file("finess.csv"), "finess;etalab;99;2024-01-01\n" + finess_line("420990011", "PHARMACIE A", "095") +
+                                         "\n" + "structureet;420990029;420990029;PHARMACIE COURTE;;;095;42\n" +
+                                         "geolocalisation;420990011" + geoloc + "geolocalisation;420990029" + geoloc);
+  m["facilities"].push_back(finess_source(tmp.file("finess.csv")));
+  const json report = import_ok(tmp, m);
+  CHECK(find_diags(report, "finess-field-count", {"finess.csv, line 3", "8 fields", "420990029"}).size() == 1);
+  const auto t = load(tmp);
+  const auto* f = facility(t, "FINESS-420990011");
+  REQUIRE(f != nullptr);
+  CHECK(f->commune_code == "42095");
+  CHECK(f->point.x_m == Approx(800858.0).margin(1e-6));
+  CHECK(f->point.y_m == Approx(6477299.9).margin(1e-6));
+  CHECK(facility(t, "FINESS-420990029") == nullptr);
+}
+
+TEST_CASE("An urgent-care list that does not exist stops the import naming the file", "[robustness][urgent_care]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  m["urgent_care_list"] = {{"path", tmp.file("su-absente.csv")}, {"source", "test"}};
+  const Run r = run_import(tmp, m);
+  CHECK(r.code == 1);
+  CHECK(contains(r.output, "su-absente.csv"));
+  CHECK(contains(r.output, "urgent-care list"));
+}
+
+TEST_CASE("An urgent-care list with a FINESS number written as a decimal (420000234.0) still matches it",
+          "[robustness][urgent_care]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  write_text(tmp.file("su.csv"), "finess;nom\n420000234.0;CH Firminy\n");
+  m["urgent_care_list"] = {{"path", tmp.file("su.csv")}, {"source", "test"}};
+  const json report = import_ok(tmp, m);
+  const auto t = load(tmp);
+  const auto* f = facility(t, "FINESS-420000234");
+  REQUIRE(f != nullptr);
+  CHECK(f->flags.at("urgent_care"));
+  CHECK(count_diags(report, "urgent-care-not-found") == 0);
+}
+
+// ===========================================================================
 // Nothing lost
 
 TEST_CASE("Import and evaluate leave every input file byte-identical", "[robustness][inputs]") {
