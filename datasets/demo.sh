@@ -1,42 +1,54 @@
 #!/usr/bin/env bash
-# The README's demo: imports the default territory (loire) from the real open
-# data and prints its import report; computes an origin-destination table
-# units -> urgent-care sites; exports the routable graph; evaluates the baseline
-# and two example scenarios; imports and evaluates lens-henin, which has no road
-# network (its times are straight-line estimates, and every output says so).
+# The README's demo, on real open data only:
+#   1. the default territory, the Nord-Pas-de-Calais mining basin (330 communes of the
+#      Mission Bassin Minier, OpenStreetMap 2021 car network): import report, travel
+#      times to the urgent-care sites, the baseline and two regime scenarios (closing an
+#      antenna, regrouping two historic centres);
+#   2. the Loire coal basin on its complete OSM 2021 network: two scenarios and the
+#      exported routable graph, for checking with any other router;
+#   3. lens-henin (zone d'emploi de Lens) on the same NPDC roads, sharing the graph.
 # Usage: datasets/demo.sh RECOMPOSE_BINARY OUT_DIR   (data root: $RECOMPOSE_DATA_ROOT)
 set -euo pipefail
 bin=${1:?usage: demo.sh RECOMPOSE_BINARY OUT_DIR}
 out=${2:?usage: demo.sh RECOMPOSE_BINARY OUT_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
+npdc="$out/bassin-minier-npdc"
 
-echo "== 1. import loire (Saint-Étienne coal basin)"
-"$bin" import "$here/loire.json" --out "$out/loire"
+echo "== 1. import bassin-minier-npdc (Nord-Pas-de-Calais mining basin, real roads)"
+"$bin" import "$here/bassin-minier-npdc.json" --out "$npdc" --graph-cache "$out/graph-cache/npdc"
 
 echo
 echo "== 2. travel times from every IRIS to the urgent-care sites (60 min limit)"
-"$bin" times "$out/loire" --from units --to facilities:urgent_care --max-minutes 60 \
-  --out "$out/loire/temps_iris_urgences.csv"
+"$bin" times "$npdc" --from units --to facilities:urgent_care --max-minutes 60 \
+  --out "$npdc/temps_iris_urgences.csv"
+"$bin" graph info "$npdc"
 
 echo
-echo "== 3. the routable graph, for checking with any other router"
-"$bin" graph info "$out/loire"
-"$bin" graph export "$out/loire" --out "$out/loire/graphe_routier.geojson"
+echo "== 3. evaluation: closing an antenna, regrouping two historic centres"
+"$bin" evaluate "$npdc" --scenario "$here/scenarios/npdc-fermeture-antenne-oignies.json" \
+  --out "$npdc/evaluation-fermeture-antenne-oignies" \
+  --need-indicator mortalite_prematuree_maladies_cardiovasculaires
+echo
+"$bin" evaluate "$npdc" --scenario "$here/scenarios/npdc-regroupement-lens-henin.json" \
+  --out "$npdc/evaluation-regroupement-lens-henin" \
+  --need-indicator mortalite_prematuree_maladies_cardiovasculaires
 
 echo
-echo "== 4. evaluation: baseline and the closure of the busiest urgent-care site"
+echo "== 4. loire (Saint-Étienne coal basin) on its complete OSM 2021 network"
+"$bin" import "$here/loire.json" --out "$out/loire" --quiet
 "$bin" evaluate "$out/loire" --scenario "$here/scenarios/loire-fermeture-urgences-nord.json" \
   --out "$out/loire/evaluation-fermeture-urgences-nord"
 echo
 "$bin" evaluate "$out/loire" --scenario "$here/scenarios/loire-recomposition.json" \
   --out "$out/loire/evaluation-recomposition"
+"$bin" graph export "$out/loire" --out "$out/loire/graphe_routier.gpkg"
 
 echo
-echo "== 5. lens-henin (Nord-Pas-de-Calais mining basin, no road network in the data)"
-"$bin" import "$here/lens-henin.json" --out "$out/lens-henin" --quiet
+echo "== 5. lens-henin (zone d'emploi de Lens) on the same roads (graph shared with step 1)"
+"$bin" import "$here/lens-henin.json" --out "$out/lens-henin" --graph-cache "$out/graph-cache/npdc" --quiet
 "$bin" evaluate "$out/lens-henin" --out "$out/lens-henin/evaluation" \
   --need-indicator mortalite_prematuree_maladies_cardiovasculaires
 
 echo
-echo "Outputs in $out/: territory.gpkg, import_report.md, temps_iris_urgences.csv, graphe_routier.geojson,"
-echo "and per evaluation: rapport.md, summary.json, unites/etablissements/bassins/isochrones .geojson, evaluation.gpkg, CSV tables"
+echo "Outputs in $out/: per territory territory.gpkg, import_report.md, and per evaluation: rapport.md,"
+echo "summary.json, unites/etablissements/bassins/isochrones .geojson, evaluation.gpkg, CSV tables"

@@ -85,7 +85,7 @@ STANDARD_GROUPS=(
   osm-fallback
   roads
 )
-OPTIONAL_GROUPS=(osm-geofabrik official-sources)
+OPTIONAL_GROUPS=(osm-geofabrik osm-basins finess official-sources)
 
 usage() {
   cat <<EOF
@@ -111,6 +111,14 @@ Groups (default: all standard groups):
 Opt-in groups (only with --only NAME or --include-optional):
   osm-geofabrik     Geofabrik extracts <region>-latest.osm.pbf for
                     GEOFABRIK_REGIONS="$GEOFABRIK_REGIONS" (large)
+  osm-basins        current OpenStreetMap car data of each mining basin: the
+                    Geofabrik regional extract cut to the basin's box with
+                    osmium (needs osmium-tool) -> osm-basins/<basin>.osm.pbf,
+                    readable by a manifest with "roads": {"kind": "osm", ...}
+  finess            the national FINESS extract (Etalab,
+                    etalab-cs1100507-stock-*.csv) -> finess/, found through
+                    the data.gouv.fr API (dataset finess-extraction-du-
+                    fichier-des-etablissements)
   official-sources  IGN ADMIN EXPRESS COG 2018 and INSEE source tables, kept
                     unmodified under DEST/_official/ for cross-checking
 
@@ -914,6 +922,72 @@ group_osm_geofabrik() {
   done
 }
 
+# Mining basins: name, Geofabrik region(s), box W,S,E,N (the boxes of SOURCES.md,
+# "roads/<basin>/", so a refreshed extract covers the same ground as the 2021 files).
+OSM_BASINS=(
+  "npdc-bassin-minier nord-pas-de-calais 2.2,50.2,3.72,50.67"
+  "lorraine-bassins-miniers lorraine 5.7,48.95,7.15,49.55"
+  "loire-bassin-houiller rhone-alpes+auvergne 3.95,45.12,4.90,45.78"
+  "montceau-blanzy-creusot bourgogne 4.2,46.55,4.6,46.9"
+  "ales-la-grand-combe languedoc-roussillon 3.85,43.95,4.3,44.4"
+  "carmaux-decazeville midi-pyrenees 1.95,43.9,2.45,44.7"
+  "gardanne provence-alpes-cote-d-azur 5.25,43.30,5.75,43.60"
+)
+
+group_osm_basins() {
+  local line name regions box r parts
+  for line in "${OSM_BASINS[@]}"; do
+    read -r name regions box <<<"$line"
+    parts=()
+    for r in ${regions//+/ }; do
+      fetch_url "$GEOFABRIK_BASE/$r-latest.osm.pbf" "osm-geofabrik/$r-latest.osm.pbf"
+      parts+=("$DEST/osm-geofabrik/$r-latest.osm.pbf")
+    done
+    local rel="osm-basins/$name.osm.pbf"
+    wanted "$rel" || continue
+    if ((DRY_RUN)); then
+      say "  derive  $rel"
+      say "          <- osmium extract -b $box of ${regions//+/ + } (Geofabrik)"
+      continue
+    fi
+    need_cmd osmium "cutting the basins out of the regional extracts (Debian package osmium-tool)"
+    new_tmp "$rel"
+    if ((${#parts[@]} > 1)); then
+      osmium merge --overwrite -o "$PARTIAL.merged.osm.pbf" "${parts[@]}" || die "osmium merge failed for $name"
+      osmium extract --overwrite -b "$box" -o "$PARTIAL" -f pbf "$PARTIAL.merged.osm.pbf" || die "osmium extract failed for $name"
+      rm -f -- "$PARTIAL.merged.osm.pbf"
+    else
+      osmium extract --overwrite -b "$box" -o "$PARTIAL" -f pbf "${parts[0]}" || die "osmium extract failed for $name"
+    fi
+    install_tmp "$PARTIAL" "$rel"
+  done
+}
+
+# The FINESS register as Etalab publishes it; its file name changes with each
+# release, so the current one is looked up through the data.gouv.fr API.
+FINESS_DATASET_API=https://www.data.gouv.fr/api/1/datasets/finess-extraction-du-fichier-des-etablissements/
+group_finess() {
+  local rel=finess/etalab-cs1100507-stock-latest.csv
+  wanted "$rel" || return 0
+  if ((DRY_RUN)); then
+    say "  fetch   the resource etalab-cs1100507-stock-*.csv listed by $FINESS_DATASET_API"
+    say "          -> $rel"
+    return 0
+  fi
+  need_cmd python3 "reading the data.gouv.fr API answer"
+  new_tmp finess/dataset.json
+  http_get "$FINESS_DATASET_API" "$PARTIAL" || die "cannot reach $FINESS_DATASET_API"
+  local url
+  url=$(python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+r=[x for x in d.get("resources",[]) if "cs1100507-stock" in (x.get("title","")+x.get("url",""))]
+print(r[0]["url"] if r else "")' "$PARTIAL")
+  rm -f -- "$PARTIAL"; PARTIAL=
+  [[ -n $url ]] || die "no etalab-cs1100507-stock resource in $FINESS_DATASET_API (layout changed?)"
+  fetch_url "$url" "$rel"
+  say "  note    FINESS layout: see SOURCES.md, section \"The FINESS register\"; Filieris = EJ 750050759"
+}
+
 # fetch_soft REL URL...: like fetch_url, but tries several URLs and only
 # warns on failure (used for the official reference products: INSEE moves
 # older vintages between pages, IGN renames its download paths).
@@ -978,6 +1052,8 @@ for g in "${SELECTED[@]}"; do
     osm-fallback) group_osm_fallback ;;
     roads) group_roads ;;
     osm-geofabrik) group_osm_geofabrik ;;
+    osm-basins) group_osm_basins ;;
+    finess) group_finess ;;
     official-sources) group_official ;;
   esac
 done

@@ -26,7 +26,7 @@ class WayCollector : public osmium::handler::Handler {
     const char* highway = w.tags()["highway"];
     if (!highway) return;
     ++stats_.features_read;
-    const RoadClass c = profile_.find_class(highway);
+    RoadClass c = profile_.find_class(highway);
     const char* area = w.tags()["area"];
     if (c == kInvalidRoadClass || (area && !std::strcmp(area, "yes"))) {
       ++stats_.excluded_not_car;
@@ -40,6 +40,15 @@ class WayCollector : public osmium::handler::Handler {
     if (is_no(allowed)) {
       ++stats_.excluded_access;
       return;
+    }
+    if (const char* service = w.tags()["service"]) {
+      if (profile_.is_excluded_service(service)) {
+        ++stats_.excluded_service;
+        ++stats_.excluded_by_value[std::string("service=") + service];
+        return;
+      }
+      const RoadClass sc = profile_.find_class(std::string(highway) + ":" + service);
+      if (sc != kInvalidRoadClass) c = sc;
     }
     WayInput in;
     in.road_class = c;

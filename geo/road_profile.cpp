@@ -20,6 +20,10 @@ bool RoadProfile::is_implied_oneway(RoadClass c) const {
          std::find(implied_oneway.begin(), implied_oneway.end(), class_names[c]) != implied_oneway.end();
 }
 
+bool RoadProfile::is_excluded_service(const std::string& v) const {
+  return std::find(excluded_service.begin(), excluded_service.end(), v) != excluded_service.end();
+}
+
 RoadProfile RoadProfile::load(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw Error("profile file not found: " + path);
@@ -63,6 +67,7 @@ RoadProfile RoadProfile::parse_checked(const std::string& text, const std::strin
     if (j.contains("no_roadside_access")) {
       p.no_roadside_access = j["no_roadside_access"].get<std::vector<std::string>>();
     }
+    if (j.contains("excluded_service")) p.excluded_service = j["excluded_service"].get<std::vector<std::string>>();
     p.maxspeed_factor = j.value("maxspeed_factor", p.maxspeed_factor);
     p.access_speed_kmh = j.value("access_speed_kmh", p.access_speed_kmh);
     p.snap_max_distance_m = j.value("snap_max_distance_m", p.snap_max_distance_m);

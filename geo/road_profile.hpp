@@ -27,6 +27,10 @@ struct RoadProfile {
   // Classes a point cannot join from the roadside (motorways and their ramps): never
   // snapped onto; a point beside one joins the nearest road with access.
   std::vector<std::string> no_roadside_access;
+  // OSM service=* values that do not route for this profile (e.g. emergency_access).
+  // Other service values route; a class named "service:<value>" (e.g.
+  // "service:parking_aisle") gives them their own speed and access rule.
+  std::vector<std::string> excluded_service;
   double maxspeed_factor = 0.8;
   double access_speed_kmh = 15.0;   // speed of the off-network leg from a point to its snapped road
   double snap_max_distance_m = 1000.0;
@@ -35,6 +39,7 @@ struct RoadProfile {
   // Class index of `name`, or kInvalidRoadClass when the profile does not route it.
   [[nodiscard]] RoadClass find_class(const std::string& name) const;
   [[nodiscard]] bool is_implied_oneway(RoadClass c) const;
+  [[nodiscard]] bool is_excluded_service(const std::string& service_value) const;
 
   // Reads a profile file. Throws Error naming the file and the bad key.
   static RoadProfile load(const std::string& path);

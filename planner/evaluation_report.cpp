@@ -200,7 +200,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
       {"changement", FieldType::String},  {"capacite_avant", FieldType::Real},  {"capacite_apres", FieldType::Real},
       {"pop_desservie_avant", FieldType::Real}, {"pop_desservie_apres", FieldType::Real},
       {"besoin_desservi_apres", FieldType::Real}, {"rattachement", FieldType::String},
-      {"distance_reseau_m", FieldType::Real}};
+      {"distance_reseau_m", FieldType::Real}, {"hors_territoire", FieldType::Integer}};
   auto fac_row = [&](std::size_t i) {
     const FacilityState& f = after.facilities[i];
     const bool in_before = i < before.facilities.size() && before.facilities[i].id == f.id;
@@ -216,7 +216,8 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
         in_before ? geo::real_if(before.facilities[i].capacity >= 0, before.facilities[i].capacity) : kNull,
         geo::real_if(f.capacity >= 0, f.capacity),
         in_before ? FieldValue(before.served_population[i]) : kNull, after.served_population[i], after.served_need[i],
-        snap, road ? geo::real_or_null(f.snap.result.distance_m) : kNull};
+        snap, road ? geo::real_or_null(f.snap.result.distance_m) : kNull,
+        std::int64_t{f.outside_territory ? 1 : 0}};
   };
 
   geo::VectorWriter gpkg(path("evaluation.gpkg"), geo::VectorFormat::GeoPackage);

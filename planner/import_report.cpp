@@ -49,7 +49,8 @@ std::string ImportReport::to_markdown() const {
       << "\n\nLes temps de trajet routiers ne peuvent pas être calculés ; toute estimation devra être "
          "présentée comme « temps estimés à vol d'oiseau ».\n\n";
   } else {
-    o << "- Source : " << roads_note << "\n";
+    if (!roads_source.empty()) o << "- Données : " << roads_source << "\n";
+    o << "- Méthode : " << roads_note << "\n";
     o << "- Graphe : " << fmt(nodes) << " nœuds, " << fmt(arcs) << " arcs orientés, " << fmt(segments)
       << " tronçons ; " << components << " composantes connexes, la principale compte " << fmt(main_component_nodes)
       << " nœuds\n";
@@ -65,6 +66,11 @@ std::string ImportReport::to_markdown() const {
       if (road_stats.has_direction_info) {
         o << "- Voies à sens unique : " << road_stats.oneway_ways << " ; vitesses maxspeed utilisées : "
           << road_stats.maxspeed_used << "\n";
+      }
+      if (road_stats.source_kind == "lines") {
+        o << "- Bretelles : " << road_stats.ramp_ways << " ; voies nommées ou numérotées : " << road_stats.named_ways
+          << " ; voies de service exclues (accès d'urgence…) : " << road_stats.excluded_service
+          << " ; tronçons recousus (coupures des tuiles vectorielles) : " << road_stats.pieces_joined << "\n";
       } else {
         o << "- **Pas d'information de sens unique dans cette source : toutes les voies sont routées dans les deux "
              "sens.**\n";
@@ -78,6 +84,11 @@ std::string ImportReport::to_markdown() const {
     o << "- Unités rattachées : " << units_snapped << " ; hors réseau : " << units_off_network << " ("
       << fmt(population_off_network) << " habitants, non routés)\n";
     o << "- Établissements rattachés : " << facilities_snapped << " ; hors réseau : " << facilities_off_network << "\n";
+    if (facilities_outside_kept + facilities_outside_dropped > 0) {
+      o << "- Établissements hors territoire (effets de bord) : " << facilities_outside_kept
+        << " gardés (situés hors des communes du territoire mais à portée de route d'au moins une unité) ; "
+        << facilities_outside_dropped << " écartés (trop loin ou hors de l'emprise du réseau)\n";
+    }
     for (const auto& e : off_network_examples) o << "  - " << e << "\n";
     o << "\n## Temps de trajet (point de l'unité vers l'établissement le plus proche)\n\n";
     o << "Temps routiers en voiture, accès hors réseau inclus ; moyennes pondérées par la population.\n\n";
@@ -130,7 +141,7 @@ std::string ImportReport::to_json() const {
                           {"unmatched_examples", x.unmatched_examples}});
   }
   j["geometries_repaired"] = geometries_repaired;
-  j["roads"] = {{"present", has_roads}, {"note", roads_note}};
+  j["roads"] = {{"present", has_roads}, {"note", roads_note}, {"source", roads_source}};
   if (has_roads) {
     auto& r = j["roads"];
     r["nodes"] = nodes;
@@ -145,6 +156,10 @@ std::string ImportReport::to_json() const {
     r["features_read"] = road_stats.features_read;
     r["excluded_not_car"] = road_stats.excluded_not_car;
     r["excluded_access"] = road_stats.excluded_access;
+    r["excluded_service"] = road_stats.excluded_service;
+    r["ramp_ways"] = road_stats.ramp_ways;
+    r["named_ways"] = road_stats.named_ways;
+    r["pieces_joined"] = road_stats.pieces_joined;
     for (const auto& c : road_classes) {
       r["classes"].push_back({{"class", c.name}, {"segments", c.segments}, {"length_km", c.length_km},
                               {"oneway_segments", c.oneway_segments}});
@@ -153,7 +168,9 @@ std::string ImportReport::to_json() const {
                      {"units_off_network", units_off_network},
                      {"population_off_network", population_off_network},
                      {"facilities_snapped", facilities_snapped},
-                     {"facilities_off_network", facilities_off_network}};
+                     {"facilities_off_network", facilities_off_network},
+                     {"facilities_outside_kept", facilities_outside_kept},
+                     {"facilities_outside_dropped", facilities_outside_dropped}};
     for (const auto& t : travel) {
       j["travel_times"].push_back({{"target", t.target},
                                    {"targets", t.targets},

@@ -51,6 +51,7 @@ struct ImportReport {
   // Roads
   bool has_roads = false;
   std::string roads_note;
+  std::string roads_source;  // citation of the road file (producer, licence, date)
   geo::RoadImportStats road_stats;
   std::uint32_t nodes = 0, arcs = 0, segments = 0, components = 0, main_component_nodes = 0;
   std::vector<geo::RoadClassSummary> road_classes;
@@ -60,6 +61,7 @@ struct ImportReport {
   std::string graph_fingerprint;
   // Snapping
   std::uint64_t units_snapped = 0, units_off_network = 0, facilities_snapped = 0, facilities_off_network = 0;
+  std::uint64_t facilities_outside_kept = 0, facilities_outside_dropped = 0;  // edge effects
   double population_off_network = 0;
   std::vector<std::string> off_network_examples;
   std::vector<TravelSummary> travel;

@@ -194,8 +194,9 @@ Manifest Manifest::parse_json(const nlohmann::json& j, const std::string& path) 
           s.count_field = cc.str("count");
           s.name_template = f.str("name", "{count}");
         } else {
-          s.id = f.str("id");
+          s.id = f.str("id", "");  // none: the feature's number in its file
           s.name = f.str("name");
+          s.unnamed = f.str("unnamed", "");
           s.x = f.str("x", "");
           s.y = f.str("y", "");
           if (s.x.empty() != s.y.empty()) throw Error(f.where() + ": give both x and y, or neither");
@@ -241,6 +242,7 @@ Manifest Manifest::parse_json(const nlohmann::json& j, const std::string& path) 
         s.name_field = o.str("name_field", "");
         s.value_field = o.str("value_field", "");
         s.period = o.str("period", "");
+        s.key_map = o.string_map("key_map");
         if (s.columns.empty() == s.name_field.empty()) {
           throw Error(o.where() + ": give \"columns\" (wide table) or \"name_field\" + \"value_field\" (long table)");
         }
@@ -249,6 +251,13 @@ Manifest Manifest::parse_json(const nlohmann::json& j, const std::string& path) 
       }
     }
     {
+      if (root.has("outside_facilities_max_minutes")) {
+        const json& v = root.raw()["outside_facilities_max_minutes"];
+        if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 600) {
+          throw Error("$.outside_facilities_max_minutes: must be a number of minutes in [0, 600]");
+        }
+        m.outside_facilities_max_minutes = v.get<double>();
+      }
       Obj r = root.child("roads");
       m.roads.kind = r.str("kind");
       if (m.roads.kind == "none") {
@@ -256,9 +265,16 @@ Manifest Manifest::parse_json(const nlohmann::json& j, const std::string& path) 
       } else if (m.roads.kind == "lines" || m.roads.kind == "osm") {
         m.roads.layer = parse_layer(r);
         m.roads.profile = r.str("profile");
+        m.roads.date = r.str("date", "");
         if (m.roads.kind == "lines") {
           m.roads.class_field = r.str("class_field");
           m.roads.class_map = r.string_map("class_map");
+          m.roads.class_fallback_field = r.str("class_fallback_field", "");
+          m.roads.oneway_field = r.str("oneway_field", "");
+          m.roads.ramp_field = r.str("ramp_field", "");
+          m.roads.service_field = r.str("service_field", "");
+          m.roads.name_field = r.str("name_field", "");
+          m.roads.ref_field = r.str("ref_field", "");
         }
       } else {
         throw Error("$.roads.kind: '" + m.roads.kind + "' is not one of lines, osm, none");

@@ -73,6 +73,7 @@ struct FacilitySpec {
   std::string count_field, commune_field;
   std::string name_template;  // for commune counts: "{count} médecins généralistes"
   std::string location_note;  // how the location was obtained, shown in reports
+  std::string unnamed;        // name given to a feature whose name is empty
 };
 
 struct IndicatorSpec {
@@ -82,6 +83,9 @@ struct IndicatorSpec {
   std::map<std::string, std::string> columns;  // source column -> indicator name
   std::string name_field, value_field;         // long format: indicator name from a column
   std::string period;  // text, e.g. "2013-2018"
+  // Source key -> territory code, for tables keyed by names or older codes (e.g. ORS
+  // zones d'emploi 2010 by name -> ZE2020 codes); keys not listed are used as they are.
+  std::map<std::string, std::string> key_map;
 };
 
 struct RoadsSpec {
@@ -89,6 +93,9 @@ struct RoadsSpec {
   LayerRef layer;
   std::string class_field;
   std::map<std::string, std::string> class_map;
+  // Optional line-layer fields (see geo::LineLayerSpec).
+  std::string class_fallback_field, oneway_field, ramp_field, service_field, name_field, ref_field;
+  std::string date;            // date of the road data (e.g. "2021-08"), shown in reports
   std::string profile;         // path relative to the manifest
   std::string missing_reason;  // for kind "none"
 };
@@ -101,6 +108,9 @@ struct Manifest {
   std::vector<FacilitySpec> facilities;
   std::vector<IndicatorSpec> indicators;
   RoadsSpec roads;
+  // Facilities outside the territory's communes are kept when a unit reaches them
+  // within this many minutes by road (0: dropped, as without roads).
+  double outside_facilities_max_minutes = 60;
   std::vector<std::string> assumptions;
 
   // Throws geo::Error naming the manifest file and the key.

@@ -55,7 +55,7 @@ geo::RoadGraph load_graph_source(const GraphSource& s, std::string& label) {
   }
   if (!s.lines.empty()) {
     if (s.class_field.empty()) throw geo::Error("--lines needs --class-field", geo::ErrorKind::Usage);
-    geo::LineLayerSpec spec{s.lines, "", s.class_field, {}, ""};
+    auto spec = geo::LineLayerSpec::class_only(s.lines, s.class_field);
     for (const auto& kv : s.class_map) {
       const auto eq = kv.find('=');
       if (eq == std::string::npos) throw geo::Error("--class-map expects value=class, got " + kv, geo::ErrorKind::Usage);
@@ -87,12 +87,15 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
 
   // import
-  std::string manifest, out_dir, data_root;
+  std::string manifest, out_dir, data_root, graph_cache;
   bool quiet = false;
   auto* imp = app.add_subcommand("import", "Import a territory from its manifest and the raw open data");
   imp->add_option("manifest", manifest, "Territory manifest (JSON), e.g. datasets/loire.json")->required();
   imp->add_option("--out", out_dir, "Output directory (territory.gpkg, graph.rcg, import reports)")->required();
   imp->add_option("--data-root", data_root, "Raw data root (default: $RECOMPOSE_DATA_ROOT or ../shared/datasets/raw)");
+  imp->add_option("--graph-cache", graph_cache,
+                  "Directory where the road graph and its hierarchy are looked up and kept (default: --out); "
+                  "territories on the same road file share them");
   imp->add_flag("--quiet", quiet, "Do not print the report");
 
   // graph
@@ -148,7 +151,8 @@ int run(int argc, char** argv) {
     const planner::Manifest m = planner::Manifest::load(manifest);
     planner::ImportOptions opt;
     opt.data_root = planner::resolve_data_root(data_root, manifest);
-    opt.cache_dir = out_dir;
+    opt.cache_dir = graph_cache.empty() ? out_dir : graph_cache;
+    if (!graph_cache.empty()) fs::create_directories(graph_cache);
     opt.progress = [quiet](const std::string& step) {
       if (!quiet) std::fprintf(stderr, "[import] %s...\n", step.c_str());
     };

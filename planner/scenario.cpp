@@ -91,6 +91,10 @@ Scenario Scenario::parse_checked(const std::string& text, const std::string& ori
         return e[k].get<double>();
       };
       if (ed.op == "close" || ed.op == "relocate" || ed.op == "set_capacity") ed.facilities = {str("facility")};
+      if (e.contains("allow_outside")) {
+        if (!e["allow_outside"].is_boolean()) throw Error(where + ": \"allow_outside\" must be true or false");
+        ed.allow_outside = e["allow_outside"].get<bool>();
+      }
       if (ed.op == "relocate") ed.at = parse_point(e.value("to", json()), where + " (relocate): \"to\"");
       if (ed.op == "set_capacity") ed.capacity = number("capacity");
       if (ed.op == "merge") {
@@ -155,6 +159,7 @@ std::string Scenario::to_json() const {
     if (e.capacity) o["capacity"] = *e.capacity;
     if (e.at) o[e.op == "relocate" ? "to" : "at"] = {{"x_l93", e.at->x_m}, {"y_l93", e.at->y_m}};
     if (!e.flags.empty()) o["flags"] = e.flags;
+    if (e.allow_outside) o["allow_outside"] = true;
     j["edits"].push_back(o);
   }
   return j.dump(2);
@@ -175,6 +180,7 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
     st.point = f.point;
     st.base_index = static_cast<int>(i);
     st.snap = f.snap;
+    st.outside_territory = f.outside_territory;
     r.facilities.push_back(std::move(st));
     index[f.id] = i;
   }
@@ -215,6 +221,10 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
     geo::with_error_context("scenario " + (s.path.empty() ? s.name : s.path), [&] {
       for (const auto& id : e.facilities) {
         if (!done.insert({e.op, id}).second) throw Error(label + ": duplicate edit, facility " + id + " already " + e.op + "d");
+        if (auto it = index.find(id); it != index.end() && r.facilities[it->second].outside_territory && !e.allow_outside) {
+          throw Error(label + ": facility " + id + " (" + r.facilities[it->second].name +
+                      ") lies outside the territory (kept for edge effects); add \"allow_outside\": true to edit it");
+        }
       }
       if (e.op == "close") {
         FacilityState& f = locate(e.facilities[0], label);

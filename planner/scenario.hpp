@@ -32,6 +32,7 @@ struct ScenarioEdit {
   std::optional<geo::PointM> at;        // Lambert-93
   std::optional<double> capacity;
   std::vector<std::string> flags;
+  bool allow_outside = false;  // may edit a facility outside the territory ("allow_outside": true)
 };
 
 struct Scenario {
@@ -57,6 +58,7 @@ struct FacilityState {
   bool open = true;
   int base_index = -1;      // index in Territory::facilities, -1 for a new site
   bool is_new_site = false;  // routed by its own search
+  bool outside_territory = false;  // see Facility::outside_territory
   std::string change;        // "", "fermé", "regroupé dans X", "déplacé vers Y", "ouvert", "capacité"
   SnapInfo snap;
 };

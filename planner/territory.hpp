@@ -63,6 +63,10 @@ struct Facility {
   std::map<std::string, bool> flags;
   geo::PointM point;
   std::string source, location_note;
+  // A site outside the territory's communes kept because some unit reaches it within
+  // the cutoff (edge effects: a hospital just across the boundary serves the
+  // territory). Used by every indicator, drawn apart, not edited by default.
+  bool outside_territory = false;
   SnapInfo snap;
 };
 

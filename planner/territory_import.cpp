@@ -28,7 +28,9 @@
 #include "geo/fingerprint.hpp"
 #include "geo/graph_cache.hpp"
 #include "geo/road_import.hpp"
+#include "geo/snapping.hpp"
 #include "geo/vector_io.hpp"
+#include "planner/format.hpp"
 #include "planner/travel_summary.hpp"
 
 namespace recompose::planner {
@@ -586,20 +588,28 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
     std::vector<std::string> optional = flag_fields;
     if (!spec.category.empty()) optional.push_back(spec.category);
     if (!spec.capacity.empty()) optional.push_back(spec.capacity);
-    Filtered d = read_filtered(opt.data_root, spec.layer, {spec.id, spec.name}, optional, true, spec.x, spec.y);
+    // A source without an id field (e.g. OSM points) numbers its features.
+    const bool numbered = spec.id.empty();
+    const std::vector<std::string> key_fields =
+        numbered ? std::vector<std::string>{spec.name} : std::vector<std::string>{spec.id, spec.name};
+    const std::size_t name_index = numbered ? 0 : 1;
+    Filtered d = read_filtered(opt.data_root, spec.layer, key_fields, optional, true, spec.x, spec.y);
+    const bool keep_outside = m.outside_facilities_max_minutes > 0 && m.roads.kind != "none";
     note_crs(r, d.data.source_crs);
     r.diagnostics.insert(r.diagnostics.end(), d.data.diagnostics.begin(), d.data.diagnostics.end());
-    std::uint64_t kept = 0, outside = 0;
+    std::uint64_t kept = 0, outside = 0, outside_candidates = 0;
     for (auto& f : d.data.features) {
       const std::string where = d.data.where(f);
+      const std::string raw_id = numbered ? std::to_string(f.fid) : trim(f.values[0]);
       if (!f.geometry || f.geometry.empty()) {
         r.diagnostics.push_back({Severity::Warning, "facility-without-location", where,
-                                 "facility " + spec.id_prefix + trim(f.values[0]) + " has no usable location; not kept"});
+                                 "facility " + spec.id_prefix + raw_id + " has no usable location; not kept"});
         continue;
       }
       Facility fac;
-      fac.id = spec.id_prefix + trim(f.values[0]);
-      fac.name = f.values[1];
+      fac.id = spec.id_prefix + raw_id;
+      fac.name = trim(f.values[name_index]);
+      if (fac.name.empty()) fac.name = spec.unnamed.empty() ? "(sans nom)" : spec.unnamed;
       fac.kind = spec.kind;
       fac.source = spec.layer.source;
       if (fac.id == spec.id_prefix) {
@@ -609,13 +619,19 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
       fac.point = f.geometry.is_polygonal() ? f.geometry.point_on_surface() : f.geometry.centroid();
       if (f.geometry.is_polygonal()) fac.location_note = "point intérieur du bâtiment (polygone)";
       const Commune* c = commune_at(fac.point);
-      if (!c) {
+      if (!c && !keep_outside) {
         ++outside;
         r.diagnostics.push_back({Severity::Info, "facility-outside-territory", where,
                                  "facility " + fac.id + " (" + fac.name + ") lies in none of the territory's communes; not kept"});
         continue;
       }
-      fac.commune_code = c->code;
+      if (c) {
+        fac.commune_code = c->code;
+      } else {
+        // Kept for now; dropped after snapping unless a unit reaches it in time.
+        fac.outside_territory = true;
+        ++outside_candidates;
+      }
       if (!spec.category.empty()) fac.category = f.values[d.data.field(spec.category)];
       if (!spec.capacity.empty()) {
         const std::string& raw = f.values[d.data.field(spec.capacity)];
@@ -637,7 +653,12 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
       ++kept;
     }
     r.layers.push_back({"établissements: " + spec.kind, d.data.path, d.data.layer, d.data.source_crs, d.read,
-                        kept, std::to_string(outside) + " hors du territoire (point hors des communes)"});
+                        kept,
+                        keep_outside ? std::to_string(outside_candidates) +
+                                           " hors des communes du territoire, gardés s'ils sont à moins de " +
+                                           fr_number(m.outside_facilities_max_minutes, 0) +
+                                           " min d'une unité (voir « établissements hors territoire »)"
+                                     : std::to_string(outside) + " hors du territoire (point hors des communes)"});
   }
 }
 
@@ -676,6 +697,7 @@ void import_indicators(const Manifest& m, const ImportOptions& opt, Territory& t
     std::set<std::string> stored;  // (code, indicator) pairs already kept
     for (const auto& f : d.data.features) {
       std::string code = spec.key.empty() ? t.name : trim(f.values[0]);
+      if (auto km = spec.key_map.find(code); km != spec.key_map.end()) code = km->second;
       if (width) code = normalize_code(code, width, &r.diagnostics, d.data.where(f));
       if (keys && !keys->count(code)) continue;  // another territory's row
       ++j.matched;
@@ -709,6 +731,7 @@ void import_indicators(const Manifest& m, const ImportOptions& opt, Territory& t
       std::set<std::string> found;
       for (const auto& f : d.data.features) {
         std::string code = trim(f.values[0]);
+        if (auto km = spec.key_map.find(code); km != spec.key_map.end()) code = km->second;
         if (width) code = normalize_code(code, width, nullptr, "");
         found.insert(code);
       }
@@ -749,9 +772,14 @@ void import_roads(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
   fp.add(t.profile.source_text);
   fp.add(m.roads.class_field);
   for (const auto& [k, v] : m.roads.class_map) fp.add(k + "=" + v);
+  for (const std::string* f : {&m.roads.class_fallback_field, &m.roads.oneway_field, &m.roads.ramp_field,
+                               &m.roads.service_field}) {
+    fp.add(*f);
+  }
   t.graph_fingerprint = fp.value();
   r.graph_fingerprint = fp.hex();
-  t.sources.push_back({"réseau routier", m.roads.layer.path, m.roads.layer.source});
+  t.sources.push_back({"réseau routier", m.roads.layer.path,
+                       m.roads.layer.source + (m.roads.date.empty() ? "" : " (données " + m.roads.date + ")")});
 
   const std::string cache = opt.cache_dir.empty() ? "" : (fs::path(opt.cache_dir) / "graph.rcg").string();
   bool loaded = false;
@@ -769,10 +797,20 @@ void import_roads(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
     if (m.roads.kind == "osm") {
       t.graph = geo::import_osm_roads(path, t.profile, r.road_stats);
     } else {
-      geo::LineLayerSpec spec{path, m.roads.layer.layer, m.roads.class_field, m.roads.class_map, m.roads.layer.crs};
+      auto spec = geo::LineLayerSpec::class_only(path, m.roads.class_field, m.roads.class_map);
+      spec.layer = m.roads.layer.layer;
+      spec.assume_crs = m.roads.layer.crs;
+      spec.class_fallback_field = m.roads.class_fallback_field;
+      spec.oneway_field = m.roads.oneway_field;
+      spec.ramp_field = m.roads.ramp_field;
+      spec.service_field = m.roads.service_field;
+      spec.name_field = m.roads.name_field;
+      spec.ref_field = m.roads.ref_field;
       t.graph = geo::import_line_roads(spec, t.profile, r.road_stats);
-      r.diagnostics.push_back({Severity::Info, "no-oneway-information", path,
-                               "this line layer carries no oneway information: every road is routed both ways"});
+      if (m.roads.oneway_field.empty()) {
+        r.diagnostics.push_back({Severity::Info, "no-oneway-information", path,
+                                 "this line layer carries no oneway information: every road is routed both ways"});
+      }
     }
     r.diagnostics.insert(r.diagnostics.end(), r.road_stats.diagnostics.begin(), r.road_stats.diagnostics.end());
     r.road_stats.diagnostics.clear();
@@ -780,9 +818,19 @@ void import_roads(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
   }
   t.has_roads = true;
   r.has_roads = true;
-  t.roads_note = m.roads.kind == "osm" ? "OpenStreetMap (sens uniques et vitesses maximales pris en compte)"
-                                       : "couche de lignes sans sens de circulation: toutes les routes à double sens";
+  if (m.roads.kind == "osm") {
+    t.roads_note = "OpenStreetMap (sens uniques et vitesses maximales pris en compte)";
+  } else if (!m.roads.oneway_field.empty()) {
+    t.roads_note =
+        "couche de lignes avec sens de circulation (sens uniques, bretelles et classes de voies pris en compte ; "
+        "tronçons coupés aux bords de tuiles recousus ; allées de parking, accès privés et drive routés mais jamais "
+        "utilisés pour rattacher une unité ou un site)";
+  } else {
+    t.roads_note = "couche de lignes sans sens de circulation: toutes les routes à double sens";
+  }
+  if (!m.roads.date.empty()) t.roads_note += " — données du réseau : " + m.roads.date;
   r.roads_note = t.roads_note;
+  r.roads_source = m.roads.layer.source + (m.roads.date.empty() ? "" : " (données " + m.roads.date + ")");
   r.nodes = t.graph.node_count();
   r.arcs = t.graph.arc_count();
   r.segments = t.graph.segment_count();
@@ -814,6 +862,7 @@ void build_hierarchy(Territory& t, const ImportOptions& opt, ImportReport& r) {
   geo::ChBuildStats st;
   t.ch = std::make_shared<const geo::ContractionHierarchy>(geo::build_contraction_hierarchy(t.graph, &st));
   r.ch_shortcuts = st.shortcuts;
+  if (!cache.empty()) geo::save_contraction_hierarchy(*t.ch, t.graph_fingerprint, cache);
 }
 
 void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
@@ -846,6 +895,7 @@ void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
   }
   for (auto& f : t.facilities) {
     f.snap = SnapInfo(snapper.snap(f.point));
+    if (f.outside_territory) continue;  // counted once kept (keep_reachable_outside)
     if (f.snap.status == geo::SnapStatus::Snapped) {
       ++r.facilities_snapped;
     } else {
@@ -879,6 +929,10 @@ Territory import_territory(const Manifest& m, const ImportOptions& opt, ImportRe
   import_roads(m, opt, t, r);
   build_hierarchy(t, opt, r);
   snap_all(t, opt, r);
+  if (t.has_roads) {
+    StepTimer timer(r, opt, "facilities outside the territory");
+    select_outside_facilities(t, m.outside_facilities_max_minutes, r);
+  }
   {
     StepTimer timer(r, opt, "travel summary");
     r.travel = summarize_travel_times(t);
@@ -893,6 +947,49 @@ Territory import_territory(const Manifest& m, const ImportOptions& opt, ImportRe
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.peak_memory_mib = peak_memory_mib();
   return t;
+}
+
+void select_outside_facilities(Territory& t, double max_minutes, ImportReport& r) {
+  const bool any = std::any_of(t.facilities.begin(), t.facilities.end(),
+                               [](const Facility& f) { return f.outside_territory; });
+  if (!any) return;
+  const auto limit_ds = static_cast<geo::Deciseconds>(std::llround(max_minutes * 600.0));
+  std::vector<geo::Seed> seeds;
+  for (const auto& u : t.units) {
+    if (u.snap.status != geo::SnapStatus::Snapped) continue;
+    for (const geo::Seed& s : geo::departure_seeds(t.graph, u.snap.result)) seeds.push_back(s);
+  }
+  geo::DijkstraWorkspace ws(t.graph.node_count());
+  geo::run_dijkstra(t.graph, geo::Direction::Forward, seeds, limit_ds, ws);
+  std::uint64_t kept = 0, dropped = 0;
+  std::erase_if(t.facilities, [&](const Facility& f) {
+    if (!f.outside_territory) return false;
+    geo::Deciseconds best = geo::kUnreachable;
+    if (f.snap.status == geo::SnapStatus::Snapped) {
+      for (const geo::Seed& s : geo::arrival_seeds(t.graph, f.snap.result)) {
+        const geo::Deciseconds at = ws.time(s.node);
+        if (at != geo::kUnreachable) best = std::min<geo::Deciseconds>(best, at + s.offset_ds);
+      }
+    }
+    if (best <= limit_ds) {
+      ++kept;
+      ++r.facilities_snapped;
+      return false;
+    }
+    ++dropped;
+    return true;
+  });
+  r.facilities_outside_kept = kept;
+  r.facilities_outside_dropped = dropped;
+  r.diagnostics.push_back({Severity::Info, "facilities-outside-territory", "territory " + t.name,
+                           std::to_string(kept) + " facilities outside the territory's communes are kept (a unit reaches "
+                           "them within " + fr_number(max_minutes, 0) + " min); " +
+                               std::to_string(dropped) + " farther or off the network are left out"});
+  t.assumptions.push_back(
+      "Effets de bord : les établissements situés hors des communes du territoire mais à moins de " +
+      fr_number(max_minutes, 0) +
+      " min de route d'au moins une unité sont gardés (« hors territoire ») et comptent dans tous les indicateurs ; "
+      "ils ne sont pas modifiables par défaut dans les scénarios ; la population reste celle du territoire.");
 }
 
 const Commune* Territory::find_commune(const std::string& code) const {

@@ -19,4 +19,10 @@ struct ImportOptions {
 
 Territory import_territory(const Manifest& m, const ImportOptions& options, ImportReport& report);
 
+// Edge effects: keeps the facilities flagged `outside_territory` that some snapped
+// unit reaches within `max_minutes` by road (one multi-source search from every
+// unit, access legs included) and drops the others; counts both in `report` and
+// adds the assumption sentence to the territory. Needs a territory with roads.
+void select_outside_facilities(Territory& t, double max_minutes, ImportReport& report);
+
 }  // namespace recompose::planner

@@ -89,14 +89,15 @@ void save_territory(const Territory& t, const std::string& dir) {
                  {"source", FieldType::String},
                  {"localisation", FieldType::String},
                  {"rattachement", FieldType::String},
-                 {"distance_reseau_m", FieldType::Real}},
+                 {"distance_reseau_m", FieldType::Real},
+                 {"hors_territoire", FieldType::Integer}},
                 "Établissements de santé");
   for (const auto& f : t.facilities) {
     const geo::Geometry p = geo::Geometry::point(f.point.x_m, f.point.y_m);
     w.write({f.id, f.name, f.kind, f.category, f.commune_code, geo::real_if(f.capacity >= 0, f.capacity),
              f.capacity_unit, flags_text(f.flags), f.source, f.location_note,
              std::string(t.has_roads ? geo::snap_status_name(f.snap.status) : "sans-reseau"),
-             geo::real_if(t.has_roads, f.snap.distance_m)},
+             geo::real_if(t.has_roads, f.snap.distance_m), std::int64_t{f.outside_territory ? 1 : 0}},
             &p);
   }
   w.begin_layer("indicateurs", geo::GeometryKind::None,
@@ -254,6 +255,7 @@ Territory load_territory(const std::string& dir) {
       o.layer = "etablissements";
       o.fields = {"id", "nom", "type", "categorie", "code_commune", "capacite", "unite_capacite", "drapeaux", "source",
                   "localisation"};
+      o.optional_fields = {"hors_territoire"};  // absent in territories written before it existed
       auto d = geo::read_layer(gpkg, o);
       for (auto& f : d.features) {
         Facility fac;
@@ -268,6 +270,7 @@ Territory load_territory(const std::string& dir) {
         for (std::string flag; std::getline(flags, flag, ',');) fac.flags[flag] = true;
         fac.source = f.values[8];
         fac.location_note = f.values[9];
+        fac.outside_territory = f.values[10] == "1";
         if (!f.geometry) throw geo::Error("facility " + fac.id + " has no point in " + gpkg);
         fac.point = f.geometry.centroid();
         t.facilities.push_back(std::move(fac));

@@ -30,6 +30,16 @@ namespace recompose::test {
 
 inline std::filesystem::path source_dir() { return std::filesystem::path(RECOMPOSE_SOURCE_DIR); }
 
+// A graph cache shared by the tests that import the same real territories: the road
+// graph and its hierarchy are built once per build directory (keyed by the fingerprint
+// of the road file, profile and fields, so a changed input is rebuilt, never reused).
+// One directory per road file (a cache holds one graph): `roads` names it.
+inline std::string graph_cache_dir(const std::string& roads = "loire") {
+  const auto dir = std::filesystem::path(RECOMPOSE_TEST_GRAPH_CACHE) / roads;
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
 // The raw open-data root: $RECOMPOSE_DATA_ROOT, else ../shared/datasets/raw beside the sources.
 inline std::string data_root() {
   if (const char* env = std::getenv("RECOMPOSE_DATA_ROOT"); env && *env) {
@@ -145,6 +155,19 @@ inline void write_text(const std::string& path, const std::string& text) {
 }
 
 inline void write_json(const std::string& path, const nlohmann::json& j) { write_text(path, j.dump(1)); }
+
+// `recompose import MANIFEST --out TMP/OUT --data-root ROOT --graph-cache SHARED --quiet`, with
+// `manifest` written to TMP/manifest.json. The graph cache is shared by the tests (see
+// graph_cache_dir): a test that checks cache behaviour passes its own directory.
+inline Run run_import(const TempDir& tmp, const nlohmann::json& manifest, const std::string& out = "out",
+                      const std::string& graph_cache = graph_cache_dir()) {
+  const std::string path = tmp.file("manifest.json");
+  write_json(path, manifest);
+  return run_cli("import " + shell_quote(path) + " --out " + shell_quote(tmp.file(out)) + " --data-root " +
+                     shell_quote(data_root()) + (graph_cache.empty() ? "" : " --graph-cache " + shell_quote(graph_cache)) +
+                     " --quiet",
+                 tmp.str());
+}
 
 // Rows of a CSV file as column name -> text value, read with GDAL's CSV driver
 // (every field as text, as the project's own readers do).

@@ -19,6 +19,8 @@ namespace {
 ImU32 rgba(const planner::Rgba& c) { return IM_COL32(c[0], c[1], c[2], c[3]); }
 
 const ImU32 kNoAccessColour = IM_COL32(99, 99, 99, 255);
+const ImU32 kOutsideFill = IM_COL32(150, 150, 150, 110);
+const ImU32 kOutsideOutline = IM_COL32(110, 110, 110, 255);
 const ImU32 kNoDataColour = IM_COL32(210, 210, 210, 255);
 
 ImU32 kind_colour(const std::string& kind) {
@@ -141,7 +143,10 @@ void MapView::draw_legend(ImDrawList* dl) {
   const auto& ind = app_.indicators()[static_cast<std::size_t>(app_.view.indicator)];
   const auto palette = planner::viridis(static_cast<int>(std::max<std::size_t>(1, breaks_.size())));
   const float x = origin_.x + 12, line = 18;
-  const int note_lines = ind.classes_from_baseline ? 1 : 0;
+  const auto& facilities = app_.after().facilities;
+  const bool any_outside = app_.view.show_facilities &&
+                           std::any_of(facilities.begin(), facilities.end(), [](const auto& f) { return f.outside_territory; });
+  const int note_lines = (ind.classes_from_baseline ? 1 : 0) + (any_outside ? 1 : 0);
   float y = origin_.y + size_.y - 24 - line * static_cast<float>(breaks_.size() + 3 + note_lines);
   const std::string title = ind.label + " (" + ind.unit + ")";
   const float w = std::max(220.0f, ImGui::CalcTextSize(title.c_str()).x + 12);
@@ -165,9 +170,15 @@ void MapView::draw_legend(ImDrawList* dl) {
   y += line;
   dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 22, y + 13), kNoDataColour);
   dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), "Pas de donnée");
-  if (note_lines) {
+  if (ind.classes_from_baseline) {
     y += line;
     dl->AddText(ImVec2(x, y - 1), IM_COL32(60, 60, 60, 255), "Classes de la situation initiale");
+  }
+  if (any_outside) {
+    y += line;
+    dl->AddCircleFilled(ImVec2(x + 11, y + 6), 5, kOutsideFill);
+    dl->AddCircle(ImVec2(x + 11, y + 6), 5, kOutsideOutline, 0, 1.5f);
+    dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), "Établissement hors territoire (effets de bord)");
   }
 }
 
@@ -272,12 +283,15 @@ void MapView::draw() {
       const ImVec2 p = to_screen(f.point.x_m, f.point.y_m);
       const float r = f.kind == "hospital" ? 6.0f : 4.0f;
       const bool selected = std::find(app_.view.selection.begin(), app_.view.selection.end(), f.id) != app_.view.selection.end();
+      // Sites outside the territory (edge effects): faded, grey outline.
+      const ImU32 fill = f.outside_territory ? (kind_colour(f.kind) & 0x00ffffffu) | 0x70000000u : kind_colour(f.kind);
+      const ImU32 outline = f.outside_territory ? kOutsideOutline : IM_COL32(0, 0, 0, 255);
       if (f.kind == "hospital") {
-        dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), kind_colour(f.kind));
-        dl->AddRect(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), IM_COL32(0, 0, 0, 255));
+        dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), fill);
+        dl->AddRect(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), outline);
       } else {
-        dl->AddCircleFilled(p, r, kind_colour(f.kind));
-        dl->AddCircle(p, r, IM_COL32(0, 0, 0, 255));
+        dl->AddCircleFilled(p, r, fill);
+        dl->AddCircle(p, r, outline);
       }
       if (!f.open) {
         dl->AddLine(ImVec2(p.x - r - 3, p.y - r - 3), ImVec2(p.x + r + 3, p.y + r + 3), IM_COL32(220, 0, 0, 255), 3);

@@ -769,13 +769,16 @@ GraphRow run_real_graph(const std::string& name, const std::string& note, int bu
   return row;
 }
 
-TerritoryRow run_loire(const Args& a) {
-  progress("territory Loire (import_territory, no cache)");
+// A real territory imported from its manifest (no cache: the road file is read, the
+// graph and its hierarchy built), then the same workloads as the synthetic ones.
+TerritoryRow run_real_territory(const Args& a, const std::string& manifest, const std::string& name,
+                                const EditPlan& plan) {
+  progress("territory " + name + " (import_territory, no cache)");
   TerritoryRow row;
-  row.name = "Loire (real, imported)";
+  row.name = name;
   row.prefix = "";
   row.child = run_in_child([&](Record& r) {
-    const auto m = planner::Manifest::load(a.source_dir + "/datasets/loire.json");
+    const auto m = planner::Manifest::load(a.source_dir + "/datasets/" + manifest);
     planner::ImportOptions opt;
     opt.data_root = a.data_root;
     planner::ImportReport report;
@@ -783,15 +786,34 @@ TerritoryRow run_loire(const Args& a) {
     const planner::Territory t = planner::import_territory(m, opt, report);
     r.set("import_s", seconds_since(t0));
     r.set("import_peak_mib", hwm_mib());
-    EditPlan plan;
-    plan.close_id = "FINESS-420785354";
-    plan.merge_ids = {"FINESS-420780637", "FINESS-420780678"};
-    plan.relocate_id = "FINESS-420785354";
-    plan.relocate_base = {806000, 6485000};
-    plan.open_base = {806003, 6485400};
+    for (const auto& [step, s] : report.step_seconds) {
+      if (step == "roads") r.set("import_roads_s", s);
+      if (step == "contraction hierarchy") r.set("import_ch_s", s);
+    }
     bench_territory_isolated(t, plan, r);
   });
   return row;
+}
+
+TerritoryRow run_loire(const Args& a) {
+  EditPlan plan;
+  plan.close_id = "FINESS-420785354";
+  plan.merge_ids = {"FINESS-420780637", "FINESS-420780678"};
+  plan.relocate_id = "FINESS-420785354";
+  plan.relocate_base = {806000, 6485000};
+  plan.open_base = {806003, 6485400};
+  return run_real_territory(a, "loire.json", "Loire (real, imported)", plan);
+}
+
+// The Nord-Pas-de-Calais basin: CH de Lens closed or moved, two historic centres merged.
+TerritoryRow run_npdc(const Args& a) {
+  EditPlan plan;
+  plan.close_id = "FINESS-620000257";
+  plan.merge_ids = {"UNESCO-63AN", "UNESCO-45C"};
+  plan.relocate_id = "FINESS-620000257";
+  plan.relocate_base = {690000, 7036000};
+  plan.open_base = {690003, 7036400};
+  return run_real_territory(a, "bassin-minier-npdc.json", "Nord-Pas-de-Calais basin (real, imported)", plan);
 }
 
 // One child per size: the graph (then its searches in a grandchild), the territory
@@ -1087,9 +1109,9 @@ std::string render(const Report& rep) {
     territory_row("synthetic " + size_label(s.size), s.child, "territory/");
   for (const auto& t : rep.territories) {
     const Record& r = t.child.record;
-    md += fmt("\n- %s: import_territory %s s (peak %s MiB).", t.name.c_str(),
-              cell(r.num("import_s"), "%.1f").c_str(),
-              cell(r.num("import_peak_mib"), "%.0f").c_str());
+    md += fmt("\n- %s: import_territory %s s (road file and graph %s s, hierarchy %s s; peak %s MiB).",
+              t.name.c_str(), cell(r.num("import_s"), "%.1f").c_str(), cell(r.num("import_roads_s"), "%.1f").c_str(),
+              cell(r.num("import_ch_s"), "%.1f").c_str(), cell(r.num("import_peak_mib"), "%.0f").c_str());
   }
   for (const auto& s : rep.synthetic) {
     const double without = s.child.record.num("territory/units_without_gp");
@@ -1208,19 +1230,29 @@ int main(int argc, char** argv) {
     return geo::import_osm_roads(a.data_root + "/osm-fallback/monaco.osm.pbf", profile, st);
   }));
   rep.graphs.push_back(run_real_graph(
+      "Nord-Pas-de-Calais basin (OSM 2021 lines, one-way, ramps, tile cuts joined)",
+      "build = read the GeoJSON file with GDAL, join the tile-cut pieces, split the lines, build the graph", 1, [&] {
+        geo::RoadImportStats st;
+        auto spec = geo::LineLayerSpec::class_only(
+            a.data_root + "/roads/npdc-bassin-minier/roads-npdc-bassin-minier-osm2021-car.geojson", "subclass");
+        spec.class_fallback_field = "class";
+        spec.oneway_field = "oneway";
+        spec.ramp_field = "ramp";
+        spec.service_field = "service";
+        return geo::import_line_roads(spec, profile, st);
+      }));
+  rep.graphs.push_back(run_real_graph(
       "Saint-Étienne (GeoJSON lines)",
       "build = read the GeoJSON file with GDAL, split the lines, build the graph", 3, [&] {
         geo::RoadImportStats st;
-        const geo::LineLayerSpec spec{saint_etienne_path(a),
-                                      "",
-                                      "roadClass",
-                                      {{"highway", "road_class_highway"},
+        const auto spec = geo::LineLayerSpec::class_only(saint_etienne_path(a), "roadClass",
+      {{"highway", "road_class_highway"},
                                        {"major", "road_class_major"},
-                                       {"minor", "road_class_minor"}},
-                                      ""};
+                                       {"minor", "road_class_minor"}});
         return geo::import_line_roads(spec, profile, st);
       }));
   rep.territories.push_back(run_loire(a));
+  rep.territories.push_back(run_npdc(a));
   for (const std::uint32_t size : a.sizes) {
     SyntheticRow s = run_synthetic(a, size);
     // The synthetic graph's searches are a graph row too.

@@ -395,9 +395,8 @@ TEST_CASE("PHAST equals Dijkstra on the real Monaco OSM graph", "[contraction][r
 TEST_CASE("PHAST equals Dijkstra on the real Saint-Etienne graph", "[contraction][real]") {
   const auto profile = geo::RoadProfile::load(test::source_file("datasets/profiles/car.json"));
   geo::RoadImportStats st;
-  geo::LineLayerSpec spec{test::data_file("roads/saint-etienne/roads-STE-saint-etienne-osm.geojson"), "", "roadClass",
-                          {{"highway", "road_class_highway"}, {"major", "road_class_major"}, {"minor", "road_class_minor"}},
-                          ""};
+  const auto spec = geo::LineLayerSpec::class_only(test::data_file("roads/saint-etienne/roads-STE-saint-etienne-osm.geojson"), "roadClass",
+      {{"highway", "road_class_highway"}, {"major", "road_class_major"}, {"minor", "road_class_minor"}});
   const auto g = geo::import_line_roads(spec, profile, st);
   REQUIRE(g.node_count() > 10000);
   geo::ChBuildStats cs;

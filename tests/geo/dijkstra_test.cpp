@@ -152,9 +152,8 @@ TEST_CASE("Dijkstra equals Bellman-Ford on the real Monaco OSM graph", "[dijkstr
 TEST_CASE("Dijkstra equals Bellman-Ford on the real Saint-Etienne graph", "[dijkstra][real]") {
   const auto profile = geo::RoadProfile::load(test::source_file("datasets/profiles/car.json"));
   geo::RoadImportStats st;
-  geo::LineLayerSpec spec{test::data_file("roads/saint-etienne/roads-STE-saint-etienne-osm.geojson"), "", "roadClass",
-                          {{"highway", "road_class_highway"}, {"major", "road_class_major"}, {"minor", "road_class_minor"}},
-                          ""};
+  const auto spec = geo::LineLayerSpec::class_only(test::data_file("roads/saint-etienne/roads-STE-saint-etienne-osm.geojson"), "roadClass",
+      {{"highway", "road_class_highway"}, {"major", "road_class_major"}, {"minor", "road_class_minor"}});
   const auto g = geo::import_line_roads(spec, profile, st);
   REQUIRE(g.node_count() > 10000);
   check_against_reference(g, 12, 7);

@@ -34,14 +34,6 @@ json loire_manifest() {
   return m;
 }
 
-// `recompose import MANIFEST --out DIR --data-root ROOT --quiet`.
-Run run_import(const TempDir& tmp, const json& manifest, const std::string& out = "out") {
-  const std::string path = tmp.file("manifest.json");
-  write_json(path, manifest);
-  return run_cli("import " + shell_quote(path) + " --out " + shell_quote(tmp.file(out)) + " --data-root " +
-                     shell_quote(data_root()) + " --quiet",
-                 tmp.str());
-}
 
 }  // namespace
 

@@ -76,6 +76,7 @@ planner::Territory import_loire() {
   const auto m = planner::Manifest::load(test::source_file("datasets/loire.json"));
   planner::ImportOptions opt;
   opt.data_root = test::data_root();
+  opt.cache_dir = test::graph_cache_dir();
   planner::ImportReport report;
   return planner::import_territory(m, opt, report);
 }
@@ -850,4 +851,51 @@ TEST_CASE("Loire: evaluation outputs read back with GDAL", "[evaluation][real]")
     ss << r.rdbuf();
     CHECK_THAT(ss.str(), Contains("Fermeture"));
   }
+}
+
+// [SECTION] edge effects --------------------------------------------------------
+
+TEST_CASE("A site across the territory boundary serves it; one too far is left out", "[evaluation][edge]") {
+  // Road 0..20 km at 60 km/h (1 km = 1 min). The territory is the commune [8, 18] km; units at 9 and 17 km.
+  // IN (urgent care, inside) at 10 km; NEAR (urgent care, outside) at 19 km; FAR (outside) at 0 km.
+  auto t = test::tiny_territory({{9, 100}, {17, 200}},
+                                {{"IN", "hospital", 10, -1, {{"urgent_care", true}}},
+                                 {"NEAR", "hospital", 19, -1, {{"urgent_care", true}}},
+                                 {"FAR", "hospital", 0, -1, {{"urgent_care", true}}}});
+  t.communes[0].geometry = geo::Geometry::from_wkt(test::square_wkt(13000, 0, 5000));
+  for (auto& f : t.facilities) {
+    if (f.id != "IN") {
+      f.outside_territory = true;
+      f.commune_code.clear();
+    }
+  }
+  // Limit 5 min: NEAR is 2 min from the unit at 17 km; FAR is 9 min from the unit at 9 km.
+  planner::ImportReport report;
+  planner::select_outside_facilities(t, 5, report);
+  REQUIRE(t.facilities.size() == 2);
+  CHECK(t.facilities[0].id == "IN");
+  CHECK(t.facilities[1].id == "NEAR");
+  CHECK(report.facilities_outside_kept == 1);
+  CHECK(report.facilities_outside_dropped == 1);
+  bool said = false;
+  for (const auto& a : t.assumptions) said |= a.find("hors territoire") != std::string::npos;
+  CHECK(said);
+
+  // The unit at 17 km reaches NEAR in 2 min (IN would take 7 min).
+  planner::AccessEngine engine(t, 60);
+  const auto e = planner::evaluate(engine, planner::Scenario::baseline(), planner::EvalParams{});
+  const auto uc = static_cast<std::size_t>(e.target_index("urgent_care"));
+  CHECK(e.nearest_time[uc] == Times{min_ds(1), min_ds(2)});
+  CHECK(e.nearest_facility[uc] == Indices{0, 1});
+
+  // A scenario may not edit the outside site unless it says so.
+  const auto close_near = planner::Scenario::parse(
+      R"({"format": "recompose-scenario/1", "name": "x", "edits": [{"op": "close", "facility": "NEAR"}]})", "s.json");
+  CHECK_THROWS_WITH(planner::evaluate(engine, close_near, planner::EvalParams{}),
+                    Catch::Contains("NEAR") && Catch::Contains("outside the territory"));
+  const auto forced = planner::Scenario::parse(
+      R"({"format": "recompose-scenario/1", "name": "x", "edits": [{"op": "close", "facility": "NEAR", "allow_outside": true}]})",
+      "s.json");
+  const auto f = planner::evaluate(engine, forced, planner::EvalParams{});
+  CHECK(f.nearest_time[uc] == Times{min_ds(1), min_ds(7)});
 }

@@ -19,8 +19,31 @@ planner::Territory import(const std::string& name, planner::ImportReport& report
   const auto m = planner::Manifest::load(test::source_file("datasets/" + name + ".json"));
   planner::ImportOptions opt;
   opt.data_root = test::data_root();
-  opt.cache_dir = cache;
+  opt.cache_dir = cache.empty() ? test::graph_cache_dir(name == "loire" ? "loire" : "npdc") : cache;
   return planner::import_territory(m, opt, report);
+}
+
+// datasets/loire.json on the smaller Saint-Étienne Subway Builder road file (real data,
+// 24,593 lines, no direction): for the tests of cache behaviour, which build graphs from
+// scratch several times.
+std::string loire_on_small_roads(const test::TempDir& dir) {
+  auto j = test::read_json(test::source_file("datasets/loire.json"));
+  j["roads"] = {{"kind", "lines"},
+                {"path", "roads/saint-etienne/roads-STE-saint-etienne-osm.geojson"},
+                {"class_field", "roadClass"},
+                {"class_map", {{"highway", "road_class_highway"}, {"major", "road_class_major"}, {"minor", "road_class_minor"}}},
+                {"profile", test::source_file("datasets/profiles/car.json")},
+                {"source", "OSM, fichier Subway Builder STE"}};
+  const std::string path = dir.file("loire-petit-reseau.json");
+  test::write_json(path, j);
+  return path;
+}
+
+planner::Territory import_small(const test::TempDir& manifest_dir, planner::ImportReport& report, const std::string& cache) {
+  planner::ImportOptions opt;
+  opt.data_root = test::data_root();
+  opt.cache_dir = cache;
+  return planner::import_territory(planner::Manifest::load(loire_on_small_roads(manifest_dir)), opt, report);
 }
 
 }  // namespace
@@ -89,11 +112,22 @@ TEST_CASE("Loire: facilities, roads and snapping are reported", "[import][real]"
   std::set<std::string> kinds;
   for (const auto& f : t.facilities) kinds.insert(f.kind);
   CHECK(kinds == std::set<std::string>{"gp_point", "hospital"});
-  // Every hospital kept lies in a selected commune; all 47 FINESS rows of 42 are in the Loire outline,
-  // but only those in the 179 communes are kept.
-  for (const auto& f : t.facilities) CHECK(t.find_commune(f.commune_code) != nullptr);
-  // Some Haute-Loire communes have no road in the file (SOURCES.md): units off the network are reported.
-  CHECK(report.units_off_network > 0);
+  // A facility lies in a selected commune, or is kept as "hors territoire" (edge effects: a unit
+  // reaches it within the manifest's 60 min), with no commune of the territory.
+  std::size_t outside = 0;
+  for (const auto& f : t.facilities) {
+    if (f.outside_territory) {
+      ++outside;
+      CHECK(f.commune_code.empty());
+      CHECK(f.snap.status == geo::SnapStatus::Snapped);
+    } else {
+      CHECK(t.find_commune(f.commune_code) != nullptr);
+    }
+  }
+  CHECK(outside == report.facilities_outside_kept);
+  // The complete OSM 2021 network holds all 179 communes (SOURCES.md): under 1 % of the
+  // population is off the network (was 17.7 % on the Saint-Étienne Subway Builder file).
+  CHECK(report.population_off_network < 0.01 * 676425);
   CHECK(report.units_snapped + report.units_off_network == t.units.size());
   std::uint64_t diag_off = 0;
   for (const auto& d : report.diagnostics) diag_off += d.code == "unit-off-network";
@@ -115,22 +149,44 @@ TEST_CASE("Loire: facilities, roads and snapping are reported", "[import][real]"
 TEST_CASE("Loire: the graph cache is reused, and rebuilt when refused", "[import][real]") {
   test::TempDir dir("import-cache");
   planner::ImportReport first, second;
-  import("loire", first, dir.path().string());
+  import_small(dir, first, dir.path().string());
   CHECK_FALSE(first.graph_from_cache);
-  import("loire", second, dir.path().string());
+  import_small(dir, second, dir.path().string());
   CHECK(second.graph_from_cache);
   CHECK(second.nodes == first.nodes);
   // A foreign file in place of the cache is refused and the graph rebuilt.
   std::ofstream(dir.file("graph.rcg")) << "garbage";
   planner::ImportReport third;
-  import("loire", third, dir.path().string());
+  import_small(dir, third, dir.path().string());
   CHECK_FALSE(third.graph_from_cache);
   CHECK(third.nodes == first.nodes);
 }
 
-TEST_CASE("Lens-Henin: 58 communes of zone d'emploi 3215 and no road network", "[import][real]") {
+namespace {
+
+// datasets/lens-henin.json without its roads: the straight-line model of territories whose
+// manifest has no road network.
+std::string lens_henin_without_roads(const test::TempDir& dir) {
+  auto j = test::read_json(test::source_file("datasets/lens-henin.json"));
+  j["roads"] = {{"kind", "none"}, {"reason", "test : manifeste sans réseau routier"}};
+  const std::string path = dir.file("lens-henin-sans-routes.json");
+  test::write_json(path, j);
+  return path;
+}
+
+planner::Territory import_file(const std::string& manifest, planner::ImportReport& report, const std::string& cache = "") {
+  planner::ImportOptions opt;
+  opt.data_root = test::data_root();
+  opt.cache_dir = cache;
+  return planner::import_territory(planner::Manifest::load(manifest), opt, report);
+}
+
+}  // namespace
+
+TEST_CASE("Lens-Henin: 58 communes of zone d'emploi 3215, without roads: straight-line model", "[import][real]") {
+  test::TempDir dir("lens-henin-none");
   planner::ImportReport report;
-  const auto t = import("lens-henin", report);
+  const auto t = import_file(lens_henin_without_roads(dir), report);
   // INSEE zonage 2022: 58 communes with ZE2020 = 3215; their 2026 populations sum to 390,015.
   CHECK(t.communes.size() == 58);
   double total = 0, units = 0;
@@ -163,7 +219,7 @@ TEST_CASE("Lens-Henin: 58 communes of zone d'emploi 3215 and no road network", "
 TEST_CASE("A saved territory loads back with the same content", "[import][real]") {
   test::TempDir dir("territory");
   planner::ImportReport report;
-  const auto t = import("loire", report, dir.path().string());
+  const auto t = import_small(dir, report, dir.path().string());
   planner::save_territory(t, dir.path().string());
   const auto u = planner::load_territory(dir.path().string());
   CHECK(u.units.size() == t.units.size());
@@ -194,7 +250,7 @@ TEST_CASE("A saved territory loads back with the same content", "[import][real]"
                                                                        Catch::Contains("recompose import"));
   // A re-import into the same directory does not reuse it either: it is rebuilt.
   planner::ImportReport again;
-  const auto v = import("loire", again, dir.path().string());
+  const auto v = import_small(dir, again, dir.path().string());
   CHECK_FALSE(again.ch_from_cache);
   REQUIRE(v.ch != nullptr);
   CHECK(v.ch->shortcut_count() == t.ch->shortcut_count());
@@ -203,7 +259,7 @@ TEST_CASE("A saved territory loads back with the same content", "[import][real]"
 TEST_CASE("A corrupted territory GeoPackage is refused on load", "[import][real]") {
   test::TempDir dir("territory-corrupt");
   planner::ImportReport report;
-  const auto t = import("lens-henin", report, dir.path().string());
+  const auto t = import_file(lens_henin_without_roads(dir), report, dir.path().string());
   planner::save_territory(t, dir.path().string());
   CHECK_NOTHROW(planner::load_territory(dir.path().string()));
   {
@@ -212,4 +268,51 @@ TEST_CASE("A corrupted territory GeoPackage is refused on load", "[import][real]
     f.put('\x5a');
   }
   CHECK_THROWS_WITH(planner::load_territory(dir.path().string()), Catch::Contains("checksum"));
+}
+
+TEST_CASE("Nord-Pas-de-Calais basin on real roads: communes, populations, IRIS, hospitals", "[import][real][npdc]") {
+  planner::ImportReport report;
+  const auto t = import("bassin-minier-npdc", report);
+  // bassin-minier-unesco/communes-mbm.geojson: 330 communes (59: 180, 62: 150); their 2026
+  // populations in etalab communes-57-59-62.json sum to 1,336,960 (summed with python from the file).
+  CHECK(t.communes.size() == 330);
+  double total = 0;
+  std::map<std::string, int> by_dep;
+  for (const auto& c : t.communes) {
+    total += c.population;
+    ++by_dep[c.dep];
+  }
+  CHECK(total == 1336960);
+  CHECK(by_dep["59"] == 180);
+  CHECK(by_dep["62"] == 150);
+  // IRIS 2020 whose insee_com is one of the 330 codes: 616 (ogrinfo on the two files).
+  CHECK(t.units.size() == 616);
+  double units = 0;
+  for (const auto& u : t.units) units += u.population;
+  CHECK(units == Approx(1336960));
+  // Real roads, with direction: one-way arcs exist and under 1 % of the population is off the network.
+  REQUIRE(t.has_roads);
+  CHECK(report.road_stats.has_direction_info);
+  CHECK(report.road_stats.oneway_ways > 0);
+  CHECK(report.road_stats.pieces_joined > 0);
+  CHECK(t.graph.arc_count() < 2 * t.graph.segment_count());
+  CHECK(report.population_off_network < 0.01 * 1336960);
+  // FINESS hospital sites inside the france-geojson polygons of the 330 communes: 73 (ogrinfo,
+  // SQLite dialect, ST_Within): every one is kept, in the territory, and snapped.
+  std::size_t inside = 0, outside = 0;
+  for (const auto& f : t.facilities) {
+    if (f.kind != "hospital") continue;
+    CHECK(f.snap.status == geo::SnapStatus::Snapped);
+    (f.outside_territory ? outside : inside) += 1;
+  }
+  CHECK(inside == 73);
+  // Edge effects: hospitals of Lille, Arras... are reachable within 60 min and kept.
+  CHECK(outside > 0);
+  // The 21 historic "Équipement SSM" buildings all lie in the perimeter.
+  std::size_t ssm = 0;
+  for (const auto& f : t.facilities) ssm += f.kind == "mining_health_building";
+  CHECK(ssm == 21);
+  // The report names the road source and its date.
+  const std::string md = report.to_markdown();
+  CHECK_THAT(md, Catch::Contains("OpenStreetMap") && Catch::Contains("2021-08"));
 }

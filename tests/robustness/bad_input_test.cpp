@@ -298,13 +298,6 @@ json mini_manifest(const TempDir& tmp, const std::vector<std::string>& selection
 }
 
 // `recompose import MANIFEST --out DIR --data-root ROOT --quiet`.
-Run run_import(const TempDir& tmp, const json& manifest, const std::string& out = "out") {
-  const std::string path = tmp.file("manifest.json");
-  write_json(path, manifest);
-  return run_cli("import " + shell_quote(path) + " --out " + shell_quote(tmp.file(out)) + " --data-root " +
-                     shell_quote(data_root()) + " --quiet",
-                 tmp.str());
-}
 
 json import_report(const TempDir& tmp, const std::string& out = "out") {
   return read_json(tmp.file(out + "/import_report.json"));
