@@ -5,8 +5,8 @@ Perimeter rule (every basin): the communes of the named official units (zones d'
 or EPCI, from the INSEE table d'appartenance 2022) whose COG 2018 polygon lies at least
 80 % inside the extent of the basin's OSM 2021 road file (share of area in lon/lat degrees,
 computed with ogr2ogr/SpatiaLite). Needs GDAL with SpatiaLite (ogr2ogr -dialect SQLite).
-Usage: datasets/basin_manifests.py DATA_ROOT datasets  (--scratch: roads "none", for checks before the
-line importer reads oneway/ramp; --pharmacies: add the OSM pharmacy layer, which needs an id field)
+Usage: datasets/basin_manifests.py DATA_ROOT datasets  (--scratch: roads "none", a working copy
+for checking the other layers quickly; never commit one)
 """
 import csv, json, os, re, subprocess, sys, tempfile
 
@@ -47,20 +47,20 @@ BASINS = [
        roads='roads/lorraine-bassins-miniers/roads-lorraine-bassins-miniers-osm2021-car.geojson', region='lorraine',
        pharmacies='osm-health/osm-health-poi-lorraine-bassins-miniers-2021.geojson',
        gaps='In the shared INSEE tables (57, 59, 62, 54 and the southern départements) both zones d\'emploi are wholly in Moselle. Data gap: the road extent also covers 16 communes of Bas-Rhin (67) and 36 of Meuse (55), which have no layers in the shared data; whether a Bas-Rhin commune belongs to either zone d\'emploi cannot be checked here. The road file stops at the Saarland border (nothing outside the Lorraine region polygon), so trips through Germany are not modelled.'),
-  dict(name='lorraine-bassin-ferrifere', files=B, deps=['54'], field='EPCI',
+  dict(name='lorraine-bassin-ferrifere', files=B, deps=['54'], field='EPCI', extra_hospitals=A,
        units=['245400262', '245701404', '200070290', '200070845'],
        title='Bassin ferrifère lorrain, Pays-Haut (Longwy, Villerupt, Briey, Jœuf)',
        unitdesc='the Meurthe-et-Moselle members of the EPCI 245400262 CA Grand Longwy Agglomération, 245701404 CC du Pays Haut Val d\'Alzette (Villerupt), 200070290 CC Cœur du Pays-Haut and 200070845 CC Orne Lorraine Confluences (Briey, Jœuf, Homécourt)',
        roads='roads/lorraine-bassins-miniers/roads-lorraine-bassins-miniers-osm2021-car.geojson', region='lorraine',
        pharmacies='osm-health/osm-health-poi-lorraine-bassins-miniers-2021.geojson',
-       gaps='Data gap: a manifest takes one commune table, one population file and one IRIS file, and the 54 and 57 layers are in different files, so the Moselle side of the iron basin is the separate manifest lorraine-bassin-ferrifere-moselle: the six Moselle members of CC du Pays Haut Val d\'Alzette (57038 Audun-le-Tiche, 57529 Ottange, 57096 Boulange, 57041 Aumetz, 57603 Russange, 57565 Rédange), and the Fensch, Orne and Thionville valleys (Hayange, Fameck, Florange, Moyeuvre-Grande, Thionville). 55063 Bouligny (Meuse, member of CC Cœur du Pays-Haut) and the other 35 Meuse communes of the road extent have no layer in the shared data. Belgium and Luxembourg are outside the road file.'),
-  dict(name='lorraine-bassin-ferrifere-moselle', files=A, deps=['57'], field='EPCI',
+       gaps='Data gap: a manifest takes one commune table, one population file and one IRIS file, and the 54 and 57 layers are in different files, so the Moselle side of the iron basin is the separate manifest lorraine-bassin-ferrifere-moselle: the six Moselle members of CC du Pays Haut Val d\'Alzette (57038 Audun-le-Tiche, 57529 Ottange, 57096 Boulange, 57041 Aumetz, 57603 Russange, 57565 Rédange), and the Fensch, Orne and Thionville valleys (Hayange, Fameck, Florange, Moyeuvre-Grande, Thionville); the Moselle hospitals (Hayange, Thionville) are read from the 57 FINESS file and kept as facilities outside the territory when a unit reaches them within 60 min. 55063 Bouligny (Meuse, member of CC Cœur du Pays-Haut) and the other 35 Meuse communes of the road extent have no layer in the shared data. Belgium and Luxembourg are outside the road file.'),
+  dict(name='lorraine-bassin-ferrifere-moselle', files=A, deps=['57'], field='EPCI', extra_hospitals=B,
        units=['245701222', '245701271', '245701362', '245701404'],
        title='Bassin ferrifère lorrain, côté Moselle (vallées de la Fensch et de l\'Orne, Thionville, Audun-le-Tiche)',
        unitdesc='the Moselle members of the EPCI 245701222 CA du Val de Fensch (Hayange, Fameck, Florange), 245701271 CC du Pays Orne Moselle (Moyeuvre-Grande, Rombas, Amnéville), 245701362 CA Portes de France-Thionville and 245701404 CC du Pays Haut Val d\'Alzette (Audun-le-Tiche, Ottange, Aumetz)',
        roads='roads/lorraine-bassins-miniers/roads-lorraine-bassins-miniers-osm2021-car.geojson', region='lorraine',
        pharmacies='osm-health/osm-health-poi-lorraine-bassins-miniers-2021.geojson',
-       gaps='This is the Moselle half of the iron basin; the Meurthe-et-Moselle half (Longwy, Villerupt, Briey, Jœuf) is the manifest lorraine-bassin-ferrifere, because a manifest takes one commune table, one population file and one IRIS file and the 57 and 54 layers are in different files. Hospitals and roads of the other half are therefore outside this territory. Luxembourg is outside the road file.'),
+       gaps='This is the Moselle half of the iron basin; the Meurthe-et-Moselle half (Longwy, Villerupt, Briey, Jœuf) is the manifest lorraine-bassin-ferrifere, because a manifest takes one commune table, one population file and one IRIS file and the 57 and 54 layers are in different files. Its communes and units are not in this territory, but its hospitals are read from the Meurthe-et-Moselle FINESS file and kept as facilities outside the territory when a unit reaches them within 60 min. Luxembourg is outside the road file.'),
   dict(name='montceau', files=B, deps=['71'], field='ZE2020', units=['2710'],
        title='Bassin minier de Montceau-les-Mines, Blanzy et Le Creusot',
        unitdesc='zone d\'emploi 2020 2710 Creusot-Montceau',
@@ -84,7 +84,7 @@ BASINS = [
        unitdesc='zones d\'emploi 2020 9301 Aix-en-Provence (Gardanne, Meyreuil, Gréasque, Fuveau, Mimet, Simiane) and 9312 Marseille (Cadolive, Peypin, La Bouilladisse)',
        roads='roads/gardanne/roads-gardanne-osm2021-car.geojson', region='provence-alpes-cote-d-azur',
        pharmacies='osm-health/osm-health-poi-gardanne-2021.geojson',
-       gaps='Marseille (13055, 48 % of its area inside the extent, 886,040 inhabitants) is left out by the 80 % rule, as are its hospitals: the north of Marseille is reached only as road network. The eastern edge of the extent reaches the Var (83), which has no layer in the shared data.'),
+       gaps='Marseille (13055, 48 % of its area inside the extent, 886,040 inhabitants) is left out by the 80 % rule; its hospitals within 60 min of a unit by road are kept as facilities outside the territory. The eastern edge of the extent reaches the Var (83), which has no layer in the shared data.'),
 ]
 
 URGENT = {
@@ -130,8 +130,8 @@ for b in BASINS:
     if len(dropped) > len(big):
         drop_txt += ('; ' if big else '') + '%d smaller communes' % (len(dropped) - len(big))
     drop_txt = drop_txt or 'none'
-    desc = ('Perimeter rule: the communes of %s (INSEE table d\'appartenance 2022, field %s) whose COG 2018 polygon lies at least 80 %% inside the extent of the OpenStreetMap 2021 road file (%.4f–%.4f E, %.4f–%.4f N; share of area in lon/lat degrees): %d communes, %s inhabitants (populations légales 2026). Left out for lying less than 80 %% inside the extent: %d communes, %s inhabitants: %s. Layers: IRIS, populations, FINESS hospital sites, GP counts (BPE 2017), EPCI mortality, Filosofi 2019, car-less households. %s'
-            % (b['unitdesc'], fieldname, ext[0], ext[2], ext[1], ext[3], len(kept), f'{pop:,}', len(dropped), f'{dpop:,}', drop_txt, b['gaps']))
+    desc = ('Perimeter rule: the communes of %s (INSEE table d\'appartenance 2022, field %s) whose COG 2018 polygon lies at least 80 %% inside the extent of the OpenStreetMap 2021 road file (%.4f–%.4f E, %.4f–%.4f N; share of area in lon/lat degrees): %d communes, %s inhabitants (populations légales 2026). Left out for lying less than 80 %% inside the extent: %d communes, %s inhabitants: %s. Layers: IRIS, populations, FINESS hospital sites (those outside the communes kept when a unit reaches them within 60 min), GP counts (BPE 2017)%s, EPCI mortality, Filosofi 2019, car-less households. %s'
+            % (b['unitdesc'], fieldname, ext[0], ext[2], ext[1], ext[3], len(kept), f'{pop:,}', len(dropped), f'{dpop:,}', drop_txt, ', OpenStreetMap 2021 pharmacies (not exhaustive)' if b['pharmacies'] else '', b['gaps']))
     deps = b['deps']
     geometry = ',\n'.join('      {"path": "france-geojson/%s.geojson", "code": "code",\n       "source": "IGN ADMIN EXPRESS COG 2018, simplifié (gregoiredavid/france-geojson)"}' % GEO[d] for d in deps)
     where = '{"%s": %s, "DEP": %s,\n                "CODGEO": %s}' % (b['field'], dumps(b['units']), dumps(deps), codes_block([k[0] for k in kept], '                '))
@@ -147,10 +147,19 @@ for b in BASINS:
                  '    "profile": "profiles/car.json", "date": "2021-08",\n'
                  '    "source": "© contributeurs OpenStreetMap (ODbL), réseau routier OSM 2021 (tuiles vectorielles OpenMapTiles z14, tokenless-tiles/%s)"}'
                  % (b['roads'], b['region']))
+    extra = ''
+    if b.get('extra_hospitals'):
+        extra = (',\n    {\n      "path": "eurostat-healthcare/hospitals-finess-2020-%s.csv",\n'
+                 '      "kind": "hospital", "id": "id", "name": "hospital_name", "id_prefix": "FINESS-",\n'
+                 '      "x": "lon", "y": "lat", "crs": "EPSG:4326", "category": "facility_type",\n'
+                 '      "source": "FINESS via Eurostat GISCO healthcare services (référence 06/03/2020), autre moitié du bassin ferrifère",\n'
+                 '      "flags": {\n        "urgent_care": %s\n      }\n    }') % (b['extra_hospitals'], json.dumps(URGENT, ensure_ascii=False))
     pharm = ''
-    if b['pharmacies'] and '--pharmacies' in sys.argv:
+    if b['pharmacies']:
         pharm = (',\n    {\n      "path": "%s",\n      "where": {"osm_amenity": "pharmacy"},\n'
-                 '      "kind": "pharmacy", "id": "osm_id", "name": "name", "id_prefix": "OSM-PHARMACIE-",\n'
+                 '      "kind": "pharmacy", "name": "name", "unnamed": "Pharmacie (sans nom dans OpenStreetMap)",\n'
+                 '      "id_prefix": "OSM-PHARMACIE-",\n'
+                 '      "location_note": "point OpenStreetMap 2021 (centroïde pour un bâtiment)",\n'
                  '      "source": "pharmacies OpenStreetMap 2021, liste non exhaustive"\n    }') % b['pharmacies']
     text = f'''{{
   "format": "recompose-manifest/1",
@@ -198,7 +207,7 @@ for b in BASINS:
       "x": "lon", "y": "lat", "crs": "EPSG:4326", "category": "facility_type",
       "source": "FINESS via Eurostat GISCO healthcare services (référence 06/03/2020)",
       "flags": {{
-        "urgent_care": {json.dumps(URGENT, ensure_ascii=False, indent=2).replace(chr(10), chr(10) + '        ')}
+        "urgent_care": {json.dumps(URGENT, ensure_ascii=False)}
       }}
     }},
     {{
@@ -209,7 +218,7 @@ for b in BASINS:
       "capacity_unit": "médecins généralistes",
       "location_note": "point représentatif de la commune : la BPE 2017 ne donne que des comptes par commune",
       "source": "INSEE, Base permanente des équipements 2017 (D201)"
-    }}{pharm}
+    }}{extra}{pharm}
   ],
   "indicators": [
     {{"path": "insee-mortalite/taux-mortalite-brut-1968-2018-epci-{F}.csv", "level": "epci", "key": "codgeo",
@@ -230,15 +239,18 @@ for b in BASINS:
      "source": "INSEE, Base permanente des équipements 2017 (D201)"}}
   ],
   "roads": {roads},
+  "outside_facilities_max_minutes": 60,
   "assumptions": [
     "Population des IRIS : la part de chaque IRIS d'habitat dans la population RP 2016 de sa commune est appliquée à la population légale 2026 de la commune ; les IRIS d'activité ou divers (A, D) sans population 2016 reçoivent 0 ; une commune non découpée forme une seule unité.",
     "Point représentatif d'une unité : point intérieur (point-on-surface) de son polygone, faute de carroyage de population.",
-    "Périmètre : communes des zonages officiels retenus dont au moins 80 % de la surface est dans l'emprise du réseau routier OSM 2021 ; les routes hors de cette emprise manquent, donc les trajets qui sortent de l'emprise et les établissements hors du territoire ne sont pas pris en compte.",
-    "Réseau routier OpenStreetMap d'août 2021 (tuiles OpenMapTiles z14) : sens uniques OSM respectés (oneway=-1 non signalé par la source), pas de vitesses maximales : vitesse par classe OSM du profil voiture ; les voies privées sont absentes ; les routes ouvertes après 2021 manquent.",
-    "Accès hors réseau : distance à vol d'oiseau du point au tronçon le plus proche où l'on peut entrer (jamais une autoroute ni une bretelle), parcourue à 15 km/h ; au-delà de 1 km, l'unité est déclarée hors réseau et n'est pas routée."
+    "Périmètre : communes des zonages officiels retenus dont au moins 80 % de la surface est dans l'emprise du réseau routier OSM 2021 ; les routes hors de cette emprise manquent. Un établissement hors des communes du territoire est gardé (drapeau hors_territoire) s'il est à moins de 60 minutes d'une unité par la route, dans la limite des fichiers d'établissements lus (départements {{DEPS_FILES}}).",{{PHARM_ASSUMPTION}}
+    "Vitesses de circulation libre par type de voie OSM (autoroute 110 km/h, voie express 90, route principale 70, secondaire 60, tertiaire 50, rue 30, voie de service 15, allée de parking 10 km/h) ; sens uniques OSM respectés ; pas de congestion ; réseau OpenStreetMap d'août 2021 (les routes ouvertes depuis manquent).",
+    "Accès hors réseau : distance à vol d'oiseau du point au tronçon le plus proche où l'on peut entrer (jamais une autoroute, une bretelle, une allée de parking ni un accès privé), parcourue à 15 km/h ; au-delà de 1 km, l'unité est déclarée hors réseau et n'est pas routée."
   ]
 }}
 '''
+    text = text.replace('{DEPS_FILES}', ', '.join(sorted(set((F + '-' + b.get('extra_hospitals', '')).strip('-').split('-')), key=lambda d: (F + '-' + b.get('extra_hospitals', '')).split('-').index(d))))
+    text = text.replace('{PHARM_ASSUMPTION}', ('\n    "Pharmacies : points OpenStreetMap 2021, liste non exhaustive (OSM manque des officines) ; à remplacer par le répertoire FINESS (catégorie « pharmacie d\'officine ») dès qu\'il est disponible. Identifiants = numéro du point dans le fichier (OSM-PHARMACIE-n), faute d\'identifiant OSM.",') if b['pharmacies'] else '')
     json.loads(text)
     open(os.path.join(OUT, b['name'] + '.json'), 'w').write(text)
     summary.append((b['name'], len(kept), pop, len(dropped), dpop, merged, ext))
