@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the six basin manifests of issue 10 (datasets/<name>.json).
+"""Writes the seven basin manifests of issue 10 (datasets/<name>.json; the iron basin is two, 54 and 57).
 
 Perimeter rule (every basin): the communes of the named official units (zones d'emploi 2020
 or EPCI, from the INSEE table d'appartenance 2022) whose COG 2018 polygon lies at least
