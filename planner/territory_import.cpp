@@ -513,25 +513,35 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
 
 // [SECTION] facilities --------------------------------------------------------
 
+// Whether `name` contains one of `words`, ignoring the case of ASCII letters (FINESS
+// names are mostly upper case, other sources are not).
+bool name_contains_any(const std::string& name, const std::vector<std::string>& words) {
+  auto upper = [](std::string v) {
+    for (char& ch : v) {
+      if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+    }
+    return v;
+  };
+  const std::string n = upper(name);
+  for (const auto& w : words) {
+    if (n.find(upper(w)) != std::string::npos) return true;
+  }
+  return false;
+}
+
 bool evaluate_flag(const FlagRule& rule, const geo::LayerData& d, const geo::FeatureRecord& f,
                    const std::string& name) {
   if (rule.field.empty()) return rule.constant;
   const std::string& v = f.values[d.field(rule.field)];
   if (std::find(rule.values.begin(), rule.values.end(), v) == rule.values.end()) return false;
-  for (const auto& word : rule.unless_name_contains) {
-    if (name.find(word) != std::string::npos) return false;
-  }
-  return true;
+  return !name_contains_any(name, rule.unless_name_contains);
 }
 
 bool finess_flag(const FlagRule& rule, const offer::FinessEstablishment& e, const std::string& name) {
   if (rule.field.empty()) return rule.constant;
   const std::string& v = e.value(rule.field);
   if (std::find(rule.values.begin(), rule.values.end(), v) == rule.values.end()) return false;
-  for (const auto& word : rule.unless_name_contains) {
-    if (name.find(word) != std::string::npos) return false;
-  }
-  return true;
+  return !name_contains_any(name, rule.unless_name_contains);
 }
 
 std::string join_codes(const std::vector<std::string>& v) {

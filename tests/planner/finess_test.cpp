@@ -59,11 +59,12 @@ const planner::Facility* facility(const planner::Territory& t, const std::string
   return nullptr;
 }
 
-// datasets/lens-henin.json (58 communes of zone d'emploi 3215, no roads) without its
-// indicators, to keep each import short.
+// datasets/lens-henin.json (58 communes of zone d'emploi 3215) without its indicators
+// and its road network, to keep each import short (these tests are about facilities).
 json lens_manifest() {
   json m = test::read_json(test::source_file("datasets/lens-henin.json"));
   m["indicators"] = json::array();
+  m["roads"] = {{"kind", "none"}, {"reason", "test : réseau routier non lu"}};
   return m;
 }
 

@@ -274,6 +274,17 @@ json loire_manifest() {
   return m;
 }
 
+// The roads block of a layer cut from the Saint-Étienne Subway Builder file (class
+// field `roadClass`: highway/major/minor, no direction), as small_roads() writes it.
+json small_roads_block(const std::string& path) {
+  return {{"kind", "lines"},
+          {"path", path},
+          {"class_field", "roadClass"},
+          {"class_map", {{"highway", "road_class_highway"}, {"major", "road_class_major"}, {"minor", "road_class_minor"}}},
+          {"profile", car_profile()},
+          {"source", "extrait du fichier Subway Builder STE (test)"}};
+}
+
 // datasets/loire.json narrowed to the mini communes: selection, populations,
 // polygons and IRIS are the real records of these communes; one real FINESS
 // hospital (CH de Firminy); no indicator; no road network.
@@ -1210,8 +1221,7 @@ TEST_CASE("A facility on an isolated road component is reported off the network"
   TempDir tmp;
   const SmallRoads& roads = small_roads();
   json m = mini_manifest(tmp, {"42044", "42095", "07044"});
-  m["roads"] = loire_manifest()["roads"];
-  m["roads"]["path"] = roads.path;
+  m["roads"] = small_roads_block(roads.path);
   HospitalRow isolated = real_hospital("420000234");
   isolated.id = "999000001";
   isolated.name = "SITE SUR ROUTE ISOLEE";
@@ -1277,8 +1287,7 @@ TEST_CASE("A road line layer without the class field stops the import naming the
           "[robustness][roads]") {
   TempDir tmp;
   json m = mini_manifest(tmp);
-  m["roads"] = loire_manifest()["roads"];
-  m["roads"]["path"] = small_roads().no_class_path;
+  m["roads"] = small_roads_block(small_roads().no_class_path);
   const Run r = run_import(tmp, m);
   INFO(r.output);
   CHECK(r.code == 1);
@@ -1299,8 +1308,7 @@ TEST_CASE("A road layer whose classes are all unmapped gives no routable road an
           "[robustness][roads]") {
   TempDir tmp;
   json m = mini_manifest(tmp);
-  m["roads"] = loire_manifest()["roads"];
-  m["roads"]["path"] = small_roads().path;
+  m["roads"] = small_roads_block(small_roads().path);
   m["roads"]["class_map"] = {{"autoroute", "road_class_highway"}};  // no feature has this value
   const Run r = run_import(tmp, m);
   INFO(r.output);
