@@ -93,6 +93,36 @@ struct RoadsSpec {
   std::string missing_reason;  // for kind "none"
 };
 
+// The regime's own data (manifest key "regime"): not open data, brought by the
+// planner. Paths are relative to the manifest file (like the profile), absolute
+// allowed. Field names map the planner's columns; any may be left out.
+struct RegimeSitesSpec {
+  LayerRef layer;
+  std::string id, name, centre, centre_name, type;  // id and type are required
+  std::string x, y;          // coordinate columns (CSV); empty: the layer's geometry
+  std::string commune;       // commune code: places a site without coordinates at the commune
+  std::string pharmacy_status, finess;
+  std::map<std::string, std::string> fte;  // profession (gp, nurse...) -> column
+  std::string opening_hours_week, opening_days_week, dental_chairs;
+  std::string patients_mining, patients_other, acts_mining, acts_other;
+  int activity_year = 0;
+  std::string id_prefix = "REGIME-";
+};
+
+struct AffiliatesSpec {
+  LayerRef layer;
+  std::string level;  // "commune" or "iris"
+  std::string code, count;
+  std::map<std::string, std::string> age_bands;  // band label -> column
+  int year = 0;
+};
+
+struct RegimeSpec {
+  bool fictitious = false;  // every output then says kFictitiousLabel
+  std::optional<RegimeSitesSpec> sites;
+  std::optional<AffiliatesSpec> affiliates;
+};
+
 struct Manifest {
   std::string path;  // the manifest file itself
   std::string name, title, description;
@@ -101,6 +131,7 @@ struct Manifest {
   std::vector<FacilitySpec> facilities;
   std::vector<IndicatorSpec> indicators;
   RoadsSpec roads;
+  std::optional<RegimeSpec> regime;
   std::vector<std::string> assumptions;
 
   // Throws geo::Error naming the manifest file and the key.
@@ -108,6 +139,8 @@ struct Manifest {
   // Parses manifest text; `path` names it in errors and anchors the profile path.
   static Manifest parse(const std::string& text, const std::string& path);
   [[nodiscard]] std::string profile_path() const;  // absolute or relative to cwd
+  // A regime data path: absolute, or relative to the manifest's directory.
+  [[nodiscard]] std::string regime_path(const std::string& relative) const;
 
  private:
   static Manifest parse_json(const nlohmann::json& j, const std::string& path);

@@ -88,7 +88,8 @@ TEST_CASE("Loire: facilities, roads and snapping are reported", "[import][real]"
   REQUIRE(t.has_roads);
   std::set<std::string> kinds;
   for (const auto& f : t.facilities) kinds.insert(f.kind);
-  CHECK(kinds == std::set<std::string>{"gp_point", "hospital"});
+  // regime_site: the fictitious regime example of datasets/examples/ (issue 12).
+  CHECK(kinds == std::set<std::string>{"gp_point", "hospital", planner::kRegimeKind});
   // Every hospital kept lies in a selected commune; all 47 FINESS rows of 42 are in the Loire outline,
   // but only those in the 179 communes are kept.
   for (const auto& f : t.facilities) CHECK(t.find_commune(f.commune_code) != nullptr);
