@@ -143,6 +143,10 @@ int run(int argc, char** argv) {
                  "Critical size: GP FTE per budget unit (default 3, seed 003 l.4)")->check(CLI::NonNegativeNumber);
   ev->add_option("--inter-replacement", params.regime.inter_replacement_min_fte,
                  "Inter-replacement: FTE of each profession present (default 2)")->check(CLI::NonNegativeNumber);
+  ev->add_option("--inter-replacement-professions", params.regime.inter_replacement_professions,
+                 "Professions checked for inter-replacement (default: every one present; seed 001 l.152 names gp nurse)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(planner::regime_professions()));
   ev->add_option("--opening-hours", params.regime.opening_min_hours_per_day,
                  "Opening hours per day required (default 8, seed 002 l.1544)")->check(CLI::PositiveNumber);
   ev->add_option("--opening-days", params.regime.opening_days_per_week,

@@ -385,7 +385,8 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
         for (FacilityState* f : {&from, &to}) {
           if (f->change.empty()) f->change = "équipe modifiée";
         }
-        r.applied.push_back("Transfert de " + fr_number(moved, moved == std::floor(moved) ? 0 : 2) + " ETP " +
+        const int decimals = moved == std::floor(moved) ? 0 : moved * 10 == std::floor(moved * 10) ? 1 : 2;
+        r.applied.push_back("Transfert de " + fr_number(moved, decimals) + " ETP " +
                             profession_label(e.profession) + " de " + from.name + " (" + from.id + ") vers " + to.name +
                             " (" + to.id + ")");
       } else if (e.op == "open") {

@@ -191,14 +191,19 @@ void compute_recomposition(AccessEngine& engine, Evaluation& e, const EvalParams
     }
     // Inter-replacement: every care profession present has at least the minimum.
     bool any_known = false;
+    const auto& only = rp.inter_replacement_professions;
+    auto counted = [&](const std::string& prof) {
+      if (only.empty()) return prof != "pharmacist" && prof != "other";
+      return std::find(only.begin(), only.end(), prof) != only.end();
+    };
     for (const auto& [prof, v] : c.fte) {
-      if (prof == "pharmacist" || prof == "other") continue;
+      if (!counted(prof)) continue;
       any_known = true;
       if (v > kEps && v + kEps < rp.inter_replacement_min_fte) c.short_professions.push_back(prof);
     }
     if (!c.short_professions.empty()) {
       c.inter_replacement = Check::No;
-    } else if (!c.fte_unknown.empty() || !any_known) {
+    } else if (std::any_of(c.fte_unknown.begin(), c.fte_unknown.end(), counted) || !any_known) {
       c.inter_replacement = Check::Unknown;
     } else {
       c.inter_replacement = Check::Yes;

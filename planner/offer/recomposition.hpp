@@ -27,6 +27,7 @@ namespace recompose::planner {
 struct RegimeParams {
   double critical_gp_fte = 3;            // taille critique: GPs (FTE) per budget unit
   double inter_replacement_min_fte = 2;  // per profession present in a budget unit
+  std::vector<std::string> inter_replacement_professions;  // empty: every care profession present
   double opening_min_hours_per_day = 8;  // accord national (002 l.1544)
   double opening_days_per_week = 5;      // when the sites file gives no days
   double uft_max_min = 15, uft_max_km = 10;  // 002 l.1584-1587

@@ -86,8 +86,12 @@ std::vector<std::string> recomposition_parameter_notes(const EvalParams& p) {
               "[centres] aujourd'hui à une vingtaine » (seed 003 l.4) ; « taille critique insuffisante » (000 l.92), "
               "regroupement « afin d'atteindre une taille critique » (000 l.724). Les seeds parlent de médecins, "
               "Recompose compte des ETP.");
-  v.push_back("Inter-remplacement : au moins " + fr_number(r.inter_replacement_min_fte, 1) +
-              " ETP de chaque profession de soins présente dans le centre (`--inter-replacement`). Source : centres "
+  std::string profs;
+  for (const auto& pr : r.inter_replacement_professions) profs += (profs.empty() ? "" : ", ") + profession_label(pr);
+  v.push_back("Inter-remplacement : au moins " + fr_number(r.inter_replacement_min_fte, 1) + " ETP de chaque " +
+              (profs.empty() ? std::string("profession de soins présente dans le centre")
+                             : "profession présente parmi : " + profs) +
+              " (`--inter-replacement`, `--inter-replacement-professions`). Source : centres "
               "« comprenant un nombre de médecins et d'infirmiers permettant l'inter remplacement » (001 l.150-153), "
               "« systématisation de l'inter-remplacement » (002 l.1377) ; le seuil de 2 est un choix de Recompose "
               "(les seeds n'en donnent pas).");

@@ -134,6 +134,14 @@ TEST_CASE("Inter-replacement: at least 2 FTE of every profession present", "[reg
   const auto e3 = run(five_centres(), planner::Scenario::baseline(), p);
   CHECK(centre(e3, "A").inter_replacement == Check::No);  // nurse 2 < 3
   CHECK(centre(e3, "A").short_professions == std::vector<std::string>{"nurse"});
+  // Only the professions the seeds name (001 l.152: doctors and nurses) when asked: E's unknown
+  // GPs then matter, its dentists (0) never did; with nurses alone E (nurse 2) passes.
+  planner::EvalParams only;
+  only.regime.inter_replacement_professions = {"nurse"};
+  const auto en = run(five_centres(), planner::Scenario::baseline(), only);
+  CHECK(centre(en, "E").inter_replacement == Check::Yes);
+  CHECK(centre(en, "C").inter_replacement == Check::No);  // nurse 1
+  CHECK(centre(en, "D").inter_replacement == Check::Yes);  // no nurse present
 }
 
 TEST_CASE("Opening 8 hours a day and the share of other regimes", "[regime]") {
@@ -640,4 +648,15 @@ TEST_CASE("Loire with the fictitious regime example: imported, routed, every aff
   CHECK(r.centres_open == 4);  // Saint-Étienne (2 sites), La Ricamarie, Roche-la-Molière, Saint-Chamond
   CHECK(!r.ufts.empty());
   for (const auto& l : r.links) CHECK(l.time_min <= 15.0 + 1e-9);
+
+  // The example scenario: Roche-la-Molière merged into La Ricamarie, whose GPs add up.
+  double gp = 0;
+  for (const auto& row : rows) {
+    if (row.at("id") == "RICAMARIE-CS" || row.at("id") == "ROCHE-CM") gp += std::stod(row.at("etp_mg"));
+  }
+  const auto s = planner::Scenario::load(test::source_file("datasets/scenarios/loire-regime-regroupement.json"));
+  const auto after = planner::evaluate(engine, s, planner::EvalParams{});
+  CHECK(after.recomposition.centres_open == 3);
+  CHECK(centre(after, "C-RICAMARIE").fte.at("gp") == Approx(gp));
+  CHECK(centre(after, "C-ROCHE").sites.empty());
 }
