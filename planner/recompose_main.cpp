@@ -153,6 +153,9 @@ int run(int argc, char** argv) {
                  "Opening days per week when the sites file gives none (default 5)")->check(CLI::Range(1.0, 7.0));
   ev->add_option("--uft-rule", params.regime.uft_rule, "UFT link: temps, distance or temps_ou_distance (default temps)")
       ->check(CLI::IsMember({"temps", "distance", "temps_ou_distance"}));
+  ev->add_option("--uft-grouping", params.regime.uft_grouping,
+                 "UFT groups: connexe (linked chains) or complet (every two centres linked); default connexe")
+      ->check(CLI::IsMember({"connexe", "complet"}));
   ev->add_option("--uft-minutes", params.regime.uft_max_min, "UFT: road minutes between centres (default 15, seed 002 l.1587)")
       ->check(CLI::PositiveNumber);
   ev->add_option("--uft-km", params.regime.uft_max_km, "UFT: straight-line km between centres (default 10, seed 002 l.1586)")

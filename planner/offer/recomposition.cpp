@@ -263,6 +263,8 @@ void compute_recomposition(AccessEngine& engine, Evaluation& e, const EvalParams
   std::vector<std::size_t> centre_of_node(n);
   for (std::size_t a = 0; a < n; ++a) centre_of_node[a] = centre_index.at(e.facilities[nodes[a]].site.centre_id);
   UnionFind uf(R.centres.size());
+  const std::size_t nc = R.centres.size();
+  std::vector<double> score(nc * nc, std::numeric_limits<double>::infinity());  // <= 1: linked centres
   for (std::size_t a = 0; a < n; ++a) {
     for (std::size_t b = a + 1; b < n; ++b) {
       const geo::PointM pa = e.facilities[nodes[a]].point, pb = e.facilities[nodes[b]].point;
@@ -277,8 +279,55 @@ void compute_recomposition(AccessEngine& engine, Evaluation& e, const EvalParams
       l.time_min = d == kNoAccess ? std::nan("") : geo::deciseconds_to_minutes(d);
       l.distance_km = km;
       R.links.push_back(l);
-      uf.unite(centre_of_node[a], centre_of_node[b]);
+      const std::size_t ca = centre_of_node[a], cb = centre_of_node[b];
+      const double sc = std::min(by_time ? geo::deciseconds_to_minutes(d) / rp.uft_max_min : 2.0,
+                                 by_distance ? km / rp.uft_max_km : 2.0);
+      score[ca * nc + cb] = score[cb * nc + ca] = std::min(score[ca * nc + cb], sc);
+      if (rp.uft_grouping != "complet") uf.unite(ca, cb);
     }
+  }
+  if (rp.uft_grouping == "complet") {
+    // Complete linkage: merge the two groups whose farthest pair of centres is the
+    // closest, as long as every pair of centres across them is linked.
+    std::vector<std::vector<std::size_t>> clusters;
+    for (std::size_t c = 0; c < nc; ++c) {
+      if (R.centres[c].is_centre && !R.centres[c].sites.empty()) clusters.push_back({c});
+    }
+    std::sort(clusters.begin(), clusters.end(),
+              [&](const auto& x, const auto& y) { return R.centres[x[0]].id < R.centres[y[0]].id; });
+    for (;;) {
+      double best = std::numeric_limits<double>::infinity();
+      std::size_t bi = 0, bj = 0;
+      for (std::size_t i = 0; i < clusters.size(); ++i) {
+        for (std::size_t j = i + 1; j < clusters.size(); ++j) {
+          double worst = 0;
+          for (std::size_t x : clusters[i]) {
+            for (std::size_t y : clusters[j]) worst = std::max(worst, score[x * nc + y]);
+          }
+          if (worst <= 1.0 + kEps && worst < best) {
+            best = worst;
+            bi = i;
+            bj = j;
+          }
+        }
+      }
+      if (!std::isfinite(best)) break;
+      clusters[bi].insert(clusters[bi].end(), clusters[bj].begin(), clusters[bj].end());
+      clusters.erase(clusters.begin() + static_cast<std::ptrdiff_t>(bj));
+    }
+    for (const auto& cl : clusters) {
+      for (std::size_t c : cl) uf.unite(cl.front(), c);
+    }
+    for (std::size_t a = 0; a < n; ++a) {
+      for (std::size_t b = a + 1; b < n; ++b) {
+        if (centre_of_node[a] == centre_of_node[b]) uf.unite(centre_of_node[a], centre_of_node[b]);
+      }
+    }
+    // Only the links inside a UFT are kept (the map draws them).
+    std::erase_if(R.links, [&](const UftLink& l) {
+      return uf.find(centre_index.at(e.facilities[l.a].site.centre_id)) !=
+             uf.find(centre_index.at(e.facilities[l.b].site.centre_id));
+    });
   }
   // Groups: open centres by their root, ordered by their smallest centre id.
   std::map<std::size_t, std::vector<std::size_t>> groups;

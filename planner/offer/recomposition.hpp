@@ -32,6 +32,9 @@ struct RegimeParams {
   double opening_days_per_week = 5;      // when the sites file gives no days
   double uft_max_min = 15, uft_max_km = 10;  // 002 l.1584-1587
   std::string uft_rule = "temps";            // "temps", "distance" or "temps_ou_distance"
+  // "connexe": a UFT is a connected group of linked centres (chains allowed);
+  // "complet": every two centres of a UFT are linked (complete linkage, closest first).
+  std::string uft_grouping = "connexe";
   double rayon_action_min = 15;              // "rayon d'action" of the regime's professionals
   std::vector<double> thresholds_min = {15, 30};
   int horizon_year = 2030;                      // 0: affiliates year + EvalParams::projection_years

@@ -107,8 +107,14 @@ std::vector<std::string> recomposition_parameter_notes(const EvalParams& p) {
                                                 : "temps d'au plus " + fr_number(r.uft_max_min) + " min ou distance d'au plus " +
                                                       fr_number(r.uft_max_km) + " km";
   v.push_back("UFT : deux centres sont liés quand deux de leurs sites sont à un " + rule +
-              " (`--uft-rule temps|distance|temps_ou_distance`, `--uft-minutes`, `--uft-km`) ; une UFT est un groupe "
-              "connexe de centres liés. Source : « centres distants d'une dizaine de km ou nécessitant une quinzaine "
+              " (`--uft-rule temps|distance|temps_ou_distance`, `--uft-minutes`, `--uft-km`) ; " +
+              (r.uft_grouping == "complet"
+                   ? std::string("une UFT est un groupe de centres tous liés deux à deux (regroupement par lien complet, "
+                                 "les plus proches d'abord ; `--uft-grouping complet`)")
+                   : std::string("une UFT est un groupe connexe de centres liés, de proche en proche (`--uft-grouping "
+                                 "connexe` ; dans un bassin dense, la chaîne peut couvrir tout le bassin : "
+                                 "`--uft-grouping complet` exige que tous les centres d'une UFT soient liés deux à deux)")) +
+              ". Source : « centres distants d'une dizaine de km ou nécessitant une quinzaine "
               "de minutes en voiture » (002 l.1583-1587) : les seeds donnent les deux critères ; Recompose retient par "
               "défaut le temps routier, qu'il calcule.");
   v.push_back("Rayon d'action : " + fr_number(r.rayon_action_min) +
@@ -197,7 +203,7 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
                      {"centre", FieldType::String}, {"uft_avant", FieldType::String}, {"uft_apres", FieldType::String},
                      {"regle", FieldType::String}});
     const std::string rule = p.regime.uft_rule + " (" + fr_number(p.regime.uft_max_min) + " min / " +
-                             fr_number(p.regime.uft_max_km) + " km)";
+                             fr_number(p.regime.uft_max_km) + " km), groupes " + p.regime.uft_grouping;
     for (const auto& sf : ra.sites) {
       const FacilityState& f = after.facilities[sf.facility];
       const bool in_before = sf.facility < before.facilities.size() && before.facilities[sf.facility].id == f.id;
@@ -666,6 +672,7 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
                      {"opening_min_hours_per_day", p.regime.opening_min_hours_per_day},
                      {"opening_days_per_week", p.regime.opening_days_per_week},
                      {"uft_rule", p.regime.uft_rule},
+                     {"uft_grouping", p.regime.uft_grouping},
                      {"uft_max_min", p.regime.uft_max_min},
                      {"uft_max_km", p.regime.uft_max_km},
                      {"rayon_action_min", p.regime.rayon_action_min},

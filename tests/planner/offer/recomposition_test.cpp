@@ -231,6 +231,27 @@ TEST_CASE("UFT: an antenna links its centre to a third one; pharmacies are not n
   CHECK(r.site_of(facility(e, "P"))->uft == -1);
 }
 
+TEST_CASE("UFT: connected groups chain, complete groups do not", "[regime]") {
+  using M = std::map<std::string, double>;
+  // A x=2, B x=10, C x=18: A-B 8 min, B-C 8 min, A-C 16 min.
+  const auto t = test::tiny_regime({{10, 100}}, {{"A", "A", "centre_polyvalent", 2, M{{"gp", 1}}},
+                                                  {"B", "B", "centre_polyvalent", 10, M{{"gp", 1}}},
+                                                  {"C", "C", "centre_polyvalent", 18, M{{"gp", 1}}}});
+  auto e = run(t, planner::Scenario::baseline());
+  REQUIRE(e.recomposition.ufts.size() == 1);  // A-B-C chained
+  CHECK(e.recomposition.links.size() == 2);
+  planner::EvalParams p;
+  p.regime.uft_grouping = "complet";
+  e = run(t, planner::Scenario::baseline(), p);
+  // A-B and B-C tie at 8 min: the first pair in centre order, {A, B}, is merged; C cannot join (A-C 16).
+  REQUIRE(e.recomposition.ufts.size() == 2);
+  CHECK(e.recomposition.ufts[0].centres == std::vector<std::string>{"A", "B"});
+  CHECK(e.recomposition.ufts[1].centres == std::vector<std::string>{"C"});
+  CHECK(e.recomposition.links.size() == 1);  // only A-B is inside a UFT
+  p.regime.uft_max_min = 16;  // every pair linked: one UFT
+  CHECK(run(t, planner::Scenario::baseline(), p).recomposition.ufts.size() == 1);
+}
+
 // [SECTION] affiliates ---------------------------------------------------------------
 
 TEST_CASE("Projection over 4 years and patients to recruit as a range", "[regime]") {
