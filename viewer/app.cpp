@@ -180,6 +180,14 @@ bool App::redo() {
   return true;
 }
 
+void App::set_uft_grouping(const std::string& grouping) {
+  if (params_.regime.uft_grouping == grouping) return;
+  params_.regime.uft_grouping = grouping;
+  before_ = planner::evaluate(*engine_, planner::Scenario::baseline(), params_);
+  after_ = planner::evaluate(*engine_, scenario_, params_);
+  rebuild_indicators();
+}
+
 void App::reset() {
   planner::Scenario s = planner::Scenario::baseline();
   s.name = scenario_.name;

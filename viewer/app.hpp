@@ -71,6 +71,8 @@ class App {
   bool relocate(const std::string& id, geo::PointM to);
   bool open_site(const std::string& kind, double capacity, geo::PointM at);
   bool set_capacity(const std::string& id, double capacity);
+  // UFT groups: "connexe" or "complet" (RegimeParams::uft_grouping); re-evaluates both situations.
+  void set_uft_grouping(const std::string& grouping);
   bool undo();
   bool redo();
   void reset();

@@ -33,6 +33,10 @@ void draw_layers_panel(App& app, bool* open) {
     ImGui::Checkbox("Sites du régime minier", &v.show_regime);
     ImGui::SameLine();
     ImGui::Checkbox("UFT (liens entre centres)", &v.show_uft);
+    bool complete = app.params().regime.uft_grouping == "complet";
+    if (ImGui::Checkbox("UFT : centres tous liés deux à deux", &complete)) {
+      app.set_uft_grouping(complete ? "complet" : "connexe");
+    }
   }
   ImGui::Checkbox("Isochrones urgences 10/20/30 min", &v.show_isochrones);
   ImGui::SameLine();
