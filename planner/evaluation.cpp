@@ -179,6 +179,7 @@ Evaluation evaluate(AccessEngine& engine, const Scenario& scenario, const EvalPa
       e.served_need[static_cast<std::size_t>(f)] += e.need_population[u];
     }
   }
+  compute_recomposition(engine, e, p);
   e.searches = engine.searches_run() - searches_before;
   e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return e;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "planner/access_engine.hpp"
+#include "planner/offer/recomposition.hpp"
 #include "planner/scenario.hpp"
 #include "planner/territory.hpp"
 
@@ -39,10 +40,12 @@ struct EvalParams {
   // Pharmacy licences (CSP, see domain.md).
   double pharmacy_first_threshold = 2500, pharmacy_first_threshold_east = 3500;  // 57, 67, 68, 973
   double pharmacy_tranche = 4500;
-  // Mining-regime demand.
+  // Mining-regime demand (000 l.701-705: 2 to 4 new patients per affiliate lost).
   double affiliate_decline_per_year = 0.05;
-  int projection_years = 5;
+  int projection_years = 5;  // used when regime.horizon_year is 0
   double recruitment_multiplier = 3;
+  // The regime's own offer: critical size, UFT, opening, rayon d'action, horizon.
+  RegimeParams regime;
   StraightLineParams straight;
 };
 
@@ -64,6 +67,8 @@ struct Evaluation {
   std::string need_source;              // which indicator and level, or why none
   // [facility][target of its kind] catchment population and need served
   std::vector<double> served_population, served_need;
+  // The regime's offer and demand (empty when the territory has no regime data).
+  Recomposition recomposition;
   double seconds = 0;
   std::size_t searches = 0;
 
@@ -71,6 +76,12 @@ struct Evaluation {
 };
 
 Evaluation evaluate(AccessEngine& engine, const Scenario& scenario, const EvalParams& params);
+
+// Fills e.recomposition (called by evaluate; planner/offer/recomposition.cpp).
+void compute_recomposition(AccessEngine& engine, Evaluation& e, const EvalParams& params);
+// Per edit of `scenario`: affiliates changing nearest regime site (planner/offer/recomposition.cpp).
+std::vector<EditEffect> edit_effects(const Territory& t, const Evaluation& before, const Evaluation& after,
+                                     const Scenario& scenario, const EvalParams& params);
 
 // [SECTION] aggregates and key figures
 

@@ -19,6 +19,7 @@
 #include "geo/vector_io.hpp"
 #include "planner/format.hpp"
 #include "planner/isochrones.hpp"
+#include "planner/offer/recomposition_report.hpp"
 
 namespace recompose::planner {
 
@@ -409,6 +410,10 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   r << "Scénario : **" << scenario.name << "**";
   if (!scenario.path.empty()) r << " (`" << scenario.path << "`)";
   r << " — rapport produit le " << today() << " par Recompose.\n\n";
+  if (t.regime.fictitious) {
+    r << "> **⚠ Régime minier : " << kFictitiousLabel << ".** Les sites, équipes et affiliés du régime minier "
+         "utilisés dans ce rapport sont inventés pour la démonstration.\n\n";
+  }
   if (!road) {
     r << "> **Attention : temps estimés à vol d'oiseau.** Ce territoire n'a pas de réseau routier dans les "
          "données ; les temps sont des distances à vol d'oiseau × "
@@ -558,11 +563,17 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
     << " habitants, " << fr_number(p.pharmacy_first_threshold_east) << " en Moselle, Alsace et Guyane ; puis une par tranche entière de "
     << fr_number(p.pharmacy_tranche) << " habitants). Détail : `licences_pharmacie.csv`.\n";
   if (!has_pharmacies) r << "\n**Excédent ou déficit inconnu : aucune liste de pharmacies pour ce territoire.**\n";
-  r << "\n## Demande du régime minier\n\n**Aucune donnée d'affiliés par unité pour ce territoire** : la projection "
-       "(baisse de "
-    << fr_number(100 * p.affiliate_decline_per_year, 0) << " % par an sur " << p.projection_years
-    << " ans) et le nombre de nouveaux patients à recruter (multiplicateur " << fr_number(p.recruitment_multiplier, 0)
-    << ") ne peuvent pas être calculés.\n";
+  const RecompositionOutputs regime = write_recomposition(t, scenario, p, before, after, out_dir);
+  if (regime.markdown.empty()) {
+    r << "\n## Demande du régime minier\n\n**Aucune donnée du régime minier (sites, équipes, affiliés) pour ce "
+         "territoire** : la projection (baisse de "
+      << fr_number(100 * p.affiliate_decline_per_year, 0) << " % par an) et le nombre de nouveaux patients à recruter "
+      << "(multiplicateur " << fr_number(p.recruitment_multiplier, 0)
+      << ") ne peuvent pas être calculés ; voir la clé « regime » du manifeste (datasets/README.md).\n";
+  } else {
+    r << regime.markdown;
+    summary["recomposition"] = regime.summary;
+  }
 
   r << "\n## Sources\n\n";
   for (const auto& s : t.sources) r << "- " << s.role << " : " << s.citation << " (`" << s.path << "`)\n";
@@ -608,11 +619,11 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   std::size_t off_fac = 0;
   for (const auto& f : t.facilities) off_fac += road && !f.snap.result.ok();
   if (off_fac) gaps.push_back(std::to_string(off_fac) + " établissements hors réseau : non routés.");
-  gaps.push_back("Aucune donnée d'affiliés du régime minier par unité.");
+  if (!t.regime.has_affiliates()) gaps.push_back("Aucune donnée d'affiliés du régime minier par unité.");
   if (!has_pharmacies) gaps.push_back("Aucune liste de pharmacies : excédents de licences inconnus.");
   if (p.need_indicator.empty()) gaps.push_back("Aucun indice comparatif de mortalité retenu : besoin = population.");
   bool centres = false;
-  for (const auto& f : t.facilities) centres |= f.kind == "health_centre";
+  for (const auto& f : t.facilities) centres |= f.kind == "health_centre" || f.kind == kRegimeKind;
   if (!centres) gaps.push_back("Aucune liste géolocalisée des centres de santé Filieris dans les données ouvertes.");
   for (const auto& g : gaps) r << "- " << g << "\n";
   summary["data_gaps"] = gaps;
@@ -631,6 +642,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
       << fr_number(a.beyond_threshold) << " → " << fr_number(b.beyond_threshold) << ", temps moyen " << fr_number(a.mean_min, 1)
       << " → " << fr_number(b.mean_min, 1) << " min\n";
   }
+  s << regime.terminal;
   out.summary_text = s.str();
   return out;
 }

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <string>
 
+#include "planner/offer/regime.hpp"
+
 namespace recompose::planner {
 
 inline std::string fr_number(double v, int decimals = 0) {
@@ -49,6 +51,7 @@ inline std::string target_label(const std::string& t) {
   if (t == "pharmacy") return "pharmacie";
   if (t == "mining_health_building") return "bâtiment de santé minier (historique)";
   if (t == "mining_regime") return "structure du régime minier";
+  if (t == kRegimeKind || t.rfind("regime_", 0) == 0) return service_label(t);
   return t;
 }
 

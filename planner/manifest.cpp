@@ -1,11 +1,13 @@
 #include "planner/manifest.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "geo/error.hpp"
+#include "planner/offer/regime.hpp"
 
 namespace recompose::planner {
 
@@ -90,6 +92,69 @@ LayerRef parse_layer(const Obj& o) {
   r.source = o.str("source", "");
   r.where = parse_filter(o);
   return r;
+}
+
+RegimeSpec parse_regime(const Obj& r) {
+  RegimeSpec spec;
+  if (r.has("fictitious")) {
+    if (!r.raw()["fictitious"].is_boolean()) throw Error(r.where() + ".fictitious: must be true or false");
+    spec.fictitious = r.raw()["fictitious"].get<bool>();
+  }
+  if (!r.has("sites") && !r.has("affiliates")) throw Error(r.where() + ": give \"sites\", \"affiliates\" or both");
+  if (r.has("sites")) {
+    Obj o = r.child("sites");
+    RegimeSitesSpec s;
+    s.layer = parse_layer(o);
+    s.id = o.str("id");
+    s.type = o.str("type");
+    s.name = o.str("name", "");
+    s.centre = o.str("centre", "");
+    s.centre_name = o.str("centre_name", "");
+    s.x = o.str("x", "");
+    s.y = o.str("y", "");
+    if (s.x.empty() != s.y.empty()) throw Error(o.where() + ": give both x and y, or neither");
+    s.commune = o.str("commune", "");
+    s.pharmacy_status = o.str("pharmacy_status", "");
+    s.finess = o.str("finess", "");
+    s.fte = o.string_map("fte");
+    for (const auto& [prof, col] : s.fte) {
+      const auto& known = regime_professions();
+      if (std::find(known.begin(), known.end(), prof) == known.end()) {
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        throw Error(o.where() + ".fte." + prof + ": unknown profession (one of " + list + ")");
+      }
+    }
+    s.opening_hours_week = o.str("opening_hours_week", "");
+    s.opening_days_week = o.str("opening_days_week", "");
+    s.dental_chairs = o.str("dental_chairs", "");
+    if (o.has("activity")) {
+      Obj a = o.child("activity");
+      s.patients_mining = a.str("patients_mining", "");
+      s.patients_other = a.str("patients_other", "");
+      s.acts_mining = a.str("acts_mining", "");
+      s.acts_other = a.str("acts_other", "");
+      s.activity_year = a.integer("year", 0);
+    }
+    s.id_prefix = o.str("id_prefix", s.id_prefix);
+    spec.sites = s;
+  }
+  if (r.has("affiliates")) {
+    Obj o = r.child("affiliates");
+    AffiliatesSpec a;
+    a.layer = parse_layer(o);
+    a.level = o.str("level");
+    if (a.level != "commune" && a.level != "iris") {
+      throw Error(o.where() + ".level: '" + a.level + "' is not one of commune, iris");
+    }
+    a.code = o.str("code");
+    a.count = o.str("count");
+    a.age_bands = o.string_map("age_bands");
+    a.year = o.integer("year", 0);
+    if (a.year <= 0) throw Error(o.where() + ".year: the year of the counts is required (an integer, e.g. 2024)");
+    spec.affiliates = a;
+  }
+  return spec;
 }
 
 }  // namespace
@@ -310,8 +375,16 @@ Manifest Manifest::parse_json(const nlohmann::json& j, const std::string& path) 
         throw Error("$.roads.kind: '" + m.roads.kind + "' is not one of lines, osm, none");
       }
     }
+    if (root.has("regime")) m.regime = parse_regime(root.child("regime"));
     return m;
   }
+}
+
+std::string Manifest::regime_path(const std::string& relative) const {
+  namespace fs = std::filesystem;
+  const fs::path p(relative);
+  if (p.is_absolute()) return p.string();
+  return (fs::path(path).parent_path() / p).lexically_normal().string();
 }
 
 std::string Manifest::profile_path() const {

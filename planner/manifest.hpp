@@ -115,6 +115,34 @@ struct UrgentCareListSpec {
   std::string finess_field = "finess";  // column of FINESS numbers (may be absent from the file)
   std::string lon_field = "lon", lat_field = "lat";  // point columns (may be absent)
   std::string name_field = "nom";      // optional name of a site added from its point
+// The regime's own data (manifest key "regime"): not open data, brought by the
+// planner. Paths are relative to the manifest file (like the profile), absolute
+// allowed. Field names map the planner's columns; any may be left out.
+struct RegimeSitesSpec {
+  LayerRef layer;
+  std::string id, name, centre, centre_name, type;  // id and type are required
+  std::string x, y;          // coordinate columns (CSV); empty: the layer's geometry
+  std::string commune;       // commune code: places a site without coordinates at the commune
+  std::string pharmacy_status, finess;
+  std::map<std::string, std::string> fte;  // profession (gp, nurse...) -> column
+  std::string opening_hours_week, opening_days_week, dental_chairs;
+  std::string patients_mining, patients_other, acts_mining, acts_other;
+  int activity_year = 0;
+  std::string id_prefix = "REGIME-";
+};
+
+struct AffiliatesSpec {
+  LayerRef layer;
+  std::string level;  // "commune" or "iris"
+  std::string code, count;
+  std::map<std::string, std::string> age_bands;  // band label -> column
+  int year = 0;
+};
+
+struct RegimeSpec {
+  bool fictitious = false;  // every output then says kFictitiousLabel
+  std::optional<RegimeSitesSpec> sites;
+  std::optional<AffiliatesSpec> affiliates;
 };
 
 struct Manifest {
@@ -128,6 +156,7 @@ struct Manifest {
   // Facilities outside the territory's communes are kept when a unit reaches them
   // within this many minutes by road (0: dropped, as without roads).
   double outside_facilities_max_minutes = 60;
+  std::optional<RegimeSpec> regime;
   std::vector<std::string> assumptions;
   std::optional<UrgentCareListSpec> urgent_care_list;
 
@@ -136,6 +165,8 @@ struct Manifest {
   // Parses manifest text; `path` names it in errors and anchors the profile path.
   static Manifest parse(const std::string& text, const std::string& path);
   [[nodiscard]] std::string profile_path() const;  // absolute or relative to cwd
+  // A regime data path: absolute, or relative to the manifest's directory.
+  [[nodiscard]] std::string regime_path(const std::string& relative) const;
 
  private:
   static Manifest parse_json(const nlohmann::json& j, const std::string& path);

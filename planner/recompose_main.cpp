@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "geo/error.hpp"
 #include "geo/graph_cache.hpp"
@@ -146,6 +147,43 @@ int run(int argc, char** argv) {
   ev->add_option("--pharmacy-tranche", params.pharmacy_tranche, "Inhabitants per further pharmacy (4500 or 3500)")
       ->check(CLI::PositiveNumber);
   ev->add_option("--e2sfca-kind", params.e2sfca_kind, "Facility kind used as supply for E2SFCA (default gp_point)");
+  // The regime's offer (issue 12); rapport.md cites the source of each default.
+  ev->add_option("--critical-gp", params.regime.critical_gp_fte,
+                 "Critical size: GP FTE per budget unit (default 3, seed 003 l.4)")->check(CLI::NonNegativeNumber);
+  ev->add_option("--inter-replacement", params.regime.inter_replacement_min_fte,
+                 "Inter-replacement: FTE of each profession present (default 2)")->check(CLI::NonNegativeNumber);
+  ev->add_option("--inter-replacement-professions", params.regime.inter_replacement_professions,
+                 "Professions checked for inter-replacement (default: every one present; seed 001 l.152 names gp nurse)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(planner::regime_professions()));
+  ev->add_option("--opening-hours", params.regime.opening_min_hours_per_day,
+                 "Opening hours per day required (default 8, seed 002 l.1544)")->check(CLI::PositiveNumber);
+  ev->add_option("--opening-days", params.regime.opening_days_per_week,
+                 "Opening days per week when the sites file gives none (default 5)")->check(CLI::Range(1.0, 7.0));
+  ev->add_option("--uft-rule", params.regime.uft_rule, "UFT link: temps, distance or temps_ou_distance (default temps)")
+      ->check(CLI::IsMember({"temps", "distance", "temps_ou_distance"}));
+  ev->add_option("--uft-grouping", params.regime.uft_grouping,
+                 "UFT groups: connexe (linked chains) or complet (every two centres linked); default connexe")
+      ->check(CLI::IsMember({"connexe", "complet"}));
+  ev->add_option("--uft-minutes", params.regime.uft_max_min, "UFT: road minutes between centres (default 15, seed 002 l.1587)")
+      ->check(CLI::PositiveNumber);
+  ev->add_option("--uft-km", params.regime.uft_max_km, "UFT: straight-line km between centres (default 10, seed 002 l.1586)")
+      ->check(CLI::PositiveNumber);
+  ev->add_option("--rayon-action", params.regime.rayon_action_min,
+                 "Rayon d'action: minutes to the nearest regime site (default 15)")->check(CLI::PositiveNumber);
+  ev->add_option("--horizon", params.regime.horizon_year, "Projection horizon year (default 2030)")
+      ->check(CLI::Range(1900, 2200));
+  ev->add_option("--affiliate-decline", params.affiliate_decline_per_year,
+                 "Yearly decline of the affiliates (default 0.05, seed 003 l.4)")->check(CLI::Range(0.0, 1.0));
+  std::string decline_series;
+  ev->add_option("--decline-series", decline_series, "Yearly declines YEAR=RATE,... (e.g. 2026=0.06,2027=0.055)");
+  ev->add_option("--recruitment-multiplier", params.recruitment_multiplier,
+                 "New patients per affiliate lost (default 3, seed 000 l.704)")->check(CLI::NonNegativeNumber);
+  std::vector<double> recruitment_range;
+  ev->add_option("--recruitment-range", recruitment_range, "Low and high multipliers (default 2 4)")
+      ->expected(2)->check(CLI::NonNegativeNumber);
+  bool without_dental = false;
+  ev->add_flag("--centres-sans-dentaire", without_dental, "Count centres without the dental ones (130, seed 000 l.112)");
 
   try {
     app.parse(argc, argv);
@@ -187,6 +225,28 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (ev->parsed()) {
+    if (!decline_series.empty()) {
+      std::stringstream ss(decline_series);
+      for (std::string item; std::getline(ss, item, ',');) {
+        const auto eq = item.find('=');
+        try {
+          if (eq == std::string::npos) throw std::invalid_argument("no =");
+          std::size_t used_y = 0, used_r = 0;
+          const int year = std::stoi(item.substr(0, eq), &used_y);
+          const double rate = std::stod(item.substr(eq + 1), &used_r);
+          if (used_y != eq || used_r != item.size() - eq - 1 || rate < 0 || rate > 1) throw std::invalid_argument("range");
+          params.regime.decline_series[year] = rate;
+        } catch (const std::exception&) {
+          throw geo::Error("--decline-series: '" + item + "' is not YEAR=RATE with a rate between 0 and 1",
+                           geo::ErrorKind::Usage);
+        }
+      }
+    }
+    if (recruitment_range.size() == 2) {
+      params.regime.recruitment_multiplier_low = std::min(recruitment_range[0], recruitment_range[1]);
+      params.regime.recruitment_multiplier_high = std::max(recruitment_range[0], recruitment_range[1]);
+    }
+    params.regime.count_dental_centres = !without_dental;
     const planner::Territory t = planner::load_territory(eval_territory);
     const planner::Scenario scenario =
         scenario_path.empty() ? planner::Scenario::baseline() : planner::Scenario::load(scenario_path);

@@ -12,6 +12,7 @@
 #include "geo/error.hpp"
 #include "geo/snapping.hpp"
 #include "planner/format.hpp"
+#include "planner/offer/regime.hpp"
 
 namespace recompose::planner {
 
@@ -38,6 +39,41 @@ std::string edit_label(std::size_t i, const ScenarioEdit& e) {
   for (const auto& f : e.facilities) s += " " + f;
   if (!e.id.empty()) s += " " + e.id;
   return s + ")";
+}
+
+double add_known(double a, double b) { return a < 0 || b < 0 ? -1 : a + b; }
+
+// The team and activity of merged regime sites, pooled. A pharmacy cannot be
+// merged with a centre; a value unknown on one part is unknown on the whole.
+RegimeSite pool_regime_sites(const std::vector<FacilityState*>& parts, const std::string& label) {
+  RegimeSite pooled = parts.front()->site;
+  const bool pharmacy = pooled.type == "pharmacie";
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    const RegimeSite& s = parts[i]->site;
+    if ((s.type == "pharmacie") != pharmacy) {
+      throw Error(label + ": a mining pharmacy cannot be merged with a health centre (" + parts.front()->id + ", " +
+                  parts[i]->id + ")");
+    }
+    std::map<std::string, double> fte;  // a profession unknown on one part is unknown on the whole
+    for (const auto& p : regime_professions()) {
+      if (pooled.fte.count(p) && s.fte.count(p)) fte[p] = pooled.fte.at(p) + s.fte.at(p);
+    }
+    pooled.fte = fte;
+    pooled.dental_chairs = add_known(pooled.dental_chairs, s.dental_chairs);
+    pooled.activity.patients_mining = add_known(pooled.activity.patients_mining, s.activity.patients_mining);
+    pooled.activity.patients_other = add_known(pooled.activity.patients_other, s.activity.patients_other);
+    pooled.activity.acts_mining = add_known(pooled.activity.acts_mining, s.activity.acts_mining);
+    pooled.activity.acts_other = add_known(pooled.activity.acts_other, s.activity.acts_other);
+  }
+  return pooled;
+}
+
+// The kept site takes the pooled team and activity, and keeps its own identity,
+// type, budget unit and opening hours.
+void keep_pooled(FacilityState& target, const RegimeSite& pooled) {
+  target.site.fte = pooled.fte;
+  target.site.dental_chairs = pooled.dental_chairs;
+  target.site.activity = pooled.activity;
 }
 
 }  // namespace
@@ -68,7 +104,7 @@ Scenario Scenario::parse_checked(const std::string& text, const std::string& ori
     s.description = j.value("description", "");
     s.territory = j.value("territory", "");
     if (!j.contains("edits") || !j["edits"].is_array()) throw Error("\"edits\" must be an array");
-    static const std::set<std::string> ops = {"close", "merge", "relocate", "open", "set_capacity"};
+    static const std::set<std::string> ops = {"close", "merge", "relocate", "open", "set_capacity", "move_team"};
     for (std::size_t i = 0; i < j["edits"].size(); ++i) {
       const json& e = j["edits"][i];
       const std::string where = "edit #" + std::to_string(i + 1);
@@ -113,6 +149,21 @@ Scenario Scenario::parse_checked(const std::string& text, const std::string& ori
           ed.name = e.value("name", ed.id);
         }
       }
+      if (ed.op == "move_team") {
+        ed.facilities = {str("from"), str("to")};
+        if (ed.facilities[0] == ed.facilities[1]) throw Error(where + " (move_team): \"from\" and \"to\" are the same site");
+        ed.profession = str("profession");
+        const auto& known = regime_professions();
+        if (std::find(known.begin(), known.end(), ed.profession) == known.end()) {
+          std::string list;
+          for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+          throw Error(where + " (move_team): unknown profession '" + ed.profession + "' (one of " + list + ")");
+        }
+        if (e.contains("fte")) {
+          ed.fte = number("fte");
+          if (*ed.fte <= 0) throw Error(where + " (move_team): \"fte\" must be > 0");
+        }
+      }
       if (ed.op == "open") {
         ed.id = str("id");
         ed.kind = str("kind");
@@ -149,6 +200,11 @@ std::string Scenario::to_json() const {
     o["op"] = e.op;
     if (e.op == "merge") {
       o["facilities"] = e.facilities;
+    } else if (e.op == "move_team") {
+      o["from"] = e.facilities.at(0);
+      o["to"] = e.facilities.at(1);
+      o["profession"] = e.profession;
+      if (e.fte) o["fte"] = *e.fte;
     } else if (!e.facilities.empty()) {
       o["facility"] = e.facilities[0];
     }
@@ -181,6 +237,10 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
     st.base_index = static_cast<int>(i);
     st.snap = f.snap;
     st.outside_territory = f.outside_territory;
+    if (const RegimeSite* site = f.kind == kRegimeKind ? t.regime.site(f.id) : nullptr) {
+      st.regime = true;
+      st.site = *site;
+    }
     r.facilities.push_back(std::move(st));
     index[f.id] = i;
   }
@@ -220,12 +280,20 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
     const std::string label = edit_label(i, e);
     geo::with_error_context("scenario " + (s.path.empty() ? s.name : s.path), [&] {
       for (const auto& id : e.facilities) {
-        if (!done.insert({e.op, id}).second) throw Error(label + ": duplicate edit, facility " + id + " already " + e.op + "d");
         if (auto it = index.find(id); it != index.end() && r.facilities[it->second].outside_territory && !e.allow_outside) {
           throw Error(label + ": facility " + id + " (" + r.facilities[it->second].name +
                       ") lies outside the territory (kept for edge effects); add \"allow_outside\": true to edit it");
         }
       }
+      if (e.op != "move_team") {
+        for (const auto& id : e.facilities) {
+          if (!done.insert({e.op, id}).second) throw Error(label + ": duplicate edit, facility " + id + " already " + e.op + "d");
+        }
+      }
+      const std::size_t before_count = r.facilities.size();
+      std::vector<std::string> touched = e.facilities;
+      if (!e.into.empty()) touched.push_back(e.into);
+      if (!e.id.empty()) touched.push_back(e.id);
       if (e.op == "close") {
         FacilityState& f = locate(e.facilities[0], label);
         if (!f.open) throw Error(label + ": facility " + f.id + " is already closed");
@@ -265,6 +333,8 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
           capacity += std::max(0.0, f.capacity);
         }
         if (kinds.size() > 1) throw Error(label + ": facilities of different kinds cannot be merged");
+        RegimeSite pooled;
+        if (parts.front()->regime) pooled = pool_regime_sites(parts, label);
         std::string names;
         for (auto* p : parts) names += (names.empty() ? "" : ", ") + p->name;
         if (!e.into.empty()) {
@@ -278,6 +348,7 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
           }
           FacilityState& target = locate(e.into, label);
           target.capacity = known_capacity ? capacity : -1;
+          if (target.regime) keep_pooled(target, pooled);
           target.change = "site de regroupement";
           r.applied.push_back("Regroupement de " + names + " dans " + target.name);
         } else {
@@ -292,11 +363,44 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
           merged.base_index = -1;
           merged.capacity = known_capacity ? capacity : -1;
           merged.change = "nouveau site de regroupement";
+          if (merged.regime) {
+            keep_pooled(merged, pooled);
+            merged.site.facility_id = e.id;
+            merged.site.placed_at_commune = false;
+          }
           place(merged, *e.at, label);
           r.applied.push_back("Regroupement de " + names + " sur un nouveau site (" + e.id + ")");
           index[merged.id] = r.facilities.size();
           r.facilities.push_back(std::move(merged));
         }
+      } else if (e.op == "move_team") {
+        FacilityState& from = locate(e.facilities[0], label);
+        FacilityState& to = locate(e.facilities[1], label);
+        for (FacilityState* f : {&from, &to}) {
+          if (!f->regime) throw Error(label + ": facility " + f->id + " is not a site of the mining regime (no team)");
+          if (!f->open) throw Error(label + ": facility " + f->id + " is closed");
+        }
+        auto it = from.site.fte.find(e.profession);
+        if (it == from.site.fte.end()) {
+          throw Error(label + ": the " + e.profession + " team of " + from.id + " is unknown (not in the sites file)");
+        }
+        if (!to.site.fte.count(e.profession)) {
+          throw Error(label + ": the " + e.profession + " team of " + to.id + " is unknown (not in the sites file)");
+        }
+        const double moved = e.fte ? *e.fte : it->second;
+        if (moved <= 0 || moved > it->second + 1e-9) {
+          throw Error(label + ": " + from.id + " has " + fr_number(it->second, 2) + " FTE of " + e.profession +
+                      ", cannot move " + fr_number(moved, 2));
+        }
+        it->second = std::max(0.0, it->second - moved);
+        to.site.fte[e.profession] += moved;
+        for (FacilityState* f : {&from, &to}) {
+          if (f->change.empty()) f->change = "équipe modifiée";
+        }
+        const int decimals = moved == std::floor(moved) ? 0 : moved * 10 == std::floor(moved * 10) ? 1 : 2;
+        r.applied.push_back("Transfert de " + fr_number(moved, decimals) + " ETP " +
+                            profession_label(e.profession) + " de " + from.name + " (" + from.id + ") vers " + to.name +
+                            " (" + to.id + ")");
       } else if (e.op == "open") {
         if (index.count(e.id)) throw Error(label + ": id " + e.id + " is already used");
         FacilityState f;
@@ -311,8 +415,21 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
         index[f.id] = r.facilities.size();
         r.facilities.push_back(std::move(f));
       }
+      for (const auto& id : touched) {
+        auto it = index.find(id);
+        if (it != index.end()) r.facilities[it->second].edit_index = static_cast<int>(i);
+      }
+      for (std::size_t k = before_count; k < r.facilities.size(); ++k) r.facilities[k].edit_index = static_cast<int>(i);
       return 0;
     });
+  }
+  // Regime sites offer the services their teams now hold.
+  for (auto& f : r.facilities) {
+    if (!f.regime) continue;
+    for (auto it = f.flags.begin(); it != f.flags.end();) {
+      it = it->first.rfind("regime_", 0) == 0 ? f.flags.erase(it) : std::next(it);
+    }
+    for (const auto& flag : regime_service_flags(f.site.type, f.site.fte)) f.flags[flag] = true;
   }
   return r;
 }

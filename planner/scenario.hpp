@@ -6,6 +6,11 @@
 //   {"op": "relocate",     "facility": ID, "to": POINT}
 //   {"op": "open",         "id": NEW, "kind": K, "name": "...", "capacity": C, "at": POINT, "flags": ["urgent_care"]}
 //   {"op": "set_capacity", "facility": ID, "capacity": C}
+//   {"op": "move_team",    "from": ID, "to": ID, "profession": P, "fte": F}  -> regime sites only;
+//                          without "fte", the whole team of that profession moves
+// On regime sites (kind "regime_site"), a merge pools the teams and activity of
+// the merged sites into the kept (or new) one; closing a site takes its team out
+// of the offer (move it first to keep it); service flags follow the teams.
 // POINT is {"lon": .., "lat": ..} (WGS84) or {"x_l93": .., "y_l93": ..}.
 // `apply_scenario` checks every edit against the territory and refuses a bad one
 // with an Error naming the edit (number, op, id): unknown id, a closed facility
@@ -33,6 +38,9 @@ struct ScenarioEdit {
   std::optional<double> capacity;
   std::vector<std::string> flags;
   bool allow_outside = false;  // may edit a facility outside the territory ("allow_outside": true)
+  // move_team: facilities = {from, to}
+  std::string profession;
+  std::optional<double> fte;  // none: the whole team of that profession
 };
 
 struct Scenario {
@@ -61,6 +69,11 @@ struct FacilityState {
   bool outside_territory = false;  // see Facility::outside_territory
   std::string change;        // "", "fermé", "regroupé dans X", "déplacé vers Y", "ouvert", "capacité"
   SnapInfo snap;
+  int edit_index = -1;       // the last edit that changed this facility (index in Scenario::edits)
+  // Regime sites only (kind "regime_site"): the attributes of Territory::regime,
+  // with teams and activity as the scenario leaves them.
+  bool regime = false;
+  RegimeSite site;
 };
 
 struct ScenarioResult {

@@ -16,6 +16,7 @@
 #include "geo/road_graph.hpp"
 #include "geo/road_profile.hpp"
 #include "geo/snapping.hpp"
+#include "planner/offer/regime.hpp"
 
 namespace recompose::planner {
 
@@ -99,6 +100,9 @@ struct Territory {
   // built by PHAST sweeps, several facilities per sweep. Null: plain Dijkstra.
   std::shared_ptr<const geo::ContractionHierarchy> ch;
   int population_year = 0;
+  // The mining regime's own sites (also in `facilities`, kind "regime_site") and
+  // affiliates, when the manifest has a "regime" key (planner data, not open data).
+  RegimeData regime;
 
   [[nodiscard]] const Commune* find_commune(const std::string& code) const;
 };

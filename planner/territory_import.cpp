@@ -9,6 +9,7 @@
 //   [SECTION] roads (graph build or cache) and snapping
 //   [SECTION] travel-time summary
 #include "planner/territory_import.hpp"
+#include "planner/offer/regime_import.hpp"
 
 #include <sys/resource.h>
 
@@ -1054,6 +1055,7 @@ Territory import_territory(const Manifest& m, const ImportOptions& opt, ImportRe
   import_communes(m, opt, t, r);
   import_units(m, opt, t, r);
   import_facilities(m, opt, t, r);
+  import_regime(m, t, r);
   import_indicators(m, opt, t, r);
   import_roads(m, opt, t, r);
   build_hierarchy(t, opt, r);

@@ -3,6 +3,7 @@
 //   graph.rcg       the road graph cache (when the territory has roads)
 //   graph.ch        its contraction hierarchy (speeds up the access tables)
 //   territory.json  metadata: names, sources, assumptions, profile, graph fingerprint
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -145,6 +146,11 @@ void save_territory(const Territory& t, const std::string& dir) {
   j["profile"] = t.has_roads ? nlohmann::json::parse(t.profile.source_text) : nlohmann::json();
   j["assumptions"] = t.assumptions;
   for (const auto& s : t.sources) j["sources"].push_back({{"role", s.role}, {"path", s.path}, {"citation", s.citation}});
+  if (t.regime.present()) {
+    std::vector<std::string> codes;
+    for (const auto& u : t.units) codes.push_back(u.code);
+    j["regime"] = regime_to_json(t.regime, codes);
+  }
   geo::write_text_file_atomic((fs::path(dir) / "territory.json").string(), j.dump(2) + "\n");
 }
 
@@ -258,6 +264,16 @@ Territory load_territory(const std::string& dir) {
       auto d = geo::read_layer(gpkg, o);
       for (auto& f : d.features) {
         t.indicators.push_back({f.values[0], f.values[1], f.values[2], std::stod(f.values[3]), f.values[4], f.values[5]});
+      }
+    }
+    if (j.contains("regime")) {
+      std::vector<std::string> codes;
+      for (const auto& u : t.units) codes.push_back(u.code);
+      t.regime = regime_from_json(j["regime"], codes, meta_path);
+      for (const auto& s : t.regime.sites) {
+        const bool found = std::any_of(t.facilities.begin(), t.facilities.end(),
+                                       [&](const Facility& f) { return f.id == s.facility_id; });
+        if (!found) throw geo::Error(meta_path + ": regime site " + s.facility_id + " is not a facility of territory.gpkg");
       }
     }
     if (t.has_roads) {

@@ -60,6 +60,19 @@ inline std::string source_file(const std::string& relative) { return (source_dir
 
 inline std::string car_profile() { return source_file("datasets/profiles/car.json"); }
 
+// A project manifest's "regime" paths made absolute (they are relative to the
+// manifest file, which tests copy to a temporary directory), like the profile.
+inline void absolute_regime_paths(nlohmann::json& manifest) {
+  if (!manifest.contains("regime")) return;
+  for (const char* part : {"sites", "affiliates"}) {
+    if (!manifest["regime"].contains(part)) continue;
+    auto& path = manifest["regime"][part]["path"];
+    if (path.is_string() && !std::filesystem::path(path.get<std::string>()).is_absolute()) {
+      path = source_file("datasets/" + path.get<std::string>());
+    }
+  }
+}
+
 // [SECTION] temporary directories
 
 // A fresh temporary directory (mkdtemp), removed with its content at scope exit.

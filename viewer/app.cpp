@@ -180,6 +180,14 @@ bool App::redo() {
   return true;
 }
 
+void App::set_uft_grouping(const std::string& grouping) {
+  if (params_.regime.uft_grouping == grouping) return;
+  params_.regime.uft_grouping = grouping;
+  before_ = planner::evaluate(*engine_, planner::Scenario::baseline(), params_);
+  after_ = planner::evaluate(*engine_, scenario_, params_);
+  rebuild_indicators();
+}
+
 void App::reset() {
   planner::Scenario s = planner::Scenario::baseline();
   s.name = scenario_.name;
@@ -247,6 +255,26 @@ void App::rebuild_indicators() {
     pop.no_access.push_back(0);
     need.values.push_back(after_.need_index[u]);
     need.no_access.push_back(0);
+  }
+  // The regime's affiliates (issue 12), labelled when the data are fictitious.
+  if (t.regime.has_affiliates()) {
+    const auto& r = after_.recomposition;
+    const std::string note = t.regime.fictitious ? " — données fictives" : "";
+    Indicator now{"Affiliés du régime minier " + std::to_string(r.base_year) + note, "affiliés", {}, {}, {}, false};
+    Indicator horizon{"Affiliés projetés " + std::to_string(r.horizon_year) + note, "affiliés", {}, {}, {}, false};
+    Indicator density{"Densité d'affiliés " + std::to_string(r.base_year) + note, "affiliés / km²", {}, {}, {}, false};
+    for (std::size_t u = 0; u < n; ++u) {
+      const double a = t.regime.affiliates[u];
+      now.values.push_back(a);
+      now.no_access.push_back(0);
+      horizon.values.push_back(r.affiliates_horizon.empty() ? std::nan("") : r.affiliates_horizon[u]);
+      horizon.no_access.push_back(0);
+      density.values.push_back(t.units[u].area_km2 > 0 ? a / t.units[u].area_km2 : std::nan(""));
+      density.no_access.push_back(0);
+    }
+    indicators_.push_back(std::move(now));
+    indicators_.push_back(std::move(density));
+    indicators_.push_back(std::move(horizon));
   }
   e2.classes_from_baseline = true;
   indicators_.push_back(std::move(e2));

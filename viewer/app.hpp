@@ -37,6 +37,7 @@ struct ViewState {
   planner::ClassMethod method = planner::ClassMethod::Quantiles;
   int classes = 5;
   bool show_roads = true, show_communes = true, show_facilities = true, show_isochrones = false;
+  bool show_regime = true, show_uft = true;  // the regime's sites by type and status; UFT links
   bool show_figures = true, show_scenario = true, show_layers = true;
   std::vector<std::string> selection;  // facility ids
   Mode mode = Mode::Select;
@@ -70,6 +71,8 @@ class App {
   bool relocate(const std::string& id, geo::PointM to);
   bool open_site(const std::string& kind, double capacity, geo::PointM at);
   bool set_capacity(const std::string& id, double capacity);
+  // UFT groups: "connexe" or "complet" (RegimeParams::uft_grouping); re-evaluates both situations.
+  void set_uft_grouping(const std::string& grouping);
   bool undo();
   bool redo();
   void reset();

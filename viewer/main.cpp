@@ -5,7 +5,7 @@
 // change at once. --screenshot renders one view to a PNG and exits (headless
 // tests under Xvfb); --script runs a list of actions, one per frame:
 //   select ID..., close, reopen, merge, merge-at X_L93 Y_L93, relocate X_L93 Y_L93,
-//   open KIND CAPACITY X_L93 Y_L93, isochrones on|off,
+//   open KIND CAPACITY X_L93 Y_L93, isochrones on|off, uft connexe|complet,
 //   capacity ID VALUE, undo, redo, indicator N, pan DX_PX DY_PX, zoom FACTOR,
 //   save FILE, export DIR, screenshot FILE, quit
 #include <CLI/CLI.hpp>
@@ -72,6 +72,10 @@ bool run_command(App& app, MapView& map, const std::string& line, int w, int h, 
     double x = 0, y = 0;
     in >> x >> y;
     app.merge_at(v.selection, {x, y});
+  } else if (cmd == "uft") {
+    std::string grouping;
+    in >> grouping;
+    app.set_uft_grouping(grouping == "complet" ? "complet" : "connexe");
   } else if (cmd == "isochrones") {
     std::string on;
     in >> on;

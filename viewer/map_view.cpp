@@ -32,6 +32,49 @@ ImU32 kind_colour(const std::string& kind) {
   return IM_COL32(240, 240, 240, 255);
 }
 
+// Regime sites: colour by type; pharmacies by status.
+ImU32 regime_colour(const planner::RegimeSite& s) {
+  if (s.type == "pharmacie") {
+    if (s.pharmacy_status == "ouverture_raisonnee") return IM_COL32(230, 159, 0, 255);
+    if (s.pharmacy_status == "bilaterale") return IM_COL32(240, 228, 66, 255);
+    return IM_COL32(0, 158, 115, 255);  // réservée (or unknown)
+  }
+  if (s.type == "centre_polyvalent") return IM_COL32(0, 60, 160, 255);
+  if (s.type == "centre_medical") return IM_COL32(86, 180, 233, 255);
+  if (s.type == "centre_dentaire") return IM_COL32(204, 121, 167, 255);
+  if (s.type == "centre_infirmier") return IM_COL32(0, 170, 170, 255);
+  if (s.type == "centre_specialise") return IM_COL32(120, 60, 170, 255);
+  if (s.type == "antenne") return IM_COL32(170, 200, 240, 255);
+  if (s.type == "laboratoire") return IM_COL32(150, 90, 40, 255);
+  return IM_COL32(200, 200, 200, 255);
+}
+
+// Colour of UFT number k (qualitative, cycling).
+ImU32 uft_colour(int k) {
+  static const ImU32 c[] = {IM_COL32(213, 94, 0, 255),  IM_COL32(0, 114, 178, 255), IM_COL32(0, 158, 115, 255),
+                            IM_COL32(204, 121, 167, 255), IM_COL32(230, 159, 0, 255), IM_COL32(86, 180, 233, 255),
+                            IM_COL32(120, 60, 170, 255), IM_COL32(150, 90, 40, 255)};
+  return c[static_cast<std::size_t>(k) % (sizeof c / sizeof c[0])];
+}
+
+// Diamond for centres (smaller for antennas), square for pharmacies, triangle otherwise.
+void draw_regime_site(ImDrawList* dl, ImVec2 p, const planner::RegimeSite& s, float r) {
+  const ImU32 col = regime_colour(s), ink = IM_COL32(0, 0, 0, 255);
+  if (planner::is_centre_type(s.type)) {
+    const float d = s.type == "antenne" ? r * 0.8f : r * 1.35f;
+    dl->AddQuadFilled(ImVec2(p.x, p.y - d), ImVec2(p.x + d, p.y), ImVec2(p.x, p.y + d), ImVec2(p.x - d, p.y), col);
+    dl->AddQuad(ImVec2(p.x, p.y - d), ImVec2(p.x + d, p.y), ImVec2(p.x, p.y + d), ImVec2(p.x - d, p.y), ink, 1.5f);
+  } else if (s.type == "pharmacie") {
+    dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), col);
+    dl->AddRect(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), ink, 0, 0, 1.5f);
+    dl->AddLine(ImVec2(p.x - r + 2, p.y), ImVec2(p.x + r - 2, p.y), IM_COL32(255, 255, 255, 255), 2);
+    dl->AddLine(ImVec2(p.x, p.y - r + 2), ImVec2(p.x, p.y + r - 2), IM_COL32(255, 255, 255, 255), 2);
+  } else {
+    dl->AddTriangleFilled(ImVec2(p.x, p.y - r * 1.2f), ImVec2(p.x + r, p.y + r), ImVec2(p.x - r, p.y + r), col);
+    dl->AddTriangle(ImVec2(p.x, p.y - r * 1.2f), ImVec2(p.x + r, p.y + r), ImVec2(p.x - r, p.y + r), ink, 1.5f);
+  }
+}
+
 bool in_triangle(geo::PointM p, geo::PointM a, geo::PointM b, geo::PointM c) {
   const double d1 = (p.x_m - b.x_m) * (a.y_m - b.y_m) - (a.x_m - b.x_m) * (p.y_m - b.y_m);
   const double d2 = (p.x_m - c.x_m) * (b.y_m - c.y_m) - (b.x_m - c.x_m) * (p.y_m - c.y_m);
@@ -151,6 +194,7 @@ void MapView::draw_legend(ImDrawList* dl) {
   const std::string title = ind.label + " (" + ind.unit + ")";
   const float w = std::max(220.0f, ImGui::CalcTextSize(title.c_str()).x + 12);
   dl->AddRectFilled(ImVec2(x - 6, y - 6), ImVec2(x + w, origin_.y + size_.y - 12), IM_COL32(255, 255, 255, 230), 4);
+  legend_top_ = y - 6;
   dl->AddText(ImVec2(x, y), IM_COL32(0, 0, 0, 255), title.c_str());
   y += line + 2;
   double lo = NAN;
@@ -275,18 +319,36 @@ void MapView::draw() {
       for (const auto& r : iso_rings_[i]) polyline(r, cols[i], 2.0f);
     }
   }
+  // UFT: a line between linked sites and a ring around each site, one colour per UFT.
+  const auto& rec = app_.after().recomposition;
+  if (app_.view.show_uft && app_.view.show_regime && rec.present) {
+    const auto& fs = app_.after().facilities;
+    for (const auto& l : rec.links) {
+      const auto* sa = rec.site_of(l.a);
+      const ImU32 col = sa && sa->uft >= 0 ? uft_colour(sa->uft) : IM_COL32(0, 0, 0, 255);
+      dl->AddLine(to_screen(fs[l.a].point.x_m, fs[l.a].point.y_m), to_screen(fs[l.b].point.x_m, fs[l.b].point.y_m),
+                  (col & 0x00FFFFFFu) | 0x96000000u, 2.0f);
+    }
+    for (const auto& sf : rec.sites) {
+      if (sf.uft < 0 || !fs[sf.facility].open) continue;
+      dl->AddCircle(to_screen(fs[sf.facility].point.x_m, fs[sf.facility].point.y_m), 11.0f, uft_colour(sf.uft), 0, 3.0f);
+    }
+  }
   // Facilities: closed ones crossed out, edited ones ringed.
-  if (app_.view.show_facilities) {
+  if (app_.view.show_facilities || app_.view.show_regime) {
     const auto& fs = app_.after().facilities;
     for (std::size_t i = 0; i < fs.size(); ++i) {
       const auto& f = fs[i];
+      if (f.regime ? !app_.view.show_regime : !app_.view.show_facilities) continue;
       const ImVec2 p = to_screen(f.point.x_m, f.point.y_m);
-      const float r = f.kind == "hospital" ? 6.0f : 4.0f;
+      const float r = f.kind == "hospital" ? 6.0f : f.regime ? 5.0f : 4.0f;
       const bool selected = std::find(app_.view.selection.begin(), app_.view.selection.end(), f.id) != app_.view.selection.end();
       // Sites outside the territory (edge effects): faded, grey outline.
       const ImU32 fill = f.outside_territory ? (kind_colour(f.kind) & 0x00ffffffu) | 0x70000000u : kind_colour(f.kind);
       const ImU32 outline = f.outside_territory ? kOutsideOutline : IM_COL32(0, 0, 0, 255);
-      if (f.kind == "hospital") {
+      if (f.regime) {
+        draw_regime_site(dl, p, f.site, r);
+      } else if (f.kind == "hospital") {
         dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), fill);
         dl->AddRect(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), outline);
       } else {
@@ -303,8 +365,54 @@ void MapView::draw() {
     }
   }
   draw_legend(dl);
+  if (rec.present && app_.view.show_regime) draw_regime_legend(dl);
   draw_scale_and_north(dl);
+  if (app_.territory().regime.fictitious) {
+    // In plain sight on every map (and every exported PNG).
+    // Drawn over the panels, at the top of the window: never hidden by one.
+    dl = ImGui::GetForegroundDrawList();
+    const std::string banner = std::string("Régime minier : ") + planner::kFictitiousLabel;
+    const ImVec2 ts = ImGui::CalcTextSize(banner.c_str());
+    const float bx = origin_.x + size_.x / 2 - ts.x / 2, by = origin_.y + size_.y - ts.y - 8;
+    dl->AddRectFilled(ImVec2(bx - 10, by - 5), ImVec2(bx + ts.x + 10, by + ts.y + 5), IM_COL32(255, 235, 235, 240), 4);
+    dl->AddRect(ImVec2(bx - 10, by - 5), ImVec2(bx + ts.x + 10, by + ts.y + 5), IM_COL32(200, 0, 0, 255), 4, 0, 2);
+    dl->AddText(ImVec2(bx, by), IM_COL32(170, 0, 0, 255), banner.c_str());
+  }
   handle_input();
+}
+
+void MapView::draw_regime_legend(ImDrawList* dl) {
+  // Only the types and statuses present, then the UFT rings.
+  std::vector<planner::RegimeSite> kinds;
+  for (const auto& f : app_.after().facilities) {
+    if (!f.regime) continue;
+    const bool seen = std::any_of(kinds.begin(), kinds.end(), [&](const planner::RegimeSite& k) {
+      return k.type == f.site.type && (k.type != "pharmacie" || k.pharmacy_status == f.site.pharmacy_status);
+    });
+    if (!seen) kinds.push_back(f.site);
+  }
+  std::sort(kinds.begin(), kinds.end(), [](const auto& a, const auto& b) {
+    return a.type != b.type ? a.type < b.type : a.pharmacy_status < b.pharmacy_status;
+  });
+  const float line = 18, w = 330;
+  const float x = origin_.x + 12;  // above the indicator's legend
+  const std::size_t rows = kinds.size() + 1 + (app_.view.show_uft ? 1 : 0);
+  float y = legend_top_ - 10 - line * static_cast<float>(rows);
+  dl->AddRectFilled(ImVec2(x - 6, y - 6), ImVec2(x + w, y + line * static_cast<float>(rows) + 4), IM_COL32(255, 255, 255, 230), 4);
+  dl->AddText(ImVec2(x, y), IM_COL32(0, 0, 0, 255), "Sites du régime minier");
+  y += line;
+  for (const auto& k : kinds) {
+    draw_regime_site(dl, ImVec2(x + 10, y + 7), k, 5.0f);
+    std::string label = planner::site_type_label(k.type);
+    if (k.type == "pharmacie") label += " (" + planner::pharmacy_status_label(k.pharmacy_status) + ")";
+    dl->AddText(ImVec2(x + 26, y - 1), IM_COL32(0, 0, 0, 255), label.c_str());
+    y += line;
+  }
+  if (app_.view.show_uft) {
+    dl->AddCircle(ImVec2(x + 10, y + 7), 7.0f, uft_colour(0), 0, 3.0f);
+    const std::string label = "UFT (" + std::to_string(app_.after().recomposition.ufts.size()) + " ; une couleur par UFT)";
+    dl->AddText(ImVec2(x + 26, y - 1), IM_COL32(0, 0, 0, 255), label.c_str());
+  }
 }
 
 // [SECTION] input: pan, zoom, hover, click
@@ -373,6 +481,19 @@ void MapView::handle_input() {
     ImGui::Text("%s", f.name.c_str());
     ImGui::Text("%s — %s%s", f.id.c_str(), planner::target_label(f.kind).c_str(), f.open ? "" : " (fermé)");
     if (f.capacity >= 0) ImGui::Text("Capacité : %s", planner::fr_number(f.capacity, 1).c_str());
+    if (f.regime) {
+      ImGui::Text("%s — centre %s", planner::site_type_label(f.site.type).c_str(), f.site.centre_name.c_str());
+      if (f.site.type == "pharmacie") ImGui::Text("Statut : %s", planner::pharmacy_status_label(f.site.pharmacy_status).c_str());
+      std::string team;
+      for (const auto& [prof, fte] : f.site.fte) {
+        if (fte > 0) team += (team.empty() ? "" : ", ") + planner::profession_label(prof) + " " + planner::fr_number(fte, 1);
+      }
+      ImGui::Text("Équipe (ETP) : %s", team.empty() ? "—" : team.c_str());
+      if (const auto* sf = app_.after().recomposition.site_of(static_cast<std::size_t>(hovered_facility_)); sf && sf->uft >= 0) {
+        ImGui::Text("UFT : %s", app_.after().recomposition.ufts[static_cast<std::size_t>(sf->uft)].id.c_str());
+      }
+      if (app_.territory().regime.fictitious) ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s", planner::kFictitiousLabel);
+    }
     ImGui::Text("Population desservie : %s hab.",
                 planner::fr_number(app_.after().served_population[static_cast<std::size_t>(hovered_facility_)]).c_str());
     if (!f.change.empty()) ImGui::Text("Modification : %s", f.change.c_str());

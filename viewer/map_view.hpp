@@ -31,6 +31,7 @@ class MapView {
   geo::PointM to_map(ImVec2 p) const;
   void recolour();
   void draw_legend(ImDrawList* dl);
+  void draw_regime_legend(ImDrawList* dl);  // site types and statuses present, UFT rings
   void draw_scale_and_north(ImDrawList* dl);
   int unit_at(geo::PointM p) const;
   int facility_at(ImVec2 screen) const;
@@ -45,6 +46,7 @@ class MapView {
   std::vector<ImU32> unit_colour_;
   std::unique_ptr<UnitMesh> mesh_;  // the unit triangles on the GPU
   std::vector<double> breaks_;
+  float legend_top_ = 0;  // top of the indicator's legend, for the regime legend above it
   std::uint64_t coloured_version_ = 0;
   int coloured_indicator_ = -1, coloured_method_ = -1;
   std::vector<std::vector<geo::PointM>> iso_rings_[3];

@@ -20,6 +20,46 @@ void draw_figures_panel(App& app, bool* open) {
   }
   const auto& t = app.territory();
   const auto& p = app.params();
+  // The regime's offer and demand (issue 12).
+  const auto& ra = app.after().recomposition;
+  const auto& rb = app.before().recomposition;
+  if (ra.present && ImGui::CollapsingHeader("Régime minier : recomposition", ImGuiTreeNodeFlags_DefaultOpen)) {
+    if (t.regime.fictitious) ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s", planner::kFictitiousLabel);
+    auto row = [](const char* label, const std::string& value) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(label);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(value.c_str());
+    };
+    auto arrow = [](double a, double b) { return planner::fr_number(a) + " → " + planner::fr_number(b); };
+    auto count = [](const planner::Recomposition& r, planner::Check planner::CentreFigures::*field) {
+      double n = 0;
+      for (const auto& c : r.centres) n += c.is_centre && !c.sites.empty() && c.*field == planner::Check::No;
+      return n;
+    };
+    if (ImGui::BeginTable("regime", 2, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+      row("Centres de santé (gestions budgétaires)",
+          arrow(static_cast<double>(rb.centres_counted), static_cast<double>(ra.centres_counted)));
+      row(("Sous la taille critique (< " + planner::fr_number(p.regime.critical_gp_fte) + " ETP MG)").c_str(),
+          arrow(static_cast<double>(rb.centres_below_critical), static_cast<double>(ra.centres_below_critical)));
+      row("Sans inter-remplacement", arrow(count(rb, &planner::CentreFigures::inter_replacement),
+                                           count(ra, &planner::CentreFigures::inter_replacement)));
+      row(("Ouverts moins de " + planner::fr_number(p.regime.opening_min_hours_per_day) + " h par jour").c_str(),
+          arrow(count(rb, &planner::CentreFigures::opening), count(ra, &planner::CentreFigures::opening)));
+      row("UFT", arrow(static_cast<double>(rb.ufts.size()), static_cast<double>(ra.ufts.size())));
+      if (ra.has_affiliates) {
+        row(("Affiliés " + std::to_string(ra.base_year) + " → projetés " + std::to_string(ra.horizon_year)).c_str(),
+            arrow(ra.affiliates_now, ra.affiliates_at_horizon));
+        row(("Hors du rayon d'action (" + planner::fr_number(p.regime.rayon_action_min) + " min)").c_str(),
+            arrow(rb.affiliates_outside_rayon, ra.affiliates_outside_rayon));
+        row(("Patients à recruter d'ici " + std::to_string(ra.horizon_year)).c_str(),
+            planner::fr_number(ra.recruit) + " (" + planner::fr_number(ra.recruit_low) + " à " +
+                planner::fr_number(ra.recruit_high) + ")");
+      }
+      ImGui::EndTable();
+    }
+  }
   if (ImGui::BeginTable("figures", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
     ImGui::TableSetupColumn("Destination");
     ImGui::TableSetupColumn("Pop. > 30 min");

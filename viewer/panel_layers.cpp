@@ -29,9 +29,21 @@ void draw_layers_panel(App& app, bool* open) {
   ImGui::Checkbox("Communes", &v.show_communes);
   ImGui::SameLine();
   ImGui::Checkbox("Établissements", &v.show_facilities);
+  if (app.territory().regime.present()) {
+    ImGui::Checkbox("Sites du régime minier", &v.show_regime);
+    ImGui::SameLine();
+    ImGui::Checkbox("UFT (liens entre centres)", &v.show_uft);
+    bool complete = app.params().regime.uft_grouping == "complet";
+    if (ImGui::Checkbox("UFT : centres tous liés deux à deux", &complete)) {
+      app.set_uft_grouping(complete ? "complet" : "connexe");
+    }
+  }
   ImGui::Checkbox("Isochrones urgences 10/20/30 min", &v.show_isochrones);
   ImGui::SameLine();
   if (ImGui::Button("Recadrer")) v.fit_requested = true;
+  if (app.territory().regime.fictitious) {
+    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "Régime minier : %s", planner::kFictitiousLabel);
+  }
   if (app.after().model == planner::TimeModel::StraightLine) {
     ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "Temps estimés à vol d'oiseau (pas de réseau routier)");
   }

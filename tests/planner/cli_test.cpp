@@ -31,6 +31,7 @@ using namespace recompose::test;
 json loire_manifest() {
   json m = read_json((source_dir() / "datasets" / "loire.json").string());
   m["roads"]["profile"] = car_profile();
+  absolute_regime_paths(m);
   return m;
 }
 

@@ -798,8 +798,8 @@ TEST_CASE("Loire: evaluation outputs read back with GDAL", "[evaluation][real]")
     REQUIRE_FALSE(d.features.empty());
     std::map<std::pair<std::string, std::string>, double> sums;
     for (const auto& f : d.features) sums[{f.values[0], f.values[1]}] += std::stod(f.values[2]);
-    // Before and after, for each kind (gp_point, hospital): every unit in exactly one catchment.
-    CHECK(sums.size() == 4);
+    // Before and after, for each kind (gp_point, hospital, regime_site): every unit in exactly one catchment.
+    CHECK(sums.size() == 6);
     for (const auto& [key, pop] : sums) {
       INFO(key.first << " " << key.second);
       CHECK(pop == Approx(676425).epsilon(1e-9));

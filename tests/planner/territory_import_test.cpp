@@ -111,7 +111,8 @@ TEST_CASE("Loire: facilities, roads and snapping are reported", "[import][real]"
   REQUIRE(t.has_roads);
   std::set<std::string> kinds;
   for (const auto& f : t.facilities) kinds.insert(f.kind);
-  CHECK(kinds == std::set<std::string>{"gp_point", "hospital"});
+  // regime_site: the fictitious regime example of datasets/examples/ (issue 12).
+  CHECK(kinds == std::set<std::string>{"gp_point", "hospital", planner::kRegimeKind});
   // A facility lies in a selected commune, or is kept as "hors territoire" (edge effects: a unit
   // reaches it within the manifest's 60 min), with no commune of the territory.
   std::size_t outside = 0;

@@ -271,6 +271,7 @@ void write_selection(const std::string& path, const std::vector<std::string>& co
 json loire_manifest() {
   json m = read_json((source_dir() / "datasets" / "loire.json").string());
   m["roads"]["profile"] = car_profile();
+  absolute_regime_paths(m);
   return m;
 }
 
@@ -305,6 +306,7 @@ json mini_manifest(const TempDir& tmp, const std::vector<std::string>& selection
   m["facilities"] = json::array({fac});
   m["indicators"] = json::array();
   m["roads"] = {{"kind", "none"}, {"reason", "Test de robustesse : pas de réseau routier."}};
+  m.erase("regime");  // the regime's sites and affiliates are tested in tests/planner/offer/
   return m;
 }
 
