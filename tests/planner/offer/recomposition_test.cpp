@@ -621,6 +621,10 @@ TEST_CASE("Outputs: centres.csv, sites_regime, uft.csv, affilies.csv, rapport an
   CHECK(aff[1].at("site_plus_proche_avant") == "B");
   CHECK(aff[1].at("site_plus_proche_apres") == "A");
   CHECK(std::stod(aff[1].at("d_site_min")) == Approx(16));
+  // The other tables built with the regime's sites say it too.
+  CHECK(test::read_csv(dir.file("unites.csv"))[0].at("avertissement_regime") == label);
+  CHECK(test::read_csv(dir.file("etablissements.csv"))[0].at("avertissement_regime") == label);
+  CHECK(test::read_csv(dir.file("territoire.csv"))[0].at("avertissement_regime") == label);
   const auto gj = test::read_json(dir.file("sites_regime.geojson"));
   CHECK(gj["features"][0]["properties"]["id"] == "A");
   CHECK(gj["features"][0]["properties"]["avertissement"] == label);
