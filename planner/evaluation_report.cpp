@@ -162,6 +162,9 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   unit_fields.push_back({"e2sfca_avant_p100k", FieldType::Real});
   unit_fields.push_back({"e2sfca_apres_p100k", FieldType::Real});
   unit_fields.push_back({"e2sfca_delta_p100k", FieldType::Real});
+  // Times to the regime's sites come from the planner's data: say when they are fictitious.
+  const bool fictitious = t.regime.fictitious;
+  if (fictitious) unit_fields.push_back({"avertissement_regime", FieldType::String});
   auto unit_row = [&](std::size_t u) {
     const Unit& unit = t.units[u];
     std::vector<FieldValue> v = {unit.code,
@@ -193,15 +196,17 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
     v.push_back(geo::real_or_null(e0));
     v.push_back(geo::real_or_null(e1));
     v.push_back(geo::real_or_null(e1 - e0));
+    if (fictitious) v.push_back(std::string(kFictitiousLabel));
     return v;
   };
-  const std::vector<FieldDef> fac_fields = {
+  std::vector<FieldDef> fac_fields = {
       {"id", FieldType::String},          {"nom", FieldType::String},           {"type", FieldType::String},
       {"drapeaux", FieldType::String},    {"etat_avant", FieldType::String},    {"etat_apres", FieldType::String},
       {"changement", FieldType::String},  {"capacite_avant", FieldType::Real},  {"capacite_apres", FieldType::Real},
       {"pop_desservie_avant", FieldType::Real}, {"pop_desservie_apres", FieldType::Real},
       {"besoin_desservi_apres", FieldType::Real}, {"rattachement", FieldType::String},
       {"distance_reseau_m", FieldType::Real}, {"hors_territoire", FieldType::Integer}};
+  if (fictitious) fac_fields.push_back({"avertissement_regime", FieldType::String});
   auto fac_row = [&](std::size_t i) {
     const FacilityState& f = after.facilities[i];
     const bool in_before = i < before.facilities.size() && before.facilities[i].id == f.id;
@@ -210,7 +215,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
       if (v) flags += (flags.empty() ? "" : ",") + k;
     }
     const std::string snap = !road ? "sans réseau" : f.snap.result.ok() ? "rattaché" : "hors réseau";
-    return std::vector<FieldValue>{
+    std::vector<FieldValue> row{
         f.id, f.name, f.kind, flags,
         in_before ? FieldValue(std::string(before.facilities[i].open ? "ouvert" : "fermé")) : FieldValue(std::string("absent")),
         std::string(f.open ? "ouvert" : "fermé"), f.change,
@@ -219,6 +224,8 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
         in_before ? FieldValue(before.served_population[i]) : kNull, after.served_population[i], after.served_need[i],
         snap, road ? geo::real_or_null(f.snap.result.distance_m) : kNull,
         std::int64_t{f.outside_territory ? 1 : 0}};
+    if (fictitious) row.push_back(f.regime ? std::string(kFictitiousLabel) : std::string());
+    return row;
   };
 
   geo::VectorWriter gpkg(path("evaluation.gpkg"), geo::VectorFormat::GeoPackage);
@@ -342,6 +349,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
     }
     fields.push_back({"e2sfca_moy_avant_p100k", FieldType::Real});
     fields.push_back({"e2sfca_moy_apres_p100k", FieldType::Real});
+    if (fictitious) fields.push_back({"avertissement_regime", FieldType::String});
     geo::VectorWriter csv(path(file), geo::VectorFormat::Csv);
     csv.begin_layer(level, geo::GeometryKind::None, fields);
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -363,6 +371,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
       }
       row.push_back(geo::real_or_null(a[i].e2sfca_mean));
       row.push_back(geo::real_or_null(b[i].e2sfca_mean));
+      if (fictitious) row.push_back(std::string(kFictitiousLabel));
       csv.write(row);
     }
     csv.commit();

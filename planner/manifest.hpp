@@ -115,6 +115,8 @@ struct UrgentCareListSpec {
   std::string finess_field = "finess";  // column of FINESS numbers (may be absent from the file)
   std::string lon_field = "lon", lat_field = "lat";  // point columns (may be absent)
   std::string name_field = "nom";      // optional name of a site added from its point
+};
+
 // The regime's own data (manifest key "regime"): not open data, brought by the
 // planner. Paths are relative to the manifest file (like the profile), absolute
 // allowed. Field names map the planner's columns; any may be left out.

@@ -1,5 +1,6 @@
 #include "planner/scenario.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -168,10 +169,32 @@ Scenario Scenario::parse_checked(const std::string& text, const std::string& ori
         ed.id = str("id");
         ed.kind = str("kind");
         ed.name = e.value("name", ed.id);
-        ed.capacity = number("capacity");
+        // A regime site's offer is its team: its capacity may be left out.
+        ed.capacity = ed.kind == kRegimeKind && !e.contains("capacity") ? -1.0 : number("capacity");
         ed.at = parse_point(e.value("at", json()), where + " (open): \"at\"");
         if (e.contains("flags")) {
           for (const auto& f : e["flags"]) ed.flags.push_back(f.get<std::string>());
+        }
+        if (ed.kind == kRegimeKind) {
+          ed.site_type = e.value("type", "centre_polyvalent");
+          const auto& types = regime_site_types();
+          if (std::find(types.begin(), types.end(), ed.site_type) == types.end()) {
+            throw Error(where + " (open): unknown regime site type '" + ed.site_type + "'");
+          }
+          ed.centre = e.value("centre", ed.id);
+          if (e.contains("team")) {
+            if (!e["team"].is_object()) throw Error(where + " (open): \"team\" must be an object {profession: FTE}");
+            const auto& known = regime_professions();
+            for (const auto& [prof, v] : e["team"].items()) {
+              if (std::find(known.begin(), known.end(), prof) == known.end()) {
+                throw Error(where + " (open): unknown profession '" + prof + "' in \"team\"");
+              }
+              if (!v.is_number() || v.get<double>() < 0) {
+                throw Error(where + " (open): \"team\"." + prof + " must be a number >= 0");
+              }
+              ed.team[prof] = v.get<double>();
+            }
+          }
         }
       }
       s.edits.push_back(std::move(ed));
@@ -212,8 +235,11 @@ std::string Scenario::to_json() const {
     if (!e.id.empty()) o["id"] = e.id;
     if (!e.name.empty()) o["name"] = e.name;
     if (!e.kind.empty()) o["kind"] = e.kind;
-    if (e.capacity) o["capacity"] = *e.capacity;
+    if (e.capacity && *e.capacity >= 0) o["capacity"] = *e.capacity;  // a regime site may have none
     if (e.at) o[e.op == "relocate" ? "to" : "at"] = {{"x_l93", e.at->x_m}, {"y_l93", e.at->y_m}};
+    if (!e.site_type.empty()) o["type"] = e.site_type;
+    if (!e.centre.empty()) o["centre"] = e.centre;
+    if (!e.team.empty()) o["team"] = e.team;
     if (!e.flags.empty()) o["flags"] = e.flags;
     if (e.allow_outside) o["allow_outside"] = true;
     j["edits"].push_back(o);
@@ -410,6 +436,18 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
         f.capacity = *e.capacity;
         for (const auto& flag : e.flags) f.flags[flag] = true;
         f.change = "ouvert";
+        if (e.kind == kRegimeKind) {
+          f.regime = true;
+          f.flags["mining_regime"] = true;
+          f.site.facility_id = e.id;
+          f.site.type = e.site_type.empty() ? "centre_polyvalent" : e.site_type;
+          f.site.centre_id = e.centre.empty() ? e.id : e.centre;
+          f.site.centre_name = f.site.centre_id == e.id ? e.name : f.site.centre_id;
+          for (const auto& other : r.facilities) {
+            if (other.regime && other.site.centre_id == f.site.centre_id) f.site.centre_name = other.site.centre_name;
+          }
+          f.site.fte = e.team;
+        }
         place(f, *e.at, label);
         r.applied.push_back("Ouverture de " + f.name + " (" + target_label(f.kind) + ")");
         index[f.id] = r.facilities.size();

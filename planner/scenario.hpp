@@ -6,6 +6,8 @@
 //   {"op": "relocate",     "facility": ID, "to": POINT}
 //   {"op": "open",         "id": NEW, "kind": K, "name": "...", "capacity": C, "at": POINT, "flags": ["urgent_care"]}
 //   {"op": "set_capacity", "facility": ID, "capacity": C}
+//   {"op": "open", "kind": "regime_site", ..., "type": T, "centre": C, "team": {"gp": 3, "nurse": 2}}
+//                          -> a new regime site (type default centre_polyvalent, its own budget unit by default)
 //   {"op": "move_team",    "from": ID, "to": ID, "profession": P, "fte": F}  -> regime sites only;
 //                          without "fte", the whole team of that profession moves
 // On regime sites (kind "regime_site"), a merge pools the teams and activity of
@@ -41,6 +43,9 @@ struct ScenarioEdit {
   // move_team: facilities = {from, to}
   std::string profession;
   std::optional<double> fte;  // none: the whole team of that profession
+  // open of a regime site (kind "regime_site")
+  std::string site_type, centre;
+  std::map<std::string, double> team;
 };
 
 struct Scenario {

@@ -388,6 +388,35 @@ TEST_CASE("A merge pools the teams and activity of the merged sites", "[regime]"
   CHECK(access(e2, "regime_centre").mean_min == Approx(9));
 }
 
+TEST_CASE("Opening a regime site: a new budget unit, or a new site of an existing one", "[regime]") {
+  const auto t = two_small_centres();
+  planner::AccessEngine engine(t, 60);
+  const planner::EvalParams p;
+  // N x=10 {gp 3, nurse 2}: its own centre; A-N 8 min and N-B 8 min link the three centres.
+  const auto s = scenario_of(R"({"op": "open", "id": "N", "kind": "regime_site", "name": "Nouveau centre",
+      "at": {"x_l93": 10000, "y_l93": 0}, "team": {"gp": 3, "nurse": 2}})");
+  const auto e = planner::evaluate(engine, s, p);
+  CHECK(e.recomposition.centres_open == 3);
+  CHECK(centre(e, "N").critical_size == Check::Yes);
+  CHECK(centre(e, "N").name == "Nouveau centre");
+  CHECK(e.facilities[facility(e, "N")].flags.at("regime_gp"));
+  CHECK(e.recomposition.ufts.size() == 1);
+  CHECK(centre(e, "N").affiliates_now == 0);  // u1 and u2 stay 1 min from A and B
+  // The same site as a second site of centre A: A's GPs 2 + 3.
+  const auto s2 = scenario_of(R"({"op": "open", "id": "N", "kind": "regime_site", "name": "Antenne", "type": "antenne",
+      "centre": "A", "at": {"x_l93": 10000, "y_l93": 0}, "team": {"gp": 3, "nurse": 0}})");
+  const auto e2 = planner::evaluate(engine, s2, p);
+  CHECK(centre(e2, "A").sites.size() == 2);
+  CHECK(centre(e2, "A").fte.at("gp") == 5);
+  CHECK(e2.recomposition.centres_open == 2);
+  const auto again = planner::Scenario::parse(s2.to_json(), "round trip");
+  CHECK(again.edits[0].centre == "A");
+  CHECK(again.edits[0].site_type == "antenne");
+  CHECK(again.edits[0].team.at("gp") == 3);
+  CHECK_THROWS_WITH(scenario_of(R"({"op": "open", "id": "N", "kind": "regime_site", "type": "hopital",
+      "at": {"x_l93": 10000, "y_l93": 0}})"), Contains("edit #1 (open)") && Contains("unknown regime site type"));
+}
+
 TEST_CASE("A pharmacy cannot be merged with a centre", "[regime]") {
   using M = std::map<std::string, double>;
   const auto t = test::tiny_regime({{1, 100}}, {{"A", "A", "centre_polyvalent", 2, M{{"gp", 2}}}, {"P", "P", "pharmacie", 4, M{}}});
@@ -621,6 +650,10 @@ TEST_CASE("Outputs: centres.csv, sites_regime, uft.csv, affilies.csv, rapport an
   CHECK(aff[1].at("site_plus_proche_avant") == "B");
   CHECK(aff[1].at("site_plus_proche_apres") == "A");
   CHECK(std::stod(aff[1].at("d_site_min")) == Approx(16));
+  // The other tables built with the regime's sites say it too.
+  CHECK(test::read_csv(dir.file("unites.csv"))[0].at("avertissement_regime") == label);
+  CHECK(test::read_csv(dir.file("etablissements.csv"))[0].at("avertissement_regime") == label);
+  CHECK(test::read_csv(dir.file("territoire.csv"))[0].at("avertissement_regime") == label);
   const auto gj = test::read_json(dir.file("sites_regime.geojson"));
   CHECK(gj["features"][0]["properties"]["id"] == "A");
   CHECK(gj["features"][0]["properties"]["avertissement"] == label);
