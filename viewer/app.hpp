@@ -70,6 +70,9 @@ class App {
   bool relocate(const std::string& id, geo::PointM to);
   bool open_site(const std::string& kind, double capacity, geo::PointM at);
   bool set_capacity(const std::string& id, double capacity);
+  // Pharmacy edits (close_pharmacy, transfer_pharmacy into a centre, regroup_pharmacies,
+  // open_bilateral; planner/offer/pharmacies.hpp).
+  bool pharmacy_edit(const std::string& op, const std::vector<std::string>& ids, const std::string& into = "");
   bool undo();
   bool redo();
   void reset();
