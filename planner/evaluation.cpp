@@ -282,9 +282,17 @@ std::vector<AreaFigures> aggregate(const Territory& t, const Evaluation& e, cons
 int pharmacy_licences_allowed(double population, const std::string& dep, const EvalParams& p) {
   const bool east = dep == "57" || dep == "67" || dep == "68" || dep == "973";
   const double first = east ? p.pharmacy_first_threshold_east : p.pharmacy_first_threshold;
-  if (!(population > first)) return 0;
-  // The n-th licence needs strictly more than first + (n-1) x tranche inhabitants.
-  return static_cast<int>(std::ceil((population - first) / p.pharmacy_tranche));
+  if (p.pharmacy_rule == "graines") {
+    if (!(population > first)) return 0;
+    // Seeds 2013: the n-th licence needs strictly more than first + (n-1) x tranche inhabitants.
+    return static_cast<int>(std::ceil((population - first) / p.pharmacy_tranche));
+  }
+  if (p.pharmacy_rule != "loi") {
+    throw geo::Error("pharmacy rule '" + p.pharmacy_rule + "' is not \"loi\" or \"graines\"", geo::ErrorKind::Usage);
+  }
+  // CSP L.5125-4: at least `first`, then one more per full further tranche.
+  if (!(population >= first)) return 0;
+  return 1 + static_cast<int>(std::floor((population - first) / p.pharmacy_tranche));
 }
 
 }  // namespace recompose::planner

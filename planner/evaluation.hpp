@@ -37,9 +37,15 @@ struct EvalParams {
   // Need: an indicator name (ICM, France = 100) joined down to units from the
   // finest level where it exists; empty: none (need index 100, said in reports).
   std::string need_indicator;
-  // Pharmacy licences (CSP, see domain.md).
+  // Pharmacy licences (CSP L.5125-4, see domain.md and planner/offer/pharmacies.hpp).
   double pharmacy_first_threshold = 2500, pharmacy_first_threshold_east = 3500;  // 57, 67, 68, 973
-  double pharmacy_tranche = 4500;
+  double pharmacy_tranche = 4500;  // 3500: the seeds' transfer/regroupement slide (000 l.858-859)
+  // "loi": at least the first threshold, then one per full further tranche (CSP L.5125-4 since 2018);
+  // "graines": the seeds' 2013 wording, strictly more than each threshold (000 l.844-848).
+  std::string pharmacy_rule = "loi";
+  double pharmacy_transfer_threshold_min = 10;  // origin quarter degraded beyond this (000 l.851-853)
+  int pharmacy_regroup_years = 5;               // freed licences kept counted (000 l.867-869)
+  std::vector<double> pharmacy_loss_min = {10, 15};  // affiliates losing every pharmacy within
   // Mining-regime demand (000 l.701-705: 2 to 4 new patients per affiliate lost).
   double affiliate_decline_per_year = 0.05;
   int projection_years = 5;  // used when regime.horizon_year is 0
@@ -99,8 +105,9 @@ struct AreaFigures {
 std::vector<AreaFigures> aggregate(const Territory& t, const Evaluation& e, const EvalParams& p,
                                    const std::string& level);
 
-// Licences allowed by the census population of a commune (strictly more than
-// each threshold: "plus de 2 500 habitants", then each further full tranche).
+// Licences allowed by the census population of a commune. Rule "loi" (CSP L.5125-4):
+// a first licence at >= the first threshold (2,500; 3,500 in 57, 67, 68, 973), then one per
+// full further tranche. Rule "graines": strictly more than each threshold (seeds 2013).
 int pharmacy_licences_allowed(double population, const std::string& departement, const EvalParams& p);
 
 }  // namespace recompose::planner

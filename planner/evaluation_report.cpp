@@ -20,6 +20,7 @@
 #include "planner/format.hpp"
 #include "planner/isochrones.hpp"
 #include "planner/offer/recomposition_report.hpp"
+#include "planner/offer/pharmacies.hpp"
 
 namespace recompose::planner {
 
@@ -376,40 +377,10 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
     }
     csv.commit();
   }
-  bool has_pharmacies = false;
-  for (const auto& f : t.facilities) has_pharmacies |= f.kind == "pharmacy";
-  {
-    geo::VectorWriter csv(path("licences_pharmacie.csv"), geo::VectorFormat::Csv);
-    csv.begin_layer("licences", geo::GeometryKind::None,
-                    {{"code_commune", FieldType::String},
-                     {"nom", FieldType::String},
-                     {"departement", FieldType::String},
-                     {"population", FieldType::Real},
-                     {"premier_seuil", FieldType::Real},
-                     {"tranche", FieldType::Real},
-                     {"licences_autorisees", FieldType::Integer},
-                     {"pharmacies_liberales", FieldType::Integer},
-                     {"excedent", FieldType::Integer},
-                     {"remarque", FieldType::String}});
-    for (const auto& c : t.communes) {
-      const bool east = c.dep == "57" || c.dep == "67" || c.dep == "68" || c.dep == "973";
-      const int allowed = pharmacy_licences_allowed(c.population, c.dep, p);
-      int liberal = 0;
-      for (const auto& f : after.facilities) {
-        const bool mining = f.flags.count("mining_regime") && f.flags.at("mining_regime");
-        // Liberal pharmacies are counted in the commune their point lies in.
-        if (f.open && f.kind == "pharmacy" && !mining && c.geometry && c.geometry.contains(f.point.x_m, f.point.y_m)) {
-          ++liberal;
-        }
-      }
-      csv.write({c.code, c.name, c.dep, c.population, east ? p.pharmacy_first_threshold_east : p.pharmacy_first_threshold,
-                 p.pharmacy_tranche, static_cast<std::int64_t>(allowed),
-                 has_pharmacies ? FieldValue(static_cast<std::int64_t>(liberal)) : kNull,
-                 has_pharmacies ? FieldValue(static_cast<std::int64_t>(liberal - allowed)) : kNull,
-                 std::string(has_pharmacies ? "" : "excédent inconnu : pas de liste de pharmacies pour ce territoire")});
-    }
-    csv.commit();
-  }
+  // Pharmacies (planner/offer/pharmacies): licences_pharmacie.csv, pharmacies.csv/.geojson.
+  const offer::PharmacyAnalysis pharmacies = offer::analyse_pharmacies(t, scenario, before, after, p);
+  offer::write_pharmacy_outputs(t, pharmacies, p, out_dir);
+  const bool has_pharmacies = pharmacies.has_liberal;
 
   // [SECTION] rapport.md and summary.json
   std::ostringstream r;
@@ -567,10 +538,10 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
     licences += n;
   }
   r << "\n## Licences de pharmacie\n\n" << communes_with_licence << " communes sur " << t.communes.size()
-    << " peuvent accueillir au moins une officine ; " << licences
-    << " licences autorisées au total (premier seuil : plus de " << fr_number(p.pharmacy_first_threshold)
-    << " habitants, " << fr_number(p.pharmacy_first_threshold_east) << " en Moselle, Alsace et Guyane ; puis une par tranche entière de "
-    << fr_number(p.pharmacy_tranche) << " habitants). Détail : `licences_pharmacie.csv`.\n";
+    << " peuvent accueillir au moins une officine ; " << licences << " licences autorisées au total. Détail : "
+       "`licences_pharmacie.csv`.\n";
+  r << offer::pharmacy_report_section(pharmacies, p);
+  summary["pharmacies"] = offer::pharmacy_summary(pharmacies, p);
   if (!has_pharmacies) r << "\n**Excédent ou déficit inconnu : aucune liste de pharmacies pour ce territoire.**\n";
   const RecompositionOutputs regime = write_recomposition(t, scenario, p, before, after, out_dir);
   if (regime.markdown.empty()) {

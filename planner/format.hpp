@@ -49,6 +49,7 @@ inline std::string target_label(const std::string& t) {
   if (t == "gp_point") return "médecine générale";
   if (t == "health_centre") return "centre de santé";
   if (t == "pharmacy") return "pharmacie";
+  if (t == "mining_pharmacy") return "pharmacie minière";
   if (t == "mining_health_building") return "bâtiment de santé minier (historique)";
   if (t == "mining_regime") return "structure du régime minier";
   if (t == kRegimeKind || t.rfind("regime_", 0) == 0) return service_label(t);

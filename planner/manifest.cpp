@@ -249,6 +249,18 @@ Manifest Manifest::parse_json(const nlohmann::json& j, const std::string& path) 
         Obj f(arr[i], "$.facilities[" + std::to_string(i) + "]");
         FacilitySpec s;
         s.layer = parse_layer(f);
+        // "path_from": "manifest": a file shipped beside the manifest (datasets/examples/),
+        // not in the data root (e.g. the fictitious example of mining pharmacies).
+        if (f.has("path_from")) {
+          const std::string from = f.str("path_from");
+          if (from != "manifest" && from != "data_root") {
+            throw Error(f.where() + ".path_from: '" + from + "' is not \"manifest\" or \"data_root\"");
+          }
+          namespace fs = std::filesystem;
+          if (from == "manifest" && !fs::path(s.layer.path).is_absolute()) {
+            s.layer.path = fs::absolute(fs::path(path).parent_path() / s.layer.path).lexically_normal().string();
+          }
+        }
         s.kind = f.str("kind");
         s.id_prefix = f.str("id_prefix", "");
         s.location_note = f.str("location_note", "");

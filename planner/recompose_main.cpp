@@ -146,6 +146,21 @@ int run(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   ev->add_option("--pharmacy-tranche", params.pharmacy_tranche, "Inhabitants per further pharmacy (4500 or 3500)")
       ->check(CLI::PositiveNumber);
+  ev->add_option("--pharmacy-first-threshold", params.pharmacy_first_threshold,
+                 "Inhabitants for a commune's first pharmacy licence (default 2500; CSP L.5125-4)")
+      ->check(CLI::PositiveNumber);
+  ev->add_option("--pharmacy-first-threshold-east", params.pharmacy_first_threshold_east,
+                 "Same in Moselle, Bas-Rhin, Haut-Rhin and Guyane (default 3500)")
+      ->check(CLI::PositiveNumber);
+  ev->add_option("--pharmacy-rule", params.pharmacy_rule,
+                 "loi: at least the threshold (CSP L.5125-4, default); graines: strictly more (seeds 2013)")
+      ->check(CLI::IsMember({"loi", "graines"}));
+  ev->add_option("--pharmacy-transfer-max-min", params.pharmacy_transfer_threshold_min,
+                 "Transfer rule: origin population whose nearest pharmacy ends beyond this many minutes (default 10)")
+      ->check(CLI::PositiveNumber);
+  ev->add_option("--pharmacy-regroup-years", params.pharmacy_regroup_years,
+                 "Years the licences freed by a regroupement stay counted (default 5)")
+      ->check(CLI::NonNegativeNumber);
   ev->add_option("--e2sfca-kind", params.e2sfca_kind, "Facility kind used as supply for E2SFCA (default gp_point)");
   // The regime's offer (issue 12); rapport.md cites the source of each default.
   ev->add_option("--critical-gp", params.regime.critical_gp_fte,

@@ -14,6 +14,7 @@
 #include "geo/snapping.hpp"
 #include "planner/format.hpp"
 #include "planner/offer/regime.hpp"
+#include "planner/offer/pharmacies.hpp"
 
 namespace recompose::planner {
 
@@ -105,7 +106,10 @@ Scenario Scenario::parse_checked(const std::string& text, const std::string& ori
     s.description = j.value("description", "");
     s.territory = j.value("territory", "");
     if (!j.contains("edits") || !j["edits"].is_array()) throw Error("\"edits\" must be an array");
-    static const std::set<std::string> ops = {"close", "merge", "relocate", "open", "set_capacity", "move_team"};
+    static const std::set<std::string> ops = {"close",          "merge",           "relocate",
+                                              "open",           "set_capacity",    "move_team",
+                                              "close_pharmacy", "transfer_pharmacy", "regroup_pharmacies",
+                                              "open_bilateral"};
     for (std::size_t i = 0; i < j["edits"].size(); ++i) {
       const json& e = j["edits"][i];
       const std::string where = "edit #" + std::to_string(i + 1);
@@ -113,7 +117,8 @@ Scenario Scenario::parse_checked(const std::string& text, const std::string& ori
       ScenarioEdit ed;
       ed.op = e["op"].get<std::string>();
       if (!ops.count(ed.op)) {
-        throw Error(where + ": unknown op '" + ed.op + "' (close, merge, relocate, open, set_capacity)");
+        throw Error(where + ": unknown op '" + ed.op + "' (close, merge, relocate, open, set_capacity, close_pharmacy, transfer_pharmacy, "
+                    "regroup_pharmacies, open_bilateral)");
       }
       auto str = [&](const char* k) {
         if (!e.contains(k) || !e[k].is_string() || e[k].get<std::string>().empty()) {
@@ -128,6 +133,7 @@ Scenario Scenario::parse_checked(const std::string& text, const std::string& ori
         return e[k].get<double>();
       };
       if (ed.op == "close" || ed.op == "relocate" || ed.op == "set_capacity") ed.facilities = {str("facility")};
+      if (offer::is_pharmacy_op(ed.op)) offer::parse_pharmacy_edit(e, ed, where, parse_point);
       if (e.contains("allow_outside")) {
         if (!e["allow_outside"].is_boolean()) throw Error(where + ": \"allow_outside\" must be true or false");
         ed.allow_outside = e["allow_outside"].get<bool>();
@@ -221,7 +227,7 @@ std::string Scenario::to_json() const {
   for (const auto& e : edits) {
     nlohmann::ordered_json o;
     o["op"] = e.op;
-    if (e.op == "merge") {
+    if (e.op == "merge" || e.op == "regroup_pharmacies") {
       o["facilities"] = e.facilities;
     } else if (e.op == "move_team") {
       o["from"] = e.facilities.at(0);
@@ -236,7 +242,7 @@ std::string Scenario::to_json() const {
     if (!e.name.empty()) o["name"] = e.name;
     if (!e.kind.empty()) o["kind"] = e.kind;
     if (e.capacity && *e.capacity >= 0) o["capacity"] = *e.capacity;  // a regime site may have none
-    if (e.at) o[e.op == "relocate" ? "to" : "at"] = {{"x_l93", e.at->x_m}, {"y_l93", e.at->y_m}};
+    if (e.at) o[e.op == "relocate" || e.op == "transfer_pharmacy" ? "to" : "at"] = {{"x_l93", e.at->x_m}, {"y_l93", e.at->y_m}};
     if (!e.site_type.empty()) o["type"] = e.site_type;
     if (!e.centre.empty()) o["centre"] = e.centre;
     if (!e.team.empty()) o["team"] = e.team;
@@ -267,6 +273,7 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
       st.regime = true;
       st.site = *site;
     }
+    st.category = f.category;
     r.facilities.push_back(std::move(st));
     index[f.id] = i;
   }
@@ -452,6 +459,12 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
         r.applied.push_back("Ouverture de " + f.name + " (" + target_label(f.kind) + ")");
         index[f.id] = r.facilities.size();
         r.facilities.push_back(std::move(f));
+      } else if (offer::is_pharmacy_op(e.op)) {
+        // [SECTION] pharmacy edits (issue 13): see planner/offer/pharmacies.cpp
+        offer::PharmacyEditContext ctx{r, index, label};
+        ctx.locate = [&](const std::string& id) -> FacilityState& { return locate(id, label); };
+        ctx.place = [&](FacilityState& st, geo::PointM p) { place(st, p, label); };
+        offer::apply_pharmacy_edit(e, ctx);
       }
       for (const auto& id : touched) {
         auto it = index.find(id);

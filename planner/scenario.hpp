@@ -13,6 +13,13 @@
 // On regime sites (kind "regime_site"), a merge pools the teams and activity of
 // the merged sites into the kept (or new) one; closing a site takes its team out
 // of the offer (move it first to keep it); service flags follow the teams.
+// Pharmacy edits (planner/offer/pharmacies.hpp; a mining pharmacy is a facility of
+// kind `mining_pharmacy` or with the flag `mining_pharmacy`):
+//   {"op": "close_pharmacy",     "facility": ID}                       -> a mining pharmacy closes
+//   {"op": "transfer_pharmacy",  "facility": ID, "into": CENTRE_ID}    -> moves into a centre's premises
+//   {"op": "transfer_pharmacy",  "facility": ID, "to": POINT}          -> or to a point
+//   {"op": "regroup_pharmacies", "facilities": [ID, ...], "into": ID}  -> one site, in the commune of one of them
+//   {"op": "open_bilateral",     "facility": ID}                       -> the mining pharmacy enters the quota count
 // POINT is {"lon": .., "lat": ..} (WGS84) or {"x_l93": .., "y_l93": ..}.
 // `apply_scenario` checks every edit against the territory and refuses a bad one
 // with an Error naming the edit (number, op, id): unknown id, a closed facility
@@ -73,6 +80,7 @@ struct FacilityState {
   bool is_new_site = false;  // routed by its own search
   bool outside_territory = false;  // see Facility::outside_territory
   std::string change;        // "", "fermé", "regroupé dans X", "déplacé vers Y", "ouvert", "capacité"
+  std::string category;      // Facility::category (a mining pharmacy's status); open_bilateral sets "bilatérale"
   SnapInfo snap;
   int edit_index = -1;       // the last edit that changed this facility (index in Scenario::edits)
   // Regime sites only (kind "regime_site"): the attributes of Territory::regime,

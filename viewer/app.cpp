@@ -81,7 +81,7 @@ bool App::close(const std::string& id) {
 bool App::reopen(const std::string& id) {
   planner::Scenario s = scenario_;
   const auto before = s.edits.size();
-  std::erase_if(s.edits, [&](const planner::ScenarioEdit& e) { return e.op == "close" && e.facilities[0] == id; });
+  std::erase_if(s.edits, [&](const planner::ScenarioEdit& e) { return (e.op == "close" || e.op == "close_pharmacy") && e.facilities[0] == id; });
   if (s.edits.size() == before) {
     view.status = id + " n'a pas été fermé par une modification : rien à rouvrir";
     return false;
@@ -157,6 +157,22 @@ bool App::set_capacity(const std::string& id, double capacity) {
   e.capacity = capacity;
   s.edits.push_back(e);
   return apply(std::move(s), "Capacité de " + id);
+}
+
+bool App::pharmacy_edit(const std::string& op, const std::vector<std::string>& ids, const std::string& into) {
+  planner::Scenario s = scenario_;
+  planner::ScenarioEdit e;
+  e.op = op;
+  e.facilities = ids;
+  e.into = into;
+  s.edits.push_back(e);
+  std::string what = op == "close_pharmacy"       ? "Fermeture de la pharmacie minière "
+                     : op == "open_bilateral"     ? "Ouverture bilatérale de "
+                     : op == "transfer_pharmacy"  ? "Transfert de la pharmacie minière "
+                                                  : "Regroupement des pharmacies ";
+  for (const auto& id : ids) what += id + " ";
+  if (!into.empty()) what += "dans " + into;
+  return apply(std::move(s), what);
 }
 
 bool App::undo() {

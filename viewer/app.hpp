@@ -73,6 +73,9 @@ class App {
   bool set_capacity(const std::string& id, double capacity);
   // UFT groups: "connexe" or "complet" (RegimeParams::uft_grouping); re-evaluates both situations.
   void set_uft_grouping(const std::string& grouping);
+  // Pharmacy edits (close_pharmacy, transfer_pharmacy into a centre, regroup_pharmacies,
+  // open_bilateral; planner/offer/pharmacies.hpp).
+  bool pharmacy_edit(const std::string& op, const std::vector<std::string>& ids, const std::string& into = "");
   bool undo();
   bool redo();
   void reset();

@@ -9,8 +9,10 @@
 #include <cmath>
 #include <chrono>
 #include <cstdio>
+#include <set>
 
 #include "planner/format.hpp"
+#include "planner/offer/pharmacies.hpp"
 
 namespace recompose::viewer {
 
@@ -72,6 +74,21 @@ void draw_regime_site(ImDrawList* dl, ImVec2 p, const planner::RegimeSite& s, fl
   } else {
     dl->AddTriangleFilled(ImVec2(p.x, p.y - r * 1.2f), ImVec2(p.x + r, p.y + r), ImVec2(p.x - r, p.y + r), col);
     dl->AddTriangle(ImVec2(p.x, p.y - r * 1.2f), ImVec2(p.x + r, p.y + r), ImVec2(p.x - r, p.y + r), ink, 1.5f);
+  }
+}
+
+// Mining pharmacies: a diamond coloured by status (liberal officines stay green circles).
+ImU32 mining_status_colour(const std::string& status) {
+  if (status == "bilatérale") return IM_COL32(86, 180, 233, 255);
+  if (status == "ouverture raisonnée") return IM_COL32(240, 228, 66, 255);
+  return IM_COL32(204, 121, 167, 255);  // réservée
+}
+
+std::string safe_status(const planner::FacilityState& f) {
+  try {
+    return planner::offer::mining_status(f);
+  } catch (const std::exception&) {
+    return "réservée";
   }
 }
 
@@ -189,7 +206,16 @@ void MapView::draw_legend(ImDrawList* dl) {
   const auto& facilities = app_.after().facilities;
   const bool any_outside = app_.view.show_facilities &&
                            std::any_of(facilities.begin(), facilities.end(), [](const auto& f) { return f.outside_territory; });
-  const int note_lines = (ind.classes_from_baseline ? 1 : 0) + (any_outside ? 1 : 0);
+  bool liberal = false;
+  std::set<std::string> statuses;
+  if (app_.view.show_facilities) {
+    for (const auto& f : facilities) {
+      if (planner::offer::is_mining_pharmacy(f)) statuses.insert(safe_status(f));
+      else if (f.kind == "pharmacy") liberal = true;
+    }
+  }
+  const int note_lines = (ind.classes_from_baseline ? 1 : 0) + (any_outside ? 1 : 0) + (liberal ? 1 : 0) +
+                         static_cast<int>(statuses.size());
   float y = origin_.y + size_.y - 24 - line * static_cast<float>(breaks_.size() + 3 + note_lines);
   const std::string title = ind.label + " (" + ind.unit + ")";
   const float w = std::max(220.0f, ImGui::CalcTextSize(title.c_str()).x + 12);
@@ -223,6 +249,20 @@ void MapView::draw_legend(ImDrawList* dl) {
     dl->AddCircleFilled(ImVec2(x + 11, y + 6), 5, kOutsideFill);
     dl->AddCircle(ImVec2(x + 11, y + 6), 5, kOutsideOutline, 0, 1.5f);
     dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), "Établissement hors territoire (effets de bord)");
+  }
+  if (liberal) {
+    y += line;
+    dl->AddCircleFilled(ImVec2(x + 11, y + 6), 4, kind_colour("pharmacy"));
+    dl->AddCircle(ImVec2(x + 11, y + 6), 4, IM_COL32(0, 0, 0, 255));
+    dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), "Officine libérale");
+  }
+  for (const auto& st : statuses) {
+    y += line;
+    const ImVec2 c(x + 11, y + 6);
+    dl->AddQuadFilled(ImVec2(c.x, c.y - 7), ImVec2(c.x + 7, c.y), ImVec2(c.x, c.y + 7), ImVec2(c.x - 7, c.y),
+                      mining_status_colour(st));
+    dl->AddQuad(ImVec2(c.x, c.y - 7), ImVec2(c.x + 7, c.y), ImVec2(c.x, c.y + 7), ImVec2(c.x - 7, c.y), IM_COL32(0, 0, 0, 255));
+    dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), ("Pharmacie minière " + st).c_str());
   }
 }
 
@@ -348,6 +388,12 @@ void MapView::draw() {
       const ImU32 outline = f.outside_territory ? kOutsideOutline : IM_COL32(0, 0, 0, 255);
       if (f.regime) {
         draw_regime_site(dl, p, f.site, r);
+      } else if (planner::offer::is_mining_pharmacy(f)) {
+        const float d = 7.0f;
+        const ImU32 c = f.outside_territory ? (mining_status_colour(safe_status(f)) & 0x00ffffffu) | 0x70000000u
+                                            : mining_status_colour(safe_status(f));
+        dl->AddQuadFilled(ImVec2(p.x, p.y - d), ImVec2(p.x + d, p.y), ImVec2(p.x, p.y + d), ImVec2(p.x - d, p.y), c);
+        dl->AddQuad(ImVec2(p.x, p.y - d), ImVec2(p.x + d, p.y), ImVec2(p.x, p.y + d), ImVec2(p.x - d, p.y), outline, 1.5f);
       } else if (f.kind == "hospital") {
         dl->AddRectFilled(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), fill);
         dl->AddRect(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), outline);
@@ -480,6 +526,7 @@ void MapView::handle_input() {
     ImGui::BeginTooltip();
     ImGui::Text("%s", f.name.c_str());
     ImGui::Text("%s — %s%s", f.id.c_str(), planner::target_label(f.kind).c_str(), f.open ? "" : " (fermé)");
+    if (planner::offer::is_mining_pharmacy(f)) ImGui::Text("Statut : %s", safe_status(f).c_str());
     if (f.capacity >= 0) ImGui::Text("Capacité : %s", planner::fr_number(f.capacity, 1).c_str());
     if (f.regime) {
       ImGui::Text("%s — centre %s", planner::site_type_label(f.site.type).c_str(), f.site.centre_name.c_str());

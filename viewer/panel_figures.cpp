@@ -6,8 +6,62 @@
 #include "panels.hpp"
 #include "planner/evaluation_report.hpp"
 #include "planner/format.hpp"
+#include "planner/offer/pharmacies.hpp"
 
 namespace recompose::viewer {
+
+namespace {
+
+// "Pharmacies" block (issue 13): surplus per commune before -> after, the scenario's
+// pharmacy notes and the caveats of the sources.
+void draw_pharmacy_figures(App& app) {
+  static std::uint64_t version = 0;
+  static planner::offer::PharmacyAnalysis a;
+  static std::string error;
+  if (version != app.version() || a.before.empty()) {
+    version = app.version();
+    error.clear();
+    try {
+      a = planner::offer::analyse_pharmacies(app.territory(), app.scenario(), app.before(), app.after(), app.params());
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+  }
+  if (!ImGui::CollapsingHeader("Pharmacies", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  if (!error.empty()) {
+    ImGui::TextWrapped("Pharmacies : %s", error.c_str());
+    return;
+  }
+  if (!a.has_liberal && !a.has_mining) {
+    ImGui::TextUnformatted("Aucune pharmacie dans ce territoire.");
+    return;
+  }
+  if (a.osm_liberal) ImGui::TextColored(ImVec4(0.75f, 0.3f, 0, 1), "Officines : OpenStreetMap 2021, liste non exhaustive");
+  if (a.fictive_mining) {
+    ImGui::TextColored(ImVec4(0.75f, 0.0f, 0.2f, 1), "Pharmacies minières : données fictives d'exemple");
+  }
+  auto line = [](const char* label, const planner::offer::SurplusSummary& b, const planner::offer::SurplusSummary& c) {
+    ImGui::TextWrapped("%s : excédentaires %d → %d, au quota %d → %d, sous le quota %d → %d (sur %d)", label, b.over,
+                       c.over, b.at, c.at, b.under, c.under, b.communes);
+  };
+  if (a.has_liberal) {
+    line("Communes", a.all_before, a.all_after);
+    if (a.has_mining) {
+      line("Communes à pharmacie minière", a.mining_before, a.mining_after);
+      std::string dist = "Surnombre (communes à pharmacie minière, après) :";
+      for (const auto& [k, n] : a.mining_after.distribution) dist += " " + std::to_string(n) + " à " + std::to_string(k) + " ;";
+      ImGui::TextWrapped("%s", dist.c_str());
+    }
+  } else {
+    ImGui::TextUnformatted("Excédents inconnus : pas de liste d'officines libérales.");
+  }
+  std::string lost = "Perdent toute pharmacie (" + std::string("population") + ") :";
+  for (const auto& [th, w] : a.lost_within) lost += " à " + planner::fr_number(th) + " min " + planner::fr_number(w) + " ;";
+  ImGui::TextWrapped("%s", lost.c_str());
+  for (const auto& n : a.edit_notes) ImGui::BulletText("%s", n.c_str());
+}
+
+}  // namespace
 
 void draw_figures_panel(App& app, bool* open) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -81,6 +135,7 @@ void draw_figures_panel(App& app, bool* open) {
     }
     ImGui::EndTable();
   }
+  draw_pharmacy_figures(app);
   // Coverage at each threshold, for the urgent-care target (or the first one).
   const std::string target = app.after().target_index(p.urgent_target) >= 0 ? p.urgent_target : app.after().targets.front();
   const auto ka = planner::key_figures(t, app.before(), p, target), kb = planner::key_figures(t, app.after(), p, target);

@@ -4,6 +4,7 @@
 
 #include "panels.hpp"
 #include "planner/format.hpp"
+#include "planner/offer/pharmacies.hpp"
 
 namespace recompose::viewer {
 
@@ -45,6 +46,32 @@ void draw_scenario_panel(App& app, bool* open) {
     if (v.selection.size() >= 2 && ImGui::Button("Regrouper sur un point (clic)")) v.mode = Mode::MergeAt;
     ImGui::SameLine();
     if (ImGui::Button("Déplacer (clic sur la carte)")) v.mode = Mode::Relocate;
+    // Pharmacy edits: the first selected facility is a mining pharmacy.
+    const planner::FacilityState* first = nullptr;
+    const planner::FacilityState* second = nullptr;
+    for (const auto& f : app.after().facilities) {
+      if (f.open && f.id == v.selection.front()) first = &f;
+      if (f.open && v.selection.size() == 2 && f.id == v.selection[1]) second = &f;
+    }
+    if (first && planner::offer::is_mining_pharmacy(*first)) {
+      ImGui::TextUnformatted("Pharmacie minière :");
+      ImGui::SameLine();
+      if (ImGui::Button("Fermer##pharma")) app.pharmacy_edit("close_pharmacy", {first->id});
+      ImGui::SameLine();
+      if (ImGui::Button("Ouverture bilatérale")) app.pharmacy_edit("open_bilateral", {first->id});
+      if (second && !planner::offer::is_mining_pharmacy(*second) && second->kind != "pharmacy") {
+        ImGui::SameLine();
+        if (ImGui::Button("Transférer dans le 2e (pharmacie intégrée)")) {
+          app.pharmacy_edit("transfer_pharmacy", {first->id}, second->id);
+        }
+      }
+      if (v.selection.size() >= 2) {
+        ImGui::SameLine();
+        if (ImGui::Button("Regrouper les pharmacies dans la 1re")) {
+          app.pharmacy_edit("regroup_pharmacies", v.selection, first->id);
+        }
+      }
+    }
     for (const auto& f : app.after().facilities) {
       if (f.id != v.selection.front() || !f.open) continue;
       static float capacity = 0;

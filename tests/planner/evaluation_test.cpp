@@ -551,39 +551,56 @@ TEST_CASE("Need index from an indicator joined from the finest level", "[evaluat
 
 // [SECTION] pharmacy licences --------------------------------------------------------
 
-TEST_CASE("Pharmacy licences: more than 2,500 inhabitants, then each further full tranche", "[pharmacy]") {
-  const planner::EvalParams p;
+TEST_CASE("Pharmacy licences by the law: at least 2,500 inhabitants, then each further full tranche", "[pharmacy]") {
+  const planner::EvalParams p;  // rule "loi" (CSP L.5125-4)
   SECTION("departement 62: first threshold 2,500, tranche 4,500") {
-    // The n-th licence needs strictly more than 2500 + (n - 1) x 4500 inhabitants.
+    // n licences from 2500 + (n - 1) x 4500 inhabitants on: 1 + floor((pop - 2500) / 4500).
     CHECK(planner::pharmacy_licences_allowed(0, "62", p) == 0);
     CHECK(planner::pharmacy_licences_allowed(2499, "62", p) == 0);
-    CHECK(planner::pharmacy_licences_allowed(2500, "62", p) == 0);  // not "more than" 2500
+    CHECK(planner::pharmacy_licences_allowed(2500, "62", p) == 1);  // "au moins égal à 2 500"
     CHECK(planner::pharmacy_licences_allowed(2501, "62", p) == 1);
-    CHECK(planner::pharmacy_licences_allowed(7000, "62", p) == 1);  // 2500 + 4500: not more
+    CHECK(planner::pharmacy_licences_allowed(6999, "62", p) == 1);
+    CHECK(planner::pharmacy_licences_allowed(7000, "62", p) == 2);  // 2500 + 4500: a full tranche
     CHECK(planner::pharmacy_licences_allowed(7001, "62", p) == 2);
-    CHECK(planner::pharmacy_licences_allowed(11500, "62", p) == 2);  // 2500 + 2 x 4500
-    CHECK(planner::pharmacy_licences_allowed(11501, "62", p) == 3);
+    CHECK(planner::pharmacy_licences_allowed(11499, "62", p) == 2);
+    CHECK(planner::pharmacy_licences_allowed(11500, "62", p) == 3);  // 2500 + 2 x 4500
   }
   SECTION("Moselle, Alsace, Guyane: first threshold 3,500") {
-    CHECK(planner::pharmacy_licences_allowed(2499, "57", p) == 0);
     CHECK(planner::pharmacy_licences_allowed(2500, "57", p) == 0);
-    CHECK(planner::pharmacy_licences_allowed(2501, "57", p) == 0);
-    CHECK(planner::pharmacy_licences_allowed(3500, "57", p) == 0);
-    CHECK(planner::pharmacy_licences_allowed(3501, "57", p) == 1);
+    CHECK(planner::pharmacy_licences_allowed(3499, "57", p) == 0);
+    CHECK(planner::pharmacy_licences_allowed(3500, "57", p) == 1);
     CHECK(planner::pharmacy_licences_allowed(7000, "57", p) == 1);
-    CHECK(planner::pharmacy_licences_allowed(7001, "57", p) == 1);
-    CHECK(planner::pharmacy_licences_allowed(8000, "57", p) == 1);  // 3500 + 4500: not more
-    CHECK(planner::pharmacy_licences_allowed(8001, "57", p) == 2);
-    CHECK(planner::pharmacy_licences_allowed(3501, "67", p) == 1);
-    CHECK(planner::pharmacy_licences_allowed(3500, "68", p) == 0);
-    CHECK(planner::pharmacy_licences_allowed(3500, "973", p) == 0);
-    CHECK(planner::pharmacy_licences_allowed(3500, "42", p) == 1);
+    CHECK(planner::pharmacy_licences_allowed(7999, "57", p) == 1);
+    CHECK(planner::pharmacy_licences_allowed(8000, "57", p) == 2);  // 3500 + 4500
+    CHECK(planner::pharmacy_licences_allowed(3499, "67", p) == 0);
+    CHECK(planner::pharmacy_licences_allowed(3500, "67", p) == 1);
+    CHECK(planner::pharmacy_licences_allowed(3500, "68", p) == 1);
+    CHECK(planner::pharmacy_licences_allowed(3499, "973", p) == 0);
+    CHECK(planner::pharmacy_licences_allowed(3500, "973", p) == 1);
+    CHECK(planner::pharmacy_licences_allowed(3499, "42", p) == 1);  // elsewhere 2,500
   }
-  SECTION("a tranche of 3,500") {
+  SECTION("a tranche of 3,500 (the seeds' transfer slide)") {
     planner::EvalParams q;
     q.pharmacy_tranche = 3500;
-    CHECK(planner::pharmacy_licences_allowed(6000, "62", q) == 1);  // 2500 + 3500: not more
-    CHECK(planner::pharmacy_licences_allowed(6001, "62", q) == 2);
+    CHECK(planner::pharmacy_licences_allowed(5999, "62", q) == 1);
+    CHECK(planner::pharmacy_licences_allowed(6000, "62", q) == 2);  // 2500 + 3500
+  }
+  SECTION("the seeds' 2013 wording: strictly more than each threshold") {
+    planner::EvalParams g;
+    g.pharmacy_rule = "graines";
+    CHECK(planner::pharmacy_licences_allowed(2500, "62", g) == 0);  // not "plus de" 2500
+    CHECK(planner::pharmacy_licences_allowed(2501, "62", g) == 1);
+    CHECK(planner::pharmacy_licences_allowed(7000, "62", g) == 1);  // 2500 + 4500: not more
+    CHECK(planner::pharmacy_licences_allowed(7001, "62", g) == 2);
+    CHECK(planner::pharmacy_licences_allowed(3500, "57", g) == 0);
+    CHECK(planner::pharmacy_licences_allowed(3501, "57", g) == 1);
+    CHECK(planner::pharmacy_licences_allowed(8000, "57", g) == 1);
+    CHECK(planner::pharmacy_licences_allowed(8001, "57", g) == 2);
+  }
+  SECTION("an unknown rule is refused") {
+    planner::EvalParams z;
+    z.pharmacy_rule = "autre";
+    CHECK_THROWS_WITH(planner::pharmacy_licences_allowed(3000, "62", z), Contains("pharmacy rule 'autre'"));
   }
 }
 
