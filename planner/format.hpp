@@ -2,6 +2,7 @@
 // decimal comma ("12 345,6"). NaN prints as "—".
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -9,6 +10,18 @@
 #include "planner/offer/regime.hpp"
 
 namespace recompose::planner {
+
+// Text read from input files: surrounding spaces, tabs and line ends removed.
+inline std::string trim(std::string s) {
+  s.erase(0, s.find_first_not_of(" \t\r\n"));
+  s.erase(s.find_last_not_of(" \t\r\n") + 1);
+  return s;
+}
+
+// Whether `s` is a non-empty run of ASCII digits (codes, FINESS numbers).
+inline bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 inline std::string fr_number(double v, int decimals = 0) {
   if (std::isnan(v)) return "—";

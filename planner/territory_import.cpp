@@ -87,16 +87,6 @@ Filtered read_filtered(const std::string& root, const LayerRef& ref, std::vector
   return f;
 }
 
-std::string trim(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t\r\n"));
-  s.erase(s.find_last_not_of(" \t\r\n") + 1);
-  return s;
-}
-
-bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // Normalises an INSEE code read as text: trims, and restores leading zeros lost
 // by a spreadsheet (a diagnostic says so). Codes with letters (2A, 2B) are kept.
 std::string normalize_code(const std::string& raw, std::size_t width, geo::Diagnostics* diags,

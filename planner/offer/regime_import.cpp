@@ -8,6 +8,7 @@
 #include <set>
 
 #include "geo/error.hpp"
+#include "planner/format.hpp"
 #include "geo/vector_io.hpp"
 
 namespace recompose::planner {
@@ -15,12 +16,6 @@ namespace recompose::planner {
 using geo::Severity;
 
 namespace {
-
-std::string trim(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t\r\n"));
-  s.erase(s.find_last_not_of(" \t\r\n") + 1);
-  return s;
-}
 
 std::optional<double> parse_number(const std::string& raw) {
   std::string s = trim(raw);

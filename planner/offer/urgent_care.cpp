@@ -9,6 +9,7 @@
 
 #include "geo/crs.hpp"
 #include "geo/error.hpp"
+#include "planner/format.hpp"
 #include "geo/vector_io.hpp"
 
 namespace recompose::planner::offer {
@@ -17,16 +18,6 @@ using geo::Error;
 using geo::Severity;
 
 namespace {
-
-std::string trim(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t\r\n"));
-  s.erase(s.find_last_not_of(" \t\r\n") + 1);
-  return s;
-}
-
-bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 std::optional<double> parse_number(std::string s) {
   s = trim(s);

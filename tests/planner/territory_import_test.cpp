@@ -34,6 +34,7 @@ std::string loire_on_small_roads(const test::TempDir& dir) {
                 {"class_map", {{"highway", "road_class_highway"}, {"major", "road_class_major"}, {"minor", "road_class_minor"}}},
                 {"profile", test::source_file("datasets/profiles/car.json")},
                 {"source", "OSM, fichier Subway Builder STE"}};
+  test::absolute_regime_paths(j);
   const std::string path = dir.file("loire-petit-reseau.json");
   test::write_json(path, j);
   return path;
@@ -170,6 +171,7 @@ namespace {
 std::string lens_henin_without_roads(const test::TempDir& dir) {
   auto j = test::read_json(test::source_file("datasets/lens-henin.json"));
   j["roads"] = {{"kind", "none"}, {"reason", "test : manifeste sans réseau routier"}};
+  test::absolute_regime_paths(j);
   const std::string path = dir.file("lens-henin-sans-routes.json");
   test::write_json(path, j);
   return path;
