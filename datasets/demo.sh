@@ -24,7 +24,7 @@ echo "== 2. travel times from every IRIS to the urgent-care sites (60 min limit)
 "$bin" graph info "$npdc"
 
 echo
-echo "== 3. evaluation: closing an antenna, regrouping two historic centres"
+echo "== 3. evaluation: closing an antenna, regrouping two historic centres, the mining pharmacies' options"
 "$bin" evaluate "$npdc" --scenario "$here/scenarios/npdc-fermeture-antenne-oignies.json" \
   --out "$npdc/evaluation-fermeture-antenne-oignies" \
   --need-indicator mortalite_prematuree_maladies_cardiovasculaires
@@ -32,6 +32,10 @@ echo
 "$bin" evaluate "$npdc" --scenario "$here/scenarios/npdc-regroupement-lens-henin.json" \
   --out "$npdc/evaluation-regroupement-lens-henin" \
   --need-indicator mortalite_prematuree_maladies_cardiovasculaires
+
+echo
+"$bin" evaluate "$npdc" --scenario "$here/scenarios/npdc-pharmacies-minieres.json" \
+  --out "$npdc/evaluation-pharmacies-minieres"
 
 echo
 echo "== 4. loire (Saint-Étienne coal basin) on its complete OSM 2021 network"
@@ -47,7 +51,8 @@ echo
 echo "== 5. lens-henin (zone d'emploi de Lens) on the same roads (graph shared with step 1)"
 "$bin" import "$here/lens-henin.json" --out "$out/lens-henin" --graph-cache "$out/graph-cache/npdc" --quiet
 "$bin" evaluate "$out/lens-henin" --out "$out/lens-henin/evaluation" \
-  --need-indicator mortalite_prematuree_maladies_cardiovasculaires
+  --need-indicator mortalite_prematuree_maladies_cardiovasculaires \
+  --scenario "$here/scenarios/lens-henin-regime-regroupements.json"
 
 echo
 echo "Outputs in $out/: per territory territory.gpkg, import_report.md, and per evaluation: rapport.md,"
