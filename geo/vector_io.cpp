@@ -308,9 +308,17 @@ struct VectorWriter::Impl {
   GDALDatasetUniquePtr ds;
   OGRLayer* layer = nullptr;
   std::vector<FieldDef> fields;
-  OGRSpatialReference srs;
+  OGRSpatialReference srs;  // of the file: the source CRS, or WGS84 for GeoJSON
+  // GeoJSON: the source CRS to WGS84, applied here (not by GDAL) so that the precision
+  // reduction sees the coordinates as they are written. Null when the source is WGS84.
+  std::unique_ptr<CrsTransform> to_wgs84;
   int layers = 0;
 };
+
+namespace {
+// GeoJSON coordinates are written with 6 decimals (RFC 7946 advice, ~0.1 m).
+constexpr double kGeoJsonGrid = 1e-6;
+}  // namespace
 
 namespace {
 const char* driver_name(VectorFormat f) {
@@ -352,6 +360,15 @@ VectorWriter::VectorWriter(std::string path, VectorFormat format, std::string so
   impl_->srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   if (impl_->srs.SetFromUserInput(source_crs.c_str()) != OGRERR_NONE) {
     throw Error("unknown CRS " + quote(source_crs) + " for output " + path_);
+  }
+  if (format == VectorFormat::GeoJson) {
+    const char* auth = impl_->srs.GetAuthorityName(nullptr);
+    const char* code = impl_->srs.GetAuthorityCode(nullptr);
+    const bool wgs84 = auth && code && std::string(auth) == "EPSG" && std::string(code) == "4326";
+    if (!wgs84) impl_->to_wgs84 = std::make_unique<CrsTransform>(source_crs, kWgs84);
+    impl_->srs.Clear();
+    impl_->srs.importFromEPSG(4326);
+    impl_->srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   }
 }
 
@@ -420,7 +437,29 @@ void VectorWriter::write(const std::vector<FieldValue>& values, const Geometry* 
         },
         values[i]);
   }
+  Geometry out;  // outlives the pointer below
   if (geometry && *geometry && !geometry->empty()) {
+    // Every geometry is written valid at the precision it is written: GeoJSON is
+    // reduced topologically to its 6-decimal grid in WGS84 (rounding alone leaves
+    // rings with repeated points or crossing edges), other formats keep full precision
+    // and are made valid when they are not.
+    out = geometry->is_polygonal() ? geometry->made_valid() : Geometry(*geometry);
+    if (format_ == VectorFormat::GeoJson) {
+      Geometry wgs84 = impl_->to_wgs84 ? out.transformed(*impl_->to_wgs84) : std::move(out);
+      // Snap-rounding needs a valid input: reprojection can fold a near-degenerate
+      // ring that was valid in Lambert-93.
+      if (wgs84.is_polygonal() && !wgs84.is_valid()) wgs84 = wgs84.made_valid();
+      out = wgs84.with_precision(kGeoJsonGrid);
+      if (out.is_polygonal() && !out.is_valid()) {
+        throw Error("a polygon cannot be made valid at 6 decimals for " + path_ + ": " + out.invalid_reason(),
+                    ErrorKind::Internal);
+      }
+    }
+    geometry = out.empty() ? nullptr : &out;
+  } else {
+    geometry = nullptr;
+  }
+  if (geometry) {
     const auto wkb = geometry->to_wkb();
     OGRGeometry* g = nullptr;
     if (OGRGeometryFactory::createFromWkb(wkb.data(), &impl_->srs, &g, wkb.size()) != OGRERR_NONE) {

@@ -101,6 +101,9 @@ class VectorWriter {
   // `path` is the final file. Input geometries are in `source_crs` (Lambert-93 by
   // default): GeoJSON output is reprojected to WGS84 with 6 decimals (RFC 7946),
   // GeoPackage is stored in EPSG:2154, CSV gets no geometry unless `csv_wkt`.
+  // Every geometry is written valid at the precision of its format: GeoJSON
+  // geometries are reduced topologically to the 1e-6 degree grid (a polygon that
+  // collapses below it is written without geometry), others are made valid.
   VectorWriter(std::string path, VectorFormat format, std::string source_crs = "EPSG:2154");
   ~VectorWriter();
   VectorWriter(const VectorWriter&) = delete;
