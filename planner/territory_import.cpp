@@ -35,6 +35,7 @@
 #include "planner/offer/finess.hpp"
 #include "planner/offer/urgent_care.hpp"
 #include "planner/travel_summary.hpp"
+#include "planner/unit_coverage.hpp"
 
 namespace recompose::planner {
 
@@ -435,14 +436,12 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
     r.joins.push_back(j);
   }
 
-  // Reconciliation: units always sum to their commune's population.
-  std::unordered_map<std::string, std::vector<std::size_t>> by_commune;
-  for (std::size_t i = 0; i < t.units.size(); ++i) by_commune[t.units[i].commune_code].push_back(i);
-  for (auto& c : t.communes) {
-    auto it = by_commune.find(c.code);
-    if (it == by_commune.end()) {
-      // A commune without IRIS becomes one unit from its own polygon.
-      if (!c.geometry) continue;
+  // A commune without IRIS becomes one unit from its own polygon.
+  {
+    std::set<std::string> with_units;
+    for (const auto& unit : t.units) with_units.insert(unit.commune_code);
+    for (auto& c : t.communes) {
+      if (with_units.count(c.code) || !c.geometry) continue;
       Unit unit;
       unit.code = c.code + "0000";
       unit.name = c.name;
@@ -456,10 +455,30 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
       r.diagnostics.push_back({Severity::Warning, "commune-without-iris", "commune " + c.code,
                                "no IRIS polygon; the commune polygon is used as its unit"});
       t.units.push_back(std::move(unit));
+    }
+  }
+
+  // A planar partition: overlaps between units (IRIS from vector tiles) are given to
+  // one unit each, before the areas are used and the points snapped.
+  {
+    const CoverageCleaning cleaning = clean_unit_coverage(t.units, r.diagnostics);
+    r.unit_overlapping_pairs = cleaning.overlapping_pairs;
+    r.units_trimmed = cleaning.units_trimmed;
+    r.unit_overlap_area_km2 = cleaning.overlap_area_km2;
+    r.unit_overlap_examples = cleaning.examples;
+  }
+
+  // Reconciliation: units always sum to their commune's population.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_commune;
+  for (std::size_t i = 0; i < t.units.size(); ++i) by_commune[t.units[i].commune_code].push_back(i);
+  for (auto& c : t.communes) {
+    auto it = by_commune.find(c.code);
+    if (it == by_commune.end()) continue;  // no polygon at all: reported with the communes
+    auto& idx = it->second;
+    if (idx.size() == 1 && t.units[idx[0]].population_method.rfind("commune sans IRIS", 0) == 0) {
       c.unit_count = 1;
       continue;
     }
-    auto& idx = it->second;
     c.unit_count = idx.size();
     if (idx.size() == 1) {
       Unit& unit = t.units[idx[0]];
