@@ -23,6 +23,12 @@ inline bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// One vocabulary for the two states of a unit without a time, in every output and
+// the viewer: off the road network (never routed, neither near nor far), and routed
+// with no facility within the cutoff.
+inline constexpr const char* kOffNetworkLabel = "hors réseau";
+inline constexpr const char* kNoAccessLabel = "sans accès";
+
 inline std::string fr_number(double v, int decimals = 0) {
   if (std::isnan(v)) return "—";
   char buf[64];

@@ -98,9 +98,10 @@ OdStats write_od_matrix(const geo::RoadGraph& g, const std::vector<OdPoint>& ori
       if (t == geo::kUnreachable || t > limit) continue;
       reached[i] = 1;
       ++st.pairs_within_limit;
-      const double network_s =
-          geo::deciseconds_to_seconds(t) - geo::deciseconds_to_seconds(o.snap.access_ds) -
-          geo::deciseconds_to_seconds(d.snap.access_ds);
+      // In whole deciseconds, then converted: an exact 0 prints as 0 (never -1.4e-14).
+      const auto network_ds = static_cast<std::int64_t>(t) - static_cast<std::int64_t>(o.snap.access_ds) -
+                              static_cast<std::int64_t>(d.snap.access_ds);
+      const double network_s = static_cast<double>(network_ds) / 10.0;
       w.write({o.id, d.id, std::string("ok"), geo::deciseconds_to_minutes(t), network_s,
                static_cast<std::int64_t>(o.snap.nearest_node), o.snap.distance_m,
                geo::deciseconds_to_seconds(o.snap.access_ds), static_cast<std::int64_t>(d.snap.nearest_node),

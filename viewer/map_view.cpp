@@ -555,7 +555,8 @@ void MapView::handle_input() {
     ImGui::Text("Commune : %s", c ? c->name.c_str() : u.commune_code.c_str());
     ImGui::Text("Population : %s hab.", planner::fr_number(u.population).c_str());
     if (ind.no_access[k]) {
-      ImGui::Text("%s : sans accès / hors réseau", ind.label.c_str());
+      const bool off = t.has_roads && !u.snap.result.ok();
+      ImGui::Text("%s : %s", ind.label.c_str(), off ? planner::kOffNetworkLabel : planner::kNoAccessLabel);
     } else {
       ImGui::Text("%s : %s %s", ind.label.c_str(), planner::fr_number(ind.values[k], 1).c_str(), ind.unit.c_str());
     }

@@ -382,7 +382,7 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
         return ci < 0 ? std::string() : r.centres[static_cast<std::size_t>(ci)].id;
       };
       auto outside = [&](geo::Deciseconds d) {
-        return off ? std::string("hors réseau") : (d == kNoAccess || d > rayon_ds) ? std::string("oui") : std::string("non");
+        return off ? std::string(kOffNetworkLabel) : (d == kNoAccess || d > rayon_ds) ? std::string("oui") : std::string("non");
       };
       std::vector<FieldValue> row = {unit.code,
                                      warn,
@@ -395,7 +395,7 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
                                      static_cast<std::int64_t>(ra.horizon_year),
                                      ra.affiliates_horizon[u]};
       for (std::size_t b = 0; b < t.regime.age_bands.size(); ++b) row.push_back(t.regime.affiliates_by_age[b][u]);
-      row.push_back(std::string(!road ? "sans réseau (vol d'oiseau)" : off ? "hors réseau (non routée)" : "rattachée"));
+      row.push_back(std::string(!road ? "sans réseau (vol d'oiseau)" : off ? kOffNetworkLabel : "rattachée"));
       row.push_back(idb);
       row.push_back(ida);
       row.push_back(minutes(db));
