@@ -215,18 +215,14 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   // its old position, closed, and its new site, appended under the same id. It is
   // written as one row: the state before at the old position (lon/lat_avant), the
   // state after at the new one (lon/lat_apres, and the row's geometry).
-  std::map<std::string, std::size_t> first_of_id, last_of_id;
-  for (std::size_t i = 0; i < after.facilities.size(); ++i) {
-    first_of_id.try_emplace(after.facilities[i].id, i);
-    last_of_id[after.facilities[i].id] = i;
-  }
+  const FacilityRows rows = facility_rows(after.facilities);
   auto lon_lat = [&](geo::PointM at) {
     const geo::LonLat ll = geo::lambert93_to_wgs84(at);
     return std::pair<FieldValue, FieldValue>{ll.lon, ll.lat};
   };
   auto fac_row = [&](std::size_t i) {
     const FacilityState& f = after.facilities[i];
-    const std::size_t b = first_of_id.at(f.id);  // its baseline entry, when it has one
+    const std::size_t b = rows.first[i];  // its baseline entry, when it has one
     const bool in_before = b < before.facilities.size() && before.facilities[b].id == f.id;
     std::string flags;
     for (const auto& [k, v] : f.flags) {
@@ -272,7 +268,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
     csv.begin_layer("etablissements", geo::GeometryKind::None, fac_fields);
     gpkg.begin_layer("etablissements", geo::GeometryKind::Point, fac_fields, "Établissements avant / après");
     for (std::size_t i = 0; i < after.facilities.size(); ++i) {
-      if (last_of_id.at(after.facilities[i].id) != i) continue;  // superseded by its new site
+      if (!rows.written[i]) continue;  // superseded by its new site
       const auto row = fac_row(i);
       const geo::Geometry pt = geo::Geometry::point(after.facilities[i].point.x_m, after.facilities[i].point.y_m);
       gj.write(row, &pt);

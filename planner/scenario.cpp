@@ -253,6 +253,20 @@ std::string Scenario::to_json() const {
   return j.dump(2);
 }
 
+FacilityRows facility_rows(const std::vector<FacilityState>& facilities) {
+  FacilityRows rows;
+  std::map<std::string, std::size_t> first, last;
+  for (std::size_t i = 0; i < facilities.size(); ++i) {
+    first.try_emplace(facilities[i].id, i);
+    last[facilities[i].id] = i;
+  }
+  for (std::size_t i = 0; i < facilities.size(); ++i) {
+    rows.first.push_back(first.at(facilities[i].id));
+    rows.written.push_back(last.at(facilities[i].id) == i);
+  }
+  return rows;
+}
+
 ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
                               const std::function<geo::SnapResult(geo::PointM)>& snap) {
   ScenarioResult r;

@@ -204,11 +204,15 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
                      {"regle", FieldType::String}});
     const std::string rule = p.regime.uft_rule + " (" + fr_number(p.regime.uft_max_min) + " min / " +
                              fr_number(p.regime.uft_max_km) + " km), groupes " + p.regime.uft_grouping;
+    // One row per id: a relocated site is written once, before at its old position.
+    const FacilityRows rows = facility_rows(after.facilities);
     for (const auto& sf : ra.sites) {
+      if (!rows.written[sf.facility]) continue;
       const FacilityState& f = after.facilities[sf.facility];
-      const bool in_before = sf.facility < before.facilities.size() && before.facilities[sf.facility].id == f.id;
-      const FacilityState* fb = in_before ? &before.facilities[sf.facility] : nullptr;
-      const RegimeSiteFigures* sb = in_before ? rb.site_of(sf.facility) : nullptr;
+      const std::size_t b = rows.first[sf.facility];
+      const bool in_before = b < before.facilities.size() && before.facilities[b].id == f.id;
+      const FacilityState* fb = in_before ? &before.facilities[b] : nullptr;
+      const RegimeSiteFigures* sb = in_before ? rb.site_of(b) : nullptr;
       std::string services;
       for (const auto& [k, v] : f.flags) {
         if (v && k.rfind("regime_", 0) == 0) services += (services.empty() ? "" : ",") + k;
