@@ -18,6 +18,7 @@
 
 #include "geo/crs.hpp"
 #include "geo/error.hpp"
+#include "geo/number_text.hpp"
 
 namespace recompose::geo {
 
@@ -61,15 +62,11 @@ std::string srs_identity(const OGRSpatialReference* srs) {
   return id.empty() ? w : id;
 }
 
-bool parse_double(std::string s, double& out) {
-  // Accept a decimal comma, as in INSEE tables saved from spreadsheets.
-  std::replace(s.begin(), s.end(), ',', '.');
-  s.erase(0, s.find_first_not_of(" \t"));
-  s.erase(s.find_last_not_of(" \t") + 1);
-  if (s.empty()) return false;
-  const auto* end = s.data() + s.size();
-  auto [p, ec] = std::from_chars(s.data(), end, out);
-  return ec == std::errc() && p == end && std::isfinite(out);
+bool parse_double(const std::string& s, double& out) {
+  // French tables: decimal comma, spaces between thousands (geo/number_text.hpp).
+  const auto v = parse_number(s);
+  if (v) out = *v;
+  return v.has_value();
 }
 
 bool is_json_array_file(const std::string& path) {

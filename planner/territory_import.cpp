@@ -28,6 +28,7 @@
 #include "geo/error.hpp"
 #include "geo/fingerprint.hpp"
 #include "geo/graph_cache.hpp"
+#include "geo/number_text.hpp"
 #include "geo/road_import.hpp"
 #include "geo/snapping.hpp"
 #include "geo/vector_io.hpp"
@@ -105,14 +106,14 @@ std::string normalize_code(const std::string& raw, std::size_t width, geo::Diagn
   return s;
 }
 
-std::optional<double> parse_number(const std::string& raw) {
-  std::string s = trim(raw);
-  std::replace(s.begin(), s.end(), ',', '.');  // decimal comma (INSEE tables)
-  if (s.empty()) return std::nullopt;
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
+using geo::parse_number;  // French numbers: "173 136", "12,5" (geo/number_text.hpp)
+
+// A value that cannot be read stops the import, naming the file, record and value:
+// it is never counted as 0 nor dropped without a word.
+[[noreturn]] void unreadable(const std::string& where, const std::string& what, const std::string& raw,
+                             const std::string& expected = "a number >= 0") {
+  throw Error(where + ": " + what + " '" + raw + "' is not " + expected +
+              " (French forms are read: 173 136, 173 136, 12,5); correct the file and import again");
 }
 
 double peak_memory_mib() {
@@ -207,11 +208,7 @@ void import_communes(const Manifest& m, const ImportOptions& opt, Territory& t, 
   for (const auto& f : pop.data.features) {
     const std::string code = normalize_code(f.values[0], 5, nullptr, "");
     const auto v = parse_number(f.values[2]);
-    if (!v || *v < 0) {
-      r.diagnostics.push_back({Severity::Warning, "bad-population", pop.data.where(f),
-                               "commune " + code + ": population '" + f.values[2] + "' is not a number >= 0"});
-      continue;
-    }
+    if (!v || *v < 0) unreadable(pop.data.where(f), "commune " + code + ": population", f.values[2]);
     if (!pop_by_code.try_emplace(code, f.values[1], *v).second) {
       r.diagnostics.push_back({Severity::Warning, "duplicate-code", pop.data.where(f),
                                "commune " + code + " has a second population record (" + f.values[2] +
@@ -404,12 +401,15 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
       bool ok = true;
       for (std::size_t k = 1; k < f.values.size() && k <= spec.population_sum.size(); ++k) {
         const auto v = parse_number(f.values[k]);
-        if (!v || *v < 0) {
-          ok = false;
+        if (!v && (trim(f.values[k]).empty() || geo::is_no_data_marker(f.values[k]))) {
+          ok = false;  // no value: recorded, the IRIS is weighted as one without a row
           r.diagnostics.push_back({Severity::Warning, "bad-population", p.data.where(f),
                                    "IRIS " + f.values[0] + ": '" + f.values[k] + "' in " +
-                                       spec.population_sum[k - 1] + " is not a number >= 0; row ignored"});
+                                       spec.population_sum[k - 1] + " is no value; row ignored"});
           break;
+        }
+        if (!v || *v < 0) {
+          unreadable(p.data.where(f), "IRIS " + f.values[0] + ": " + spec.population_sum[k - 1], f.values[k]);
         }
         sum += *v;
       }
@@ -674,11 +674,12 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
         const Commune* c = t.find_commune(code);
         if (!c) continue;
         const auto n = parse_number(f.values[1]);
-        if (!n || *n < 0) {
+        if (!n && (trim(f.values[1]).empty() || geo::is_no_data_marker(f.values[1]))) {
           r.diagnostics.push_back({Severity::Warning, "bad-count", d.data.where(f),
-                                   "count '" + f.values[1] + "' is not a number >= 0; skipped"});
+                                   "commune " + code + ": count '" + f.values[1] + "' is no value; skipped"});
           continue;
         }
+        if (!n || *n < 0) unreadable(d.data.where(f), "commune " + code + ": count", f.values[1]);
         if (!c->geometry) continue;
         Facility fac;
         fac.id = spec.id_prefix + code;
@@ -754,11 +755,17 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
       if (!spec.capacity.empty()) {
         const std::string& raw = f.values[d.data.field(spec.capacity)];
         const auto v = parse_number(raw);
-        fac.capacity = v && *v >= 0 ? *v : -1;
         fac.capacity_unit = spec.capacity_unit;
-        if (!trim(raw).empty() && fac.capacity < 0) {
+        if (v && *v >= 0) {
+          fac.capacity = *v;
+        } else if (trim(raw).empty()) {
+          fac.capacity = -1;  // unknown
+        } else if (geo::is_no_data_marker(raw)) {
+          fac.capacity = -1;
           r.diagnostics.push_back({Severity::Warning, "bad-capacity", where,
-                                   "facility " + fac.id + ": capacity '" + raw + "' is not a number >= 0; kept as unknown"});
+                                   "facility " + fac.id + ": capacity '" + raw + "' is no value; kept as unknown"});
+        } else {
+          unreadable(where, "facility " + fac.id + ": capacity", raw);
         }
       }
       for (const auto& [name, rule] : spec.flags) fac.flags[name] = evaluate_flag(rule, d.data, f, fac.name);
@@ -844,10 +851,10 @@ void import_indicators(const Manifest& m, const ImportOptions& opt, Territory& t
       auto add = [&](const std::string& name, const std::string& raw) {
         const auto v = parse_number(raw);
         if (!v) {
-          if (!trim(raw).empty()) {
-            r.diagnostics.push_back({Severity::Warning, "bad-number", d.data.where(f),
-                                     name + ": '" + raw + "' is not a number; value left out"});
-          }
+          if (trim(raw).empty()) return;
+          if (!geo::is_no_data_marker(raw)) unreadable(d.data.where(f), spec.level + " " + code + ": " + name, raw, "a number");
+          r.diagnostics.push_back({Severity::Warning, "bad-number", d.data.where(f),
+                                   name + ": '" + raw + "' is no value (no-data marker); value left out"});
           return;
         }
         if (!stored.insert(code + "\n" + name).second) {

@@ -808,43 +808,61 @@ json mini_with_population(const TempDir& tmp, const std::function<void(json&)>& 
   return m;
 }
 
-void check_population_refused(const TempDir& tmp, const json& report, const std::string& raw) {
-  const auto bad = find_diags(report, "bad-population",
-                              {"communes-population-bad.json", "commune 42044", "population '" + raw + "'"});
-  REQUIRE(bad.size() == 1);
-  const auto missing = find_diags(report, "population-missing", {"commune 42044", "communes-population-bad.json"});
-  REQUIRE(missing.size() == 1);
-  CHECK(missing[0]["severity"] == "error");
-  const json* j = join_row(report, "population communale");
-  REQUIRE(j != nullptr);
-  CHECK((*j)["matched"] == 2);
-  CHECK((*j)["unmatched"] == 1);
-  CHECK((*j)["unmatched_examples"] == json::array({"42044"}));
-  const auto t = load(tmp);
-  REQUIRE(commune(t, "42044") != nullptr);
-  CHECK(commune(t, "42044")->population == 0);
-  CHECK(commune(t, "42095")->population == 17060);
+// The import stops (exit 1) naming the file, the record, the commune and the value:
+// a population that cannot be read is never counted as 0.
+void check_population_refused(const TempDir& tmp, const Run& r, const std::string& raw) {
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK(contains(r.output, "communes-population-bad.json"));
+  CHECK(contains(r.output, "feature "));
+  CHECK(contains(r.output, "commune 42044"));
+  CHECK(contains(r.output, "population '" + raw + "'"));
+  CHECK_FALSE(fs::exists(tmp.file("out/territory.json")));  // nothing half-written
 }
 
 }  // namespace
 
-TEST_CASE("A commune population record without population is reported and the import goes on",
+TEST_CASE("A commune population record without population stops the import, naming it", "[robustness][tables]") {
+  TempDir tmp;
+  const Run r = run_import(tmp, mini_with_population(tmp, [](json& rec) { rec.erase("population"); }));
+  check_population_refused(tmp, r, "");
+}
+
+TEST_CASE("A negative commune population stops the import, naming it", "[robustness][tables]") {
+  TempDir tmp;
+  const Run r = run_import(tmp, mini_with_population(tmp, [](json& rec) { rec["population"] = -12314; }));
+  check_population_refused(tmp, r, "-12314");
+}
+
+TEST_CASE("A non-numeric commune population stops the import, naming it", "[robustness][tables]") {
+  TempDir tmp;
+  const Run r = run_import(tmp, mini_with_population(tmp, [](json& rec) { rec["population"] = "douze mille"; }));
+  check_population_refused(tmp, r, "douze mille");
+  TempDir tmp2;
+  // Badly grouped thousands are not guessed.
+  const Run r2 = run_import(tmp2, mini_with_population(tmp2, [](json& rec) { rec["population"] = "123 14"; }));
+  check_population_refused(tmp2, r2, "123 14");
+}
+
+TEST_CASE("Populations typed the French way (12 314, no-break spaces, decimal comma) are read exactly",
           "[robustness][tables]") {
-  TempDir tmp;
-  const json report = import_ok(tmp, mini_with_population(tmp, [](json& r) { r.erase("population"); }));
-  check_population_refused(tmp, report, "");
-}
-
-TEST_CASE("A negative commune population is reported and the import goes on", "[robustness][tables]") {
-  TempDir tmp;
-  const json report = import_ok(tmp, mini_with_population(tmp, [](json& r) { r["population"] = -12314; }));
-  check_population_refused(tmp, report, "-12314");
-}
-
-TEST_CASE("A non-numeric commune population is reported and the import goes on", "[robustness][tables]") {
-  TempDir tmp;
-  const json report = import_ok(tmp, mini_with_population(tmp, [](json& r) { r["population"] = "douze mille"; }));
-  check_population_refused(tmp, report, "douze mille");
+  // Each form in turn for 42044 (12,314 inhabitants), in a semicolon CSV as a spreadsheet saves it.
+  for (const std::string typed : {"12 314", "12\u00a0314", "12\u202f314", "12 314,0", "12314,0"}) {
+    TempDir tmp;
+    json m = mini_manifest(tmp);
+    write_text(tmp.file("population-fr.csv"), "code;nom;population\n42044;Le Chambon-Feugerolles;" + typed +
+                                                  "\n42095;Firminy;17\u00a0060\n07041;Boulieu-lès-Annonay;2 248\n");
+    m["communes"]["population"] = {{"path", tmp.file("population-fr.csv")}, {"code", "code"}, {"name", "nom"},
+                                   {"population", "population"}, {"year", 2026}, {"source", "test"}};
+    INFO("population typed '" << typed << "'");
+    const json report = import_ok(tmp, m);
+    CHECK(count_diags(report, "population-missing") == 0);
+    const auto t = load(tmp);
+    CHECK(commune(t, "42044")->population == 12314);
+    CHECK(commune(t, "42095")->population == 17060);
+    CHECK(commune(t, "07041")->population == 2248);
+    CHECK(population_total(report, "population communale") == 31622);
+  }
 }
 
 TEST_CASE("A commune given twice in the population records is reported and its first population kept",
@@ -987,6 +1005,25 @@ TEST_CASE("Indicator values with a decimal comma are parsed; a non-number is rep
   const json* j = join_row(report, "indicateurs");
   REQUIRE(j != nullptr);
   CHECK((*j)["unmatched"] == 13);  // 16 IRIS of the territory, 3 rows of it in the table
+}
+
+TEST_CASE("An indicator value that is neither a number nor a no-data marker stops the import, naming it",
+          "[robustness][tables]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  write_text(tmp.file("icm-illisible.csv"), "IRIS;icm\n420440101;112,5\n420440102;98 7\n");
+  m["indicators"] = json::array({{{"path", tmp.file("icm-illisible.csv")},
+                                  {"level", "iris"},
+                                  {"key", "IRIS"},
+                                  {"columns", {{"icm", "icm"}}},
+                                  {"period", "test"},
+                                  {"source", "test"}}});
+  const Run r = run_import(tmp, m);
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK(contains(r.output, "icm-illisible.csv"));
+  CHECK(contains(r.output, "feature 2"));
+  CHECK(contains(r.output, "iris 420440102: icm '98 7'"));
 }
 
 TEST_CASE("An IRIS given twice in an indicator table is reported and its first value kept", "[robustness][tables]") {
@@ -1150,7 +1187,7 @@ TEST_CASE("A facility with capacity 0 is kept with capacity 0", "[robustness][fa
   CHECK(t.facilities[0].capacity == 0);
 }
 
-TEST_CASE("A negative facility capacity is reported naming the feature, not silently dropped",
+TEST_CASE("A negative facility capacity stops the import naming the file, feature and value",
           "[robustness][facilities]") {
   TempDir tmp;
   json m = mini_manifest(tmp);
@@ -1158,16 +1195,25 @@ TEST_CASE("A negative facility capacity is reported naming the feature, not sile
   HospitalRow h = real_hospital("420000234");
   h.capacity = "-300";
   write_hospitals(tmp.file("hospitals.csv"), {h});
-  const json report = import_ok(tmp, m);
-  bool named = false;
-  for (const auto& d : report["diagnostics"]) {
-    const std::string text = d.value("where", "") + " " + d.value("message", "");
-    named |= contains(text, "hospitals.csv") && contains(text, "feature 1") && contains(text, "-300");
-  }
-  CHECK(named);
+  const Run r = run_import(tmp, m);
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK(contains(r.output, "hospitals.csv"));
+  CHECK(contains(r.output, "feature 1"));
+  CHECK(contains(r.output, "capacity '-300'"));
+}
+
+TEST_CASE("A capacity typed the French way (1 234,5) is read", "[robustness][facilities]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  m["facilities"][0]["capacity"] = "cap_beds";
+  HospitalRow h = real_hospital("420000234");
+  h.capacity = "\"1\u00a0234,5\"";
+  write_hospitals(tmp.file("hospitals.csv"), {h});
+  import_ok(tmp, m);
   const auto t = load(tmp);
   REQUIRE(t.facilities.size() == 1);
-  CHECK(t.facilities[0].capacity < 0);  // unknown, never a negative supply
+  CHECK(t.facilities[0].capacity == 1234.5);
 }
 
 TEST_CASE("A non-numeric facility capacity is reported naming the feature, not silently dropped",
