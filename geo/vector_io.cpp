@@ -425,7 +425,7 @@ void VectorWriter::write(const std::vector<FieldValue>& values, const Geometry* 
           if constexpr (std::is_same_v<T, std::monostate>) {
             f.SetFieldNull(k);
           } else if constexpr (std::is_same_v<T, std::string>) {
-            f.SetField(k, v.c_str());
+            f.SetField(k, format_ == VectorFormat::Csv ? csv_safe_text(v).c_str() : v.c_str());
           } else if constexpr (std::is_same_v<T, std::int64_t>) {
             f.SetField(k, static_cast<GIntBig>(v));
           } else {
@@ -481,6 +481,13 @@ void VectorWriter::commit() {
   std::error_code ec;
   fs::rename(tmp_path_, path_, ec);
   if (ec) throw Error("cannot rename " + tmp_path_ + " to " + path_ + ": " + ec.message());
+}
+
+std::string csv_safe_text(const std::string& text) {
+  if (text.empty()) return text;
+  const char c = text.front();
+  if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') return "'" + text;
+  return text;
 }
 
 void write_text_file_atomic(const std::string& path, const std::string& text) {

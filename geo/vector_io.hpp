@@ -132,6 +132,13 @@ class VectorWriter {
 // record one "encoding-converted" diagnostic per file.
 std::string to_utf8(const std::string& text, bool* recoded = nullptr);
 
+// A text cell made safe for spreadsheets (CSV injection): a cell that starts with
+// '=', '+', '-', '@', a tab or a carriage return would be read as a formula by
+// Excel or LibreOffice; it is prefixed with an apostrophe, which they display as
+// text. Every text cell of every CSV the writer produces goes through it; numeric
+// cells (FieldType::Integer / Real) are written as numbers, negative ones included.
+std::string csv_safe_text(const std::string& text);
+
 // Writes `text` to `path` atomically (temporary file, then rename).
 void write_text_file_atomic(const std::string& path, const std::string& text);
 

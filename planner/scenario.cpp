@@ -203,8 +203,20 @@ Scenario Scenario::parse_checked(const std::string& text, const std::string& ori
           }
         }
       }
+      // Ids key every output and are typed back by planners: a control character is
+      // refused; names and free text lose theirs.
+      std::vector<std::string> ids = ed.facilities;
+      for (const std::string* id : {&ed.into, &ed.id, &ed.centre}) ids.push_back(*id);
+      for (const auto& id : ids) {
+        if (has_control_char(id)) {
+          throw Error(where + " (" + ed.op + "): id '" + printable(id) + "' contains a control character");
+        }
+      }
+      ed.name = without_control_chars(ed.name);
       s.edits.push_back(std::move(ed));
     }
+    s.name = without_control_chars(s.name);
+    s.description = without_control_chars(s.description);
     return s;
   });
 }

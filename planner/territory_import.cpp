@@ -359,6 +359,9 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
     unit.commune_code = normalize_code(f.values[1], 5, &r.diagnostics, where);
     if (!commune_index.count(unit.commune_code)) continue;
     unit.code = normalize_code(f.values[0], 9, &r.diagnostics, where);
+    if (has_control_char(unit.code)) {
+      throw Error(where + ": IRIS code '" + printable(unit.code) + "' contains a control character: correct the file");
+    }
     if (unit.code.size() != 9 || !unit.code.starts_with(unit.commune_code)) {
       r.diagnostics.push_back({Severity::Error, "bad-iris-code", where,
                                "IRIS code '" + unit.code + "' is not 9 characters starting with its commune " +
@@ -720,6 +723,10 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
     for (auto& f : d.data.features) {
       const std::string where = d.data.where(f);
       const std::string raw_id = numbered ? std::to_string(f.fid) : trim(f.values[0]);
+      if (has_control_char(raw_id)) {
+        throw Error(where + ": facility id '" + printable(raw_id) +
+                    "' contains a control character; ids key every output and scenario: correct the file");
+      }
       if (!f.geometry || f.geometry.empty()) {
         r.diagnostics.push_back({Severity::Warning, "facility-without-location", where,
                                  "facility " + spec.id_prefix + raw_id + " has no usable location; not kept"});
@@ -1083,6 +1090,35 @@ Territory import_territory(const Manifest& m, const ImportOptions& opt, ImportRe
   {
     StepTimer timer(r, opt, "travel summary");
     r.travel = summarize_travel_times(t);
+  }
+  // Text read from files: ids were checked where they were read; names lose their
+  // control characters (a tab or line break in a name would break CSV rows for
+  // some readers and Markdown tables), said once.
+  {
+    std::vector<std::string> examples;
+    std::size_t cleaned = 0;
+    auto clean = [&](std::string& text, const std::string& what) {
+      if (!has_control_char(text)) return;
+      if (examples.size() < 5) examples.push_back(what + " '" + printable(text) + "'");
+      text = without_control_chars(text);
+      ++cleaned;
+    };
+    for (auto& f : t.facilities) {
+      if (has_control_char(f.id)) {
+        throw Error("facility id '" + printable(f.id) + "' (source: " + f.source +
+                    ") contains a control character; ids key every output and scenario: correct the file");
+      }
+      clean(f.name, "facility " + f.id);
+    }
+    for (auto& u : t.units) clean(u.name, "IRIS " + u.code);
+    for (auto& c : t.communes) clean(c.name, "commune " + c.code);
+    if (cleaned > 0) {
+      std::string list;
+      for (const auto& e : examples) list += (list.empty() ? "" : "; ") + e;
+      r.diagnostics.push_back({Severity::Warning, "control-characters", "territory " + t.name,
+                               std::to_string(cleaned) + " names held control characters (tab, line break...), "
+                               "replaced by spaces: " + list});
+    }
   }
   // Assumptions: unique, in order of appearance.
   std::vector<std::string> unique;

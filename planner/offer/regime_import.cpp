@@ -84,6 +84,10 @@ void import_sites(const Manifest& m, const RegimeSitesSpec& s, Territory& t, Imp
       r.diagnostics.push_back({Severity::Error, "missing-id", where, "regime site without id; skipped"});
       continue;
     }
+    if (has_control_char(raw_id)) {
+      throw geo::Error(where + ": regime site id '" + printable(raw_id) +
+                       "' contains a control character; ids key every output and scenario: correct the file");
+    }
     Facility fac;
     RegimeSite site;
     fac.id = s.id_prefix + raw_id;

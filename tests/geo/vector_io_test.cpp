@@ -457,6 +457,45 @@ TEST_CASE("Every geometry is written valid at the precision of its format", "[ve
   }
 }
 
+TEST_CASE("CSV text cells that a spreadsheet would run as formulas are neutralised, numbers are not",
+          "[vector_io][csv]") {
+  CHECK(csv_safe_text("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")");
+  CHECK(csv_safe_text("+33 1 23") == "'+33 1 23");
+  CHECK(csv_safe_text("-12") == "'-12");
+  CHECK(csv_safe_text("@SUM(A1)") == "'@SUM(A1)");
+  CHECK(csv_safe_text("\tx") == "'\tx");
+  CHECK(csv_safe_text("\rx") == "'\rx");
+  CHECK(csv_safe_text("Centre = santé") == "Centre = santé");
+  CHECK(csv_safe_text("") == "");
+  TempDir tmp;
+  for (const auto format : {VectorFormat::Csv, VectorFormat::GeoJson}) {
+    const bool csv = format == VectorFormat::Csv;
+    const std::string path = tmp.file(csv ? "cells.csv" : "cells.geojson");
+    {
+      VectorWriter w(path, format);
+      w.begin_layer("cells", csv ? GeometryKind::None : GeometryKind::Point,
+                    {{"nom", FieldType::String}, {"delta", FieldType::Real}, {"n", FieldType::Integer}});
+      const Geometry p = Geometry::point(700000, 6600000);
+      w.write({std::string("=1+1"), -3.5, std::int64_t{-2}}, csv ? nullptr : &p);
+      w.write({std::string("@cmd"), 0.0, std::int64_t{0}}, csv ? nullptr : &p);
+      w.commit();
+    }
+    if (csv) {
+      const auto rows = recompose::test::read_csv(path);
+      REQUIRE(rows.size() == 2);
+      CHECK(rows[0].at("nom") == "'=1+1");
+      CHECK(rows[0].at("delta") == "-3.5");  // a number stays a number
+      CHECK(rows[0].at("n") == "-2");
+      CHECK(rows[1].at("nom") == "'@cmd");
+      INFO(read_text(path));
+      CHECK(read_text(path).find("\n'=1+1,-3.5,") != std::string::npos);  // the number unquoted
+    } else {
+      // GeoJSON is data for GIS, not a spreadsheet: kept as written.
+      CHECK(read_text(path).find("\"nom\": \"=1+1\"") != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("VectorWriter output re-reads to the values written", "[vector_io]") {
   TempDir tmp;
   SECTION("GeoJSON is WGS84 with at most 6 decimals") {

@@ -83,6 +83,19 @@ TEST_CASE("Scenario::parse errors name the file and the edit", "[scenario]") {
     CHECK_THAT(parse_error(close_g1 + R"({"op": "merge", "facilities": ["G2"], "into": "G2"})"),
                Contains("edit #2") && Contains("at least two"));
   }
+  SECTION("an id with a control character") {
+    const auto m = parse_error(close_g1 + R"({"op": "open", "id": "G\u0007", "kind": "gp_point", "capacity": 1,
+                                             "at": {"x_l93": 1000, "y_l93": 0}})");
+    CHECK_THAT(m, Contains("edit #2") && Contains("id 'G\\x07'") && Contains("control character"));
+  }
+  SECTION("a name loses its control characters") {
+    const auto s = planner::Scenario::parse(
+        R"({"format": "recompose-scenario/1", "name": "Atelier\n2026", "edits": [
+            {"op": "open", "id": "G3", "name": "Centre\tnord", "kind": "gp_point", "capacity": 1,
+             "at": {"x_l93": 1000, "y_l93": 0}}]})", "test.json");
+    CHECK(s.name == "Atelier 2026");
+    CHECK(s.edits[0].name == "Centre nord");
+  }
   SECTION("wrong format and not JSON") {
     CHECK_THAT(error_of([] { planner::Scenario::parse(R"({"format": "x", "edits": []})", "f.json"); }),
                Contains("f.json") && Contains("format"));

@@ -1234,6 +1234,70 @@ TEST_CASE("A non-numeric facility capacity is reported naming the feature, not s
   CHECK(load(tmp).facilities.size() == 1);
 }
 
+TEST_CASE("Names that a spreadsheet would run as formulas are neutralised in every CSV output",
+          "[robustness][facilities][csv]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  HospitalRow h = real_hospital("420000234");
+  h.name = "=HYPERLINK(concat(A1;B1))";
+  HospitalRow g = real_hospital("420000234");
+  g.id = "420000235";
+  g.name = "@SOMME(1;2)";
+  write_hospitals(tmp.file("hospitals.csv"), {h, g});
+  import_ok(tmp, m);
+  const Run r = run_cli("evaluate out --out eval", tmp.str());
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  std::map<std::string, std::map<std::string, std::string>> by_id;
+  for (const auto& row : read_csv(tmp.file("eval/etablissements.csv"))) by_id[row.at("id")] = row;
+  REQUIRE(by_id.size() == 2);
+  CHECK(by_id.at("FINESS-420000234").at("nom") == "'" + h.name);
+  CHECK(by_id.at("FINESS-420000235").at("nom") == "'" + g.name);
+  // No cell of any CSV output starts with a formula character.
+  for (const auto& e : fs::directory_iterator(tmp.file("eval"))) {
+    if (e.path().extension() != ".csv") continue;
+    for (const auto& row : read_csv(e.path().string())) {
+      for (const auto& [k, v] : row) {
+        INFO(e.path().filename().string() << " " << k << " = " << v);
+        const bool number = !v.empty() && (std::isdigit(static_cast<unsigned char>(v.back())) != 0) &&
+                            v.find_first_not_of("-+.0123456789eE") == std::string::npos;
+        if (!number) CHECK((v.empty() || std::string("=+-@\t\r").find(v[0]) == std::string::npos));
+      }
+    }
+  }
+  // The GeoJSON keeps the name as written.
+  CHECK(contains(read_text(tmp.file("eval/etablissements.geojson")), "\"nom\": \"@SOMME(1;2)\""));
+}
+
+TEST_CASE("An id with a control character stops the import naming it; a name loses its control characters",
+          "[robustness][facilities]") {
+  SECTION("id") {
+    TempDir tmp;
+    json m = mini_manifest(tmp);
+    HospitalRow h = real_hospital("420000234");
+    h.id = "4200\x07" "00234";
+    write_hospitals(tmp.file("hospitals.csv"), {h});
+    const Run r = run_import(tmp, m);
+    INFO(r.output);
+    CHECK(r.code == 1);
+    CHECK(contains(r.output, "hospitals.csv"));
+    CHECK(contains(r.output, "feature 1"));
+    CHECK(contains(r.output, "facility id '4200\\x0700234'"));
+  }
+  SECTION("name") {
+    TempDir tmp;
+    json m = mini_manifest(tmp);
+    HospitalRow h = real_hospital("420000234");
+    h.name = "CH de\tFirminy";
+    write_hospitals(tmp.file("hospitals.csv"), {h});
+    const json report = import_ok(tmp, m);
+    CHECK(find_diags(report, "control-characters", {"CH de\\x09Firminy"}).size() == 1);
+    const auto t = load(tmp);
+    REQUIRE(t.facilities.size() == 1);
+    CHECK(t.facilities[0].name == "CH de Firminy");
+  }
+}
+
 TEST_CASE("A facility without coordinates is reported naming the feature", "[robustness][facilities]") {
   TempDir tmp;
   json m = mini_manifest(tmp);
