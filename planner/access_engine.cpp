@@ -21,11 +21,28 @@ namespace {
 constexpr char kTableMagic[8] = {'R', 'C', 'M', 'P', 'A', 'C', 'C', '1'};
 }  // namespace
 
+namespace {
+// The cutoff in deciseconds, range-checked first: 1e7 minutes would wrap the 32-bit
+// deciseconds into a short cutoff.
+geo::Deciseconds checked_cutoff_ds(double cutoff_min, const StraightLineParams& straight) {
+  if (!std::isfinite(cutoff_min) || cutoff_min <= 0 || cutoff_min > 1440) {
+    throw geo::Error("--cutoff-min " + std::to_string(cutoff_min) + ": must be a number of minutes in ]0, 1440]",
+                     geo::ErrorKind::Usage);
+  }
+  if (!std::isfinite(straight.detour_factor) || straight.detour_factor <= 0 || straight.detour_factor > 100 ||
+      !std::isfinite(straight.speed_kmh) || straight.speed_kmh <= 0 || straight.speed_kmh > 1000) {
+    throw geo::Error("--detour-factor / --straight-speed-kmh: must be numbers in ]0, 100] and ]0, 1000] km/h",
+                     geo::ErrorKind::Usage);
+  }
+  return static_cast<geo::Deciseconds>(std::llround(cutoff_min * 600.0));
+}
+}  // namespace
+
 AccessEngine::AccessEngine(const Territory& t, double cutoff_min, StraightLineParams straight,
                            const std::string& cache_path)
     : t_(t),
       model_(t.has_roads ? TimeModel::Road : TimeModel::StraightLine),
-      cutoff_ds_(static_cast<geo::Deciseconds>(std::lround(cutoff_min * 600.0))),
+      cutoff_ds_(checked_cutoff_ds(cutoff_min, straight)),
       straight_(straight) {
   geo::Fingerprint fp;
   char buf[128];

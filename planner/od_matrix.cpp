@@ -1,6 +1,7 @@
 #include "planner/od_matrix.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "geo/dijkstra.hpp"
@@ -55,6 +56,10 @@ std::vector<OdPoint> od_points(const Territory& t, const std::string& layer, con
 
 OdStats write_od_matrix(const geo::RoadGraph& g, const std::vector<OdPoint>& origins,
                         const std::vector<OdPoint>& destinations, double max_minutes, const std::string& path) {
+  if (!std::isfinite(max_minutes) || max_minutes <= 0 || max_minutes > 1440) {
+    throw geo::Error("--max-minutes " + std::to_string(max_minutes) + ": must be a number of minutes in ]0, 1440]",
+                     geo::ErrorKind::Usage);
+  }
   OdStats st;
   st.origins = origins.size();
   st.destinations = destinations.size();

@@ -78,6 +78,33 @@ void keep_pooled(FacilityState& target, const RegimeSite& pooled) {
   target.site.activity = pooled.activity;
 }
 
+// The values of an edit, range-checked wherever the edit comes from (a file, the
+// viewer, another command): the same checks everywhere, before any use.
+constexpr double kMaxCapacity = 1e6;  // beds, GPs, chairs...: far above any real site
+constexpr double kMaxFte = 1e4;
+
+void check_edit_values(const ScenarioEdit& e, const std::string& label) {
+  if (e.capacity) {
+    const double c = *e.capacity;
+    // -1: a regime site opened without a capacity (its offer is its team).
+    const bool unknown_ok = e.op == "open" && e.kind == kRegimeKind && c == -1.0;
+    if (!unknown_ok && (!std::isfinite(c) || c < 0 || c > kMaxCapacity)) {
+      throw Error(label + ": capacity " + std::to_string(c) + " must be a number in [0, 1000000]");
+    }
+  }
+  if (e.fte && (!std::isfinite(*e.fte) || *e.fte <= 0 || *e.fte > kMaxFte)) {
+    throw Error(label + ": fte " + std::to_string(*e.fte) + " must be a number in ]0, 10000]");
+  }
+  for (const auto& [prof, v] : e.team) {
+    if (!std::isfinite(v) || v < 0 || v > kMaxFte) {
+      throw Error(label + ": team." + prof + " " + std::to_string(v) + " must be a number in [0, 10000]");
+    }
+  }
+  if (e.at && (!std::isfinite(e.at->x_m) || !std::isfinite(e.at->y_m))) {
+    throw Error(label + ": the point's coordinates are not finite numbers");
+  }
+}
+
 }  // namespace
 
 Scenario Scenario::parse(const std::string& text, const std::string& origin) {
@@ -338,6 +365,7 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
     const ScenarioEdit& e = s.edits[i];
     const std::string label = edit_label(i, e);
     geo::with_error_context("scenario " + (s.path.empty() ? s.name : s.path), [&] {
+      check_edit_values(e, label);
       for (const auto& id : e.facilities) {
         if (auto it = index.find(id); it != index.end() && r.facilities[it->second].outside_territory && !e.allow_outside) {
           throw Error(label + ": facility " + id + " (" + r.facilities[it->second].name +

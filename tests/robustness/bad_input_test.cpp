@@ -1765,3 +1765,52 @@ TEST_CASE("Import and evaluate leave every input file byte-identical", "[robustn
     CHECK(read_text((fs::path(loire.dir) / name).string()) == before);
   }
 }
+
+// ===========================================================================
+// Numeric options and scenario values out of range
+
+TEST_CASE("Numeric options out of range, NaN or infinite are refused naming the option", "[robustness][ranges]") {
+  TempDir tmp;
+  import_ok(tmp, mini_manifest(tmp));
+  // 1e7 minutes is 6e9 ds: it would wrap the 32-bit deciseconds into a 28-min cutoff.
+  for (const std::string option : {"--cutoff-min 1e7", "--cutoff-min nan", "--cutoff-min inf", "--detour-factor nan",
+                                   "--straight-speed-kmh inf", "--affiliate-decline nan", "--opening-days nan",
+                                   "--uft-minutes 1e12", "--pharmacy-tranche nan", "--rayon-action 1e9",
+                                   "--recruitment-multiplier inf"}) {
+    const Run r = run_cli("evaluate out --out eval " + option, tmp.str());
+    INFO(option << ": " << r.output);
+    CHECK(r.code == 2);
+    CHECK(contains(r.output, option.substr(0, option.find(' '))));
+    CHECK_FALSE(fs::exists(tmp.file("eval/summary.json")));
+  }
+  const Run ok = run_cli("evaluate out --out eval --cutoff-min 1440", tmp.str());
+  INFO(ok.output);
+  CHECK(ok.code == 0);
+}
+
+TEST_CASE("times: a limit that would wrap the deciseconds is refused", "[robustness][ranges]") {
+  TempDir tmp;
+  for (const char* limit : {"1e9", "nan", "inf"}) {
+    const Run r = run_cli("times " + shell_quote(loire_territory().dir) + " --from units --to facilities:hospital "
+                          "--max-minutes " + limit + " --out od.csv", tmp.str());
+    INFO(limit << ": " << r.output);
+    CHECK(r.code == 2);
+    CHECK(contains(r.output, "--max-minutes"));
+    CHECK_FALSE(fs::exists(tmp.file("od.csv")));
+  }
+}
+
+TEST_CASE("Scenario values out of range are refused naming the edit", "[robustness][ranges][scenarios]") {
+  TempDir tmp;
+  const std::string head = R"({"format": "recompose-scenario/1", "name": "t", "territory": "loire", "edits": [)";
+  for (const auto& [edit, needle] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"op": "set_capacity", "facility": "FINESS-420785354", "capacity": 1e300})", "capacity"},
+           {R"({"op": "open", "id": "X", "kind": "gp_point", "capacity": 2e6, "at": {"lon": 4.3697, "lat": 45.4036}})",
+            "capacity"}}) {
+    const Run r = evaluate_scenario_text(tmp, head + edit + "]}");
+    INFO(edit << ": " << r.output);
+    CHECK(r.code == 1);
+    CHECK(contains(r.output, "edit #1"));
+    CHECK(contains(r.output, needle));
+  }
+}
