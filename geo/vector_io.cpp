@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +21,7 @@
 #include "geo/crs.hpp"
 #include "geo/error.hpp"
 #include "geo/number_text.hpp"
+#include "geo/output_folder.hpp"
 
 namespace recompose::geo {
 
@@ -41,6 +44,25 @@ std::string last_gdal_error() {
 }
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+// Why a write failed: GDAL's message, and the system's reason when there is one
+// ("No space left on device", "File too large").
+std::string write_failure_reason(const std::string& path) {
+  const int err = errno;
+  const char* gdal = CPLGetLastErrorMsg();
+  std::string m = gdal ? gdal : "";
+  // The system's reason: errno when it tells one, else the conditions checked now
+  // (SQLite and GDAL often report a later symptom and lose errno).
+  std::string sys;
+  if (err == ENOSPC || err == EFBIG || err == EDQUOT || err == EACCES || err == EROFS || err == EIO) {
+    sys = std::strerror(err);
+  } else {
+    sys = probable_write_failure(path);
+  }
+  if (m.empty()) return sys.empty() ? std::string("unknown GDAL error") : sys;
+  if (!sys.empty() && m.find(sys) == std::string::npos) m = sys + " — " + m;
+  return m;
+}
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -353,7 +375,7 @@ VectorWriter::VectorWriter(std::string path, VectorFormat format, std::string so
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name(format));
   if (!drv) throw Error(std::string("GDAL has no ") + driver_name(format) + " driver", ErrorKind::Internal);
   impl_->ds.reset(drv->Create(tmp_path_.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!impl_->ds) throw Error("cannot create " + tmp_path_ + ": " + last_gdal_error());
+  if (!impl_->ds) throw Error("cannot create " + path_ + ": " + write_failure_reason(path_));
   impl_->srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   if (impl_->srs.SetFromUserInput(source_crs.c_str()) != OGRERR_NONE) {
     throw Error("unknown CRS " + quote(source_crs) + " for output " + path_);
@@ -399,14 +421,14 @@ void VectorWriter::begin_layer(const std::string& name, GeometryKind kind,
   const bool spatial = kind != GeometryKind::None;
   impl_->layer = impl_->ds->CreateLayer(name.c_str(), spatial ? &impl_->srs : nullptr, ogr_type(kind),
                                         const_cast<char**>(copts.data()));
-  if (!impl_->layer) throw Error("cannot create layer " + quote(name) + " in " + path_ + ": " + last_gdal_error());
+  if (!impl_->layer) throw Error("cannot create layer " + quote(name) + " in " + path_ + ": " + write_failure_reason(path_));
   for (const auto& f : fields) {
     OGRFieldType t = f.type == FieldType::String ? OFTString
                      : f.type == FieldType::Integer ? OFTInteger64
                                                     : OFTReal;
     OGRFieldDefn d(f.name.c_str(), t);
     if (impl_->layer->CreateField(&d) != OGRERR_NONE) {
-      throw Error("cannot create field " + quote(f.name) + " in " + path_ + ": " + last_gdal_error());
+      throw Error("cannot create field " + quote(f.name) + " in " + path_ + ": " + write_failure_reason(path_));
     }
   }
   impl_->fields = fields;
@@ -469,18 +491,33 @@ void VectorWriter::write(const std::vector<FieldValue>& values, const Geometry* 
     }
     f.SetGeometryDirectly(g);
   }
-  if (impl_->layer->CreateFeature(&f) != OGRERR_NONE) {
-    throw Error("cannot write a feature to " + path_ + ": " + last_gdal_error());
+  errno = 0;
+  CPLErrorReset();
+  if (impl_->layer->CreateFeature(&f) != OGRERR_NONE || CPLGetLastErrorType() >= CE_Failure) {
+    throw Error("cannot write a feature to " + path_ + ": " + write_failure_reason(path_));
   }
 }
 
 void VectorWriter::commit() {
   if (!impl_->ds) throw Error("commit twice", ErrorKind::Internal);
-  if (format_ == VectorFormat::GeoPackage && impl_->layers > 0) impl_->ds->CommitTransaction();
-  impl_->ds.reset();
   std::error_code ec;
+  auto fail = [&](const std::string& what) {
+    fs::remove(tmp_path_, ec);  // no temporary left behind
+    throw Error("cannot write " + path_ + ": " + what);
+  };
+  errno = 0;
+  if (format_ == VectorFormat::GeoPackage && impl_->layers > 0 && impl_->ds->CommitTransaction() != OGRERR_NONE) {
+    const std::string reason = write_failure_reason(path_);
+    impl_->ds.reset();
+    fail(reason);
+  }
+  // Closing flushes what GDAL buffered: a full disk shows here, as a GDAL error.
+  CPLErrorReset();
+  errno = 0;
+  impl_->ds.reset();
+  if (CPLGetLastErrorType() >= CE_Failure) fail(write_failure_reason(path_));
   fs::rename(tmp_path_, path_, ec);
-  if (ec) throw Error("cannot rename " + tmp_path_ + " to " + path_ + ": " + ec.message());
+  if (ec) fail("cannot rename " + tmp_path_ + " to it: " + ec.message());
 }
 
 std::string csv_safe_text(const std::string& text) {
@@ -490,19 +527,6 @@ std::string csv_safe_text(const std::string& text) {
   return text;
 }
 
-void write_text_file_atomic(const std::string& path, const std::string& text) {
-  const fs::path p(path);
-  if (p.has_parent_path()) fs::create_directories(p.parent_path());
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw Error("cannot write " + tmp);
-    out << text;
-    if (!out.flush()) throw Error("cannot write " + tmp);
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) throw Error("cannot rename " + tmp + " to " + path + ": " + ec.message());
-}
+void write_text_file_atomic(const std::string& path, const std::string& text) { write_file_atomic(path, {text}); }
 
 }  // namespace recompose::geo

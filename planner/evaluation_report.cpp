@@ -17,6 +17,7 @@
 
 #include "geo/crs.hpp"
 #include "geo/error.hpp"
+#include "geo/output_folder.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/format.hpp"
 #include "planner/isochrones.hpp"
@@ -139,11 +140,13 @@ KeyFigures key_figures(const Territory& t, const Evaluation& e, const EvalParams
   return k;
 }
 
-EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenario, const EvalParams& p,
-                                   const Evaluation& before, const Evaluation& after, const std::string& out_dir) {
+namespace {
+
+EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, const EvalParams& p,
+                            const Evaluation& before, const Evaluation& after, geo::OutputFolder& folder) {
   const Territory& t = engine.territory();
-  fs::create_directories(out_dir);
-  auto path = [&](const std::string& name) { return (fs::path(out_dir) / name).string(); };
+  const std::string& staging = folder.staging();
+  auto path = [&](const std::string& name) { return (fs::path(staging) / name).string(); };
   const std::vector<std::string> targets = all_targets(before, after);
   const std::string model = model_label(after.model);
   const bool road = after.model == TimeModel::Road;
@@ -402,7 +405,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   }
   // Pharmacies (planner/offer/pharmacies): licences_pharmacie.csv, pharmacies.csv/.geojson.
   const offer::PharmacyAnalysis pharmacies = offer::analyse_pharmacies(t, scenario, before, after, p);
-  offer::write_pharmacy_outputs(t, pharmacies, p, out_dir);
+  offer::write_pharmacy_outputs(t, pharmacies, p, staging);
   const bool has_pharmacies = pharmacies.has_liberal;
 
   // [SECTION] rapport.md and summary.json
@@ -566,7 +569,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   r << offer::pharmacy_report_section(pharmacies, p);
   summary["pharmacies"] = offer::pharmacy_summary(pharmacies, p);
   if (!has_pharmacies) r << "\n**Excédent ou déficit inconnu : aucune liste de pharmacies pour ce territoire.**\n";
-  const RecompositionOutputs regime = write_recomposition(t, scenario, p, before, after, out_dir);
+  const RecompositionOutputs regime = write_recomposition(t, scenario, p, before, after, staging);
   if (regime.markdown.empty()) {
     r << "\n## Demande du régime minier\n\n**Aucune donnée du régime minier (sites, équipes, affiliés) pour ce "
          "territoire** : la projection (baisse de "
@@ -648,6 +651,22 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   s << regime.terminal;
   out.summary_text = s.str();
   return out;
+}
+
+}  // namespace
+
+EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenario, const EvalParams& p,
+                                   const Evaluation& before, const Evaluation& after, const std::string& out_dir) {
+  // Written as a whole: locked against another run, staged, moved in at the end; a
+  // failure leaves the previous outputs of `out_dir` as they were, and no temporary.
+  geo::OutputFolder folder(out_dir);
+  try {
+    EvaluationOutputs out = write_all(engine, scenario, p, before, after, folder);
+    folder.commit();
+    return out;
+  } catch (const geo::Error& e) {
+    throw folder.explained(e);
+  }
 }
 
 }  // namespace recompose::planner

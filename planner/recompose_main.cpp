@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -14,6 +15,7 @@
 
 #include "geo/error.hpp"
 #include "geo/graph_cache.hpp"
+#include "geo/output_folder.hpp"
 #include "geo/road_import.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/data_root.hpp"
@@ -224,15 +226,13 @@ int run(int argc, char** argv) {
     opt.progress = [quiet](const std::string& step) {
       if (!quiet) std::fprintf(stderr, "[import] %s...\n", step.c_str());
     };
-    fs::create_directories(out_dir);
+    geo::OutputFolder folder(out_dir);  // locked first: a second import into it is refused at once
     planner::ImportReport report;
     planner::Territory t = planner::import_territory(m, opt, report);
     if (!quiet) std::fprintf(stderr, "[import] writing %s...\n", out_dir.c_str());
-    // Both reports are built before anything is written, so a failure leaves no partial set.
+    // Staged and moved in at once: a failure leaves the previous territory as it was.
     const std::string markdown = report.to_markdown(), json = report.to_json() + "\n";
-    planner::save_territory(t, out_dir);
-    geo::write_text_file_atomic((fs::path(out_dir) / "import_report.md").string(), markdown);
-    geo::write_text_file_atomic((fs::path(out_dir) / "import_report.json").string(), json);
+    planner::save_territory(t, folder, {{"import_report.md", markdown}, {"import_report.json", json}});
     if (!quiet) std::cout << markdown;
     std::fprintf(stderr, "[import] %s: %zu units, %zu communes, %zu facilities, %zu indicator values -> %s\n",
                  t.name.c_str(), t.units.size(), t.communes.size(), t.facilities.size(), t.indicators.size(),
@@ -314,6 +314,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit fails the write with its reason, not a kill
   try {
     return run(argc, argv);
   } catch (const geo::Error& e) {

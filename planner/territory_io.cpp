@@ -37,7 +37,29 @@ std::string flags_text(const std::map<std::string, bool>& flags) {
 }  // namespace
 
 void save_territory(const Territory& t, const std::string& dir) {
-  fs::create_directories(dir);
+  geo::OutputFolder folder(dir);
+  save_territory(t, folder);
+}
+
+namespace {
+void save_staged(const Territory& t, geo::OutputFolder& folder,
+                 const std::vector<std::pair<std::string, std::string>>& extra_files);
+}  // namespace
+
+void save_territory(const Territory& t, geo::OutputFolder& folder,
+                    const std::vector<std::pair<std::string, std::string>>& extra_files) {
+  try {
+    save_staged(t, folder, extra_files);
+    folder.commit();
+  } catch (const geo::Error& e) {
+    throw folder.explained(e);
+  }
+}
+
+namespace {
+void save_staged(const Territory& t, geo::OutputFolder& folder,
+                 const std::vector<std::pair<std::string, std::string>>& extra_files) {
+  const std::string dir = folder.staging();
   const std::string gpkg = (fs::path(dir) / "territory.gpkg").string();
   geo::VectorWriter w(gpkg, geo::VectorFormat::GeoPackage);
 
@@ -116,12 +138,16 @@ void save_territory(const Territory& t, const std::string& dir) {
   w.commit();
 
   if (t.has_roads) {
-    const std::string cache = (fs::path(dir) / "graph.rcg").string();
+    // The graph cache of the import is often this folder's own graph.rcg: kept when
+    // it holds this graph (its payload checksum is checked when it is loaded).
+    const std::string existing = (fs::path(folder.dir()) / "graph.rcg").string();
     std::uint32_t version = 0;
     std::uint64_t fp = 0;
-    if (!geo::read_graph_header(cache, version, fp) || version != geo::kGraphCacheVersion ||
-        fp != t.graph_fingerprint) {
-      geo::save_graph(t.graph, t.graph_fingerprint, cache);
+    if (geo::read_graph_header(existing, version, fp) && version == geo::kGraphCacheVersion &&
+        fp == t.graph_fingerprint) {
+      folder.keep("graph.rcg");
+    } else {
+      geo::save_graph(t.graph, t.graph_fingerprint, (fs::path(dir) / "graph.rcg").string());
     }
     if (t.ch) geo::save_contraction_hierarchy(*t.ch, t.graph_fingerprint, (fs::path(dir) / "graph.ch").string());
   }
@@ -152,7 +178,9 @@ void save_territory(const Territory& t, const std::string& dir) {
     j["regime"] = regime_to_json(t.regime, codes);
   }
   geo::write_text_file_atomic((fs::path(dir) / "territory.json").string(), j.dump(2) + "\n");
+  for (const auto& [name, text] : extra_files) geo::write_text_file_atomic((fs::path(dir) / name).string(), text);
 }
+}  // namespace
 
 Territory load_territory(const std::string& dir) {
   return geo::with_error_context("territory " + dir, [&] {

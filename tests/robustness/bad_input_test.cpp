@@ -36,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/output_folder.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/territory.hpp"
 #include "test_support.hpp"
@@ -1813,4 +1814,110 @@ TEST_CASE("Scenario values out of range are refused naming the edit", "[robustne
     CHECK(contains(r.output, "edit #1"));
     CHECK(contains(r.output, needle));
   }
+}
+
+// ===========================================================================
+// Output folders written as a whole
+
+namespace {
+
+// Every file of `dir` (hidden ones included) with its contents.
+std::map<std::string, std::string> folder_contents(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    out[e.path().filename().string()] = fs::is_regular_file(e.path()) ? read_text(e.path().string()) : "<folder>";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Two runs writing one output folder at once: the second is refused naming the first",
+          "[robustness][outputs]") {
+  TempDir tmp;
+  import_ok(tmp, mini_manifest(tmp));
+  {
+    recompose::geo::OutputFolder held(tmp.file("eval"));  // another run, writing
+    const Run r = run_cli("evaluate out --out eval", tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 1);
+    CHECK(contains(r.output, "eval is being written by another run (process " + std::to_string(::getpid()) + ")"));
+    CHECK_FALSE(fs::exists(tmp.file("eval/summary.json")));
+    // The same for an import into a territory folder being written.
+    recompose::geo::OutputFolder held_out(tmp.file("out"));
+    const Run i = run_import(tmp, mini_manifest(tmp));
+    INFO(i.output);
+    CHECK(i.code == 1);
+    CHECK(contains(i.output, "is being written by another run"));
+  }
+  const Run r = run_cli("evaluate out --out eval", tmp.str());  // the first run ended: free again
+  INFO(r.output);
+  CHECK(r.code == 0);
+}
+
+TEST_CASE("A failed write (file-size limit) fails with the system's reason and keeps the previous outputs",
+          "[robustness][outputs]") {
+  TempDir tmp;
+  import_ok(tmp, mini_manifest(tmp));
+  const Run first = run_cli("evaluate out --out eval", tmp.str());
+  REQUIRE(first.code == 0);
+  const auto eval_before = folder_contents(tmp.file("eval"));
+  REQUIRE(eval_before.count("unites.geojson"));
+  // A 40 KiB file-size limit (ulimit -f, as a full disk would): the first larger output fails.
+  const Run r = run_cli("evaluate out --out eval --cutoff-min 30", tmp.str(), 120, "ulimit -f 40 && ");
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK(contains(r.output, "File too large"));
+  CHECK(contains(r.output, " eval/"));  // the file asked for, not a temporary
+  CHECK_FALSE(contains(r.output, "staging"));
+  auto without_lock = [](std::map<std::string, std::string> files) {
+    files.erase(".recompose.lock");  // holds the process id of the last run
+    return files;
+  };
+  CHECK(without_lock(folder_contents(tmp.file("eval"))) == without_lock(eval_before));  // byte for byte, nothing left
+  // The same for an import over an existing territory.
+  const auto territory_before = folder_contents(tmp.file("out"));
+  const std::string manifest = tmp.file("manifest.json");
+  const Run i = run_cli("import " + shell_quote(manifest) + " --out out --data-root " + shell_quote(data_root()) +
+                            " --quiet",
+                        tmp.str(), 120, "ulimit -f 40 && ");
+  INFO(i.output);
+  CHECK(i.code == 1);
+  CHECK(contains(i.output, "File too large"));
+  CHECK(without_lock(folder_contents(tmp.file("out"))) == without_lock(territory_before));
+}
+
+TEST_CASE("An output folder replaces the previous run's files, and never another file", "[robustness][outputs]") {
+  TempDir tmp;
+  const std::string dir = tmp.file("sortie");
+  fs::create_directories(dir);
+  write_text(dir + "/notes-du-planificateur.txt", "à garder");
+  {
+    recompose::geo::OutputFolder f(dir);
+    write_text(f.staging() + "/a.csv", "1");
+    write_text(f.staging() + "/b.csv", "2");
+    f.commit();
+  }
+  {
+    recompose::geo::OutputFolder f(dir);
+    write_text(f.staging() + "/a.csv", "3");
+    f.commit();  // b.csv was the previous run's: removed
+  }
+  {
+    recompose::geo::OutputFolder f(dir);
+    write_text(f.staging() + "/a.csv", "4");
+    // not committed (a failure): staging removed, a.csv unchanged
+  }
+  const auto files = folder_contents(dir);
+  CHECK(files.at("a.csv") == "3");
+  CHECK_FALSE(files.count("b.csv"));
+  CHECK(files.at("notes-du-planificateur.txt") == "à garder");
+  for (const auto& [name, text] : files) CHECK(name.find("staging") == std::string::npos);
+  // A staging folder left by a killed run is removed by the next one.
+  fs::create_directories(dir + "/.recompose-staging-999999");
+  { recompose::geo::OutputFolder f(dir); }
+  CHECK_FALSE(fs::exists(dir + "/.recompose-staging-999999"));
+  // A file where a folder is expected.
+  write_text(tmp.file("fichier"), "x");
+  CHECK_THROWS_WITH(recompose::geo::OutputFolder(tmp.file("fichier")), Catch::Contains("is a file, not a folder"));
 }
