@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -70,6 +71,12 @@ void write_file_atomic(const std::string& path, std::initializer_list<std::strin
     ::unlink(tmp.c_str());
     throw Error("cannot rename " + tmp + " to " + path + ": " + system_reason(err));
   }
+}
+
+std::string user_cache_dir() {
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return (fs::path(x) / "recompose").string();
+  if (const char* h = std::getenv("HOME"); h && *h) return (fs::path(h) / ".cache" / "recompose").string();
+  return "";
 }
 
 std::string probable_write_failure(const std::string& path) {

@@ -36,6 +36,10 @@ void write_file_atomic(const std::string& path, std::initializer_list<std::strin
 // empty when none holds.
 std::string probable_write_failure(const std::string& path);
 
+// The user's cache folder for Recompose: $XDG_CACHE_HOME/recompose, else
+// $HOME/.cache/recompose (created on demand by writers); empty when neither is set.
+std::string user_cache_dir();
+
 class OutputFolder {
  public:
   // Creates `dir` if needed, takes its lock, creates the staging folder. Throws

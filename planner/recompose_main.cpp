@@ -272,6 +272,7 @@ int run(int argc, char** argv) {
     planner::AccessEngine engine(t, params.cutoff_min, params.straight,
                                  (fs::path(eval_territory) / "access_tables.bin").string());
     const double tables_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!engine.cache_note().empty()) std::fprintf(stderr, "recompose: note: %s\n", engine.cache_note().c_str());
     const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), params);
     const planner::Evaluation after = planner::evaluate(engine, scenario, params);
     const auto out = planner::write_evaluation(engine, scenario, params, before, after, eval_out);

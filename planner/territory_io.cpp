@@ -26,6 +26,40 @@ using geo::FieldValue;
 
 namespace {
 
+// Keys of territory.json that describe the built territory (everything but the
+// presentation texts a planner may retitle, and the checksums themselves).
+bool described(const std::string& key) { return key != "title" && key != "description" && key != "checksums"; }
+
+// Of the value's canonical text (keys sorted, no spaces): an editor that reorders or
+// re-indents the file changes nothing.
+std::string checksum_of(const nlohmann::ordered_json& value) {
+  geo::Fingerprint f;
+  f.add(nlohmann::json(value).dump());
+  return f.hex();
+}
+
+// Refuses a territory.json whose described parameters no longer match their checksums.
+void check_metadata(const nlohmann::ordered_json& j, const std::string& meta_path) {
+  if (!j.contains("checksums")) return;  // written before checksums existed
+  const auto& sums = j["checksums"];
+  if (!sums.is_object()) throw geo::Error(meta_path + ": \"checksums\" is not an object (file edited by hand?)");
+  for (const auto& [key, value] : j.items()) {
+    if (!described(key)) continue;
+    if (!sums.contains(key)) {
+      throw geo::Error(meta_path + ": \"" + key + "\" was added by hand: it does not describe the imported territory; "
+                       "change the manifest or its files and run `recompose import` again");
+    }
+    if (sums[key] != checksum_of(value)) {
+      throw geo::Error(meta_path + ": \"" + key + "\" was edited by hand and no longer matches the territory it "
+                       "describes (the road graph, units and facilities were built without it); change the manifest, "
+                       "the profile or the data and run `recompose import` again");
+    }
+  }
+  for (const auto& [key, value] : sums.items()) {
+    if (!j.contains(key)) throw geo::Error(meta_path + ": \"" + key + "\" was removed by hand; run `recompose import` again");
+  }
+}
+
 std::string flags_text(const std::map<std::string, bool>& flags) {
   std::string s;
   for (const auto& [k, v] : flags) {
@@ -177,6 +211,12 @@ void save_staged(const Territory& t, geo::OutputFolder& folder,
     for (const auto& u : t.units) codes.push_back(u.code);
     j["regime"] = regime_to_json(t.regime, codes);
   }
+  // Every parameter that describes what was built carries its checksum: one edited by
+  // hand (a speed of the profile, the graph fingerprint...) is refused on load
+  // instead of being half-applied to a graph built without it.
+  for (const auto& [key, value] : j.items()) {
+    if (described(key)) j["checksums"][key] = checksum_of(value);
+  }
   geo::write_text_file_atomic((fs::path(dir) / "territory.json").string(), j.dump(2) + "\n");
   for (const auto& [name, text] : extra_files) geo::write_text_file_atomic((fs::path(dir) / name).string(), text);
 }
@@ -187,12 +227,13 @@ Territory load_territory(const std::string& dir) {
     const std::string meta_path = (fs::path(dir) / "territory.json").string();
     std::ifstream in(meta_path);
     if (!in) throw geo::Error("no territory.json (run `recompose import` first)");
-    nlohmann::json j;
+    nlohmann::ordered_json j;
     try {
-      j = nlohmann::json::parse(in);
+      j = nlohmann::ordered_json::parse(in);
     } catch (const std::exception& e) {
       throw geo::Error("territory.json is not valid JSON: " + std::string(e.what()));
     }
+    check_metadata(j, meta_path);
     if (j.value("format", "") != "recompose-territory/1") {
       throw geo::Error("territory.json: unsupported format '" + j.value("format", "") + "'");
     }

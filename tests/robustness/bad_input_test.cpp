@@ -1921,3 +1921,48 @@ TEST_CASE("An output folder replaces the previous run's files, and never another
   write_text(tmp.file("fichier"), "x");
   CHECK_THROWS_WITH(recompose::geo::OutputFolder(tmp.file("fichier")), Catch::Contains("is a file, not a folder"));
 }
+
+// ===========================================================================
+// A read-only territory folder (a network share, a USB key)
+
+TEST_CASE("A read-only territory folder is evaluated; its tables go to the user's cache folder, with a notice",
+          "[robustness][readonly]") {
+  TempDir tmp;
+  import_ok(tmp, mini_manifest(tmp));
+  fs::remove(tmp.file("out/access_tables.bin"));
+  const auto before = folder_contents(tmp.file("out"));
+  fs::create_directories(tmp.file("cache"));
+  fs::create_directories(tmp.file("eval"));
+  // Root ignores folder permissions: the run is made as `nobody` (setpriv), which may
+  // read the territory but not write in it.
+  std::string as_user;
+  if (::geteuid() == 0) {
+    as_user = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    for (const char* d : {"cache", "eval"}) REQUIRE(::chown(tmp.file(d).c_str(), 65534, 65534) == 0);
+  }
+  fs::permissions(tmp.path(), fs::perms::others_read | fs::perms::others_exec | fs::perms::group_read |
+                                  fs::perms::group_exec, fs::perm_options::add);
+  for (const auto& e : fs::recursive_directory_iterator(tmp.file("out"))) {
+    fs::permissions(e.path(), fs::perms::others_read | fs::perms::group_read, fs::perm_options::add);
+  }
+  fs::permissions(tmp.file("out"), fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+                  fs::perm_options::remove);
+  fs::permissions(tmp.file("out"), fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
+  const std::string env = "env XDG_CACHE_HOME=" + shell_quote(tmp.file("cache")) + " ";
+  const Run r = run_cli("evaluate out --out eval", tmp.str(), 120, as_user + env);
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK(contains(r.output, "dossier du territoire non modifiable"));
+  CHECK(contains(r.output, tmp.file("cache") + "/recompose/access-tables-"));
+  CHECK(fs::exists(tmp.file("eval/summary.json")));
+  bool cached = false;
+  for (const auto& e : fs::directory_iterator(tmp.file("cache/recompose"))) cached |= e.path().extension() == ".bin";
+  CHECK(cached);
+  CHECK(folder_contents(tmp.file("out")) == before);  // nothing written in the territory
+  // Without any user cache folder, the tables stay in memory, said so.
+  const Run m = run_cli("evaluate out --out eval", tmp.str(), 120, as_user + "env -u XDG_CACHE_HOME -u HOME ");
+  INFO(m.output);
+  CHECK(m.code == 0);
+  CHECK(contains(m.output, "en mémoire"));
+  fs::permissions(tmp.file("out"), fs::perms::owner_write, fs::perm_options::add);  // so that TempDir removes it
+}
