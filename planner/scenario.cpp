@@ -83,25 +83,36 @@ void keep_pooled(FacilityState& target, const RegimeSite& pooled) {
 constexpr double kMaxCapacity = 1e6;  // beds, GPs, chairs...: far above any real site
 constexpr double kMaxFte = 1e4;
 
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 void check_edit_values(const ScenarioEdit& e, const std::string& label) {
   if (e.capacity) {
     const double c = *e.capacity;
     // -1: a regime site opened without a capacity (its offer is its team).
     const bool unknown_ok = e.op == "open" && e.kind == kRegimeKind && c == -1.0;
     if (!unknown_ok && (!std::isfinite(c) || c < 0 || c > kMaxCapacity)) {
-      throw Error(label + ": capacity " + std::to_string(c) + " must be a number in [0, 1000000]");
+      throw Error(label + ": capacity " + num(c) + " must be a number in [0, 1000000]");
     }
   }
   if (e.fte && (!std::isfinite(*e.fte) || *e.fte <= 0 || *e.fte > kMaxFte)) {
-    throw Error(label + ": fte " + std::to_string(*e.fte) + " must be a number in ]0, 10000]");
+    throw Error(label + ": fte " + num(*e.fte) + " must be a number in ]0, 10000]");
   }
   for (const auto& [prof, v] : e.team) {
     if (!std::isfinite(v) || v < 0 || v > kMaxFte) {
-      throw Error(label + ": team." + prof + " " + std::to_string(v) + " must be a number in [0, 10000]");
+      throw Error(label + ": team." + prof + " " + num(v) + " must be a number in [0, 10000]");
     }
   }
   if (e.at && (!std::isfinite(e.at->x_m) || !std::isfinite(e.at->y_m))) {
     throw Error(label + ": the point's coordinates are not finite numbers");
+  }
+  std::vector<std::string> ids = e.facilities;
+  for (const std::string* id : {&e.into, &e.id, &e.centre}) ids.push_back(*id);
+  for (const auto& id : ids) {
+    if (has_control_char(id)) throw Error(label + ": id '" + printable(id) + "' contains a control character");
   }
 }
 

@@ -7,7 +7,11 @@
 //   select ID..., close, reopen, merge, merge-at X_L93 Y_L93, relocate X_L93 Y_L93,
 //   open KIND CAPACITY X_L93 Y_L93, isochrones on|off, uft connexe|complet,
 //   capacity ID VALUE, undo, redo, indicator N, pan DX_PX DY_PX, zoom FACTOR,
-//   save FILE, export DIR, screenshot FILE, quit
+//   save FILE, load FILE, restore (the previous session's autosave), export DIR,
+//   screenshot FILE, quit
+// A bad line (an unknown command, a missing or unreadable number, an indicator out of
+// range, a refused edit or a failed save) is reported on stderr and the script goes
+// on: the session is never lost.
 #include <CLI/CLI.hpp>
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -15,10 +19,12 @@
 #include <imgui_impl_opengl3.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include "app.hpp"
 #include "geo/error.hpp"
@@ -46,8 +52,43 @@ void screenshot(const std::string& path, int w, int h) {
   write_png(path, w, h, flipped);
 }
 
-// Runs one script line; returns false on "quit".
+// A script line that cannot be run: reported, then the script goes on.
+struct BadLine {
+  std::string why;
+};
+
+// Reads the numbers a command needs; a missing or unreadable one, NaN or an
+// infinity is a BadLine naming the command.
+template <class... T>
+void numbers(std::istringstream& in, const std::string& cmd, T&... out) {
+  auto one = [&](auto& v) {
+    if (!(in >> v)) throw BadLine{"\"" + cmd + "\" needs a number here"};
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) {
+      if (!std::isfinite(v)) throw BadLine{"\"" + cmd + "\": the number is not finite"};
+    }
+  };
+  (one(out), ...);
+}
+
+bool run_line(App& app, MapView& map, const std::string& line, int w, int h, bool& want_shot, std::string& shot);
+
+// Runs one script line; returns false on "quit". Never throws: a bad line is
+// reported (stderr and the status line) and ignored.
 bool run_command(App& app, MapView& map, const std::string& line, int w, int h, bool& want_shot, std::string& shot) {
+  std::string why;
+  try {
+    return run_line(app, map, line, w, h, want_shot, shot);
+  } catch (const BadLine& b) {
+    why = b.why;
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  std::fprintf(stderr, "[viewer] script: \"%s\": %s; line ignored\n", line.c_str(), why.c_str());
+  app.view.status = "Script : ligne ignorée (" + why + ")";
+  return true;
+}
+
+bool run_line(App& app, MapView& map, const std::string& line, int w, int h, bool& want_shot, std::string& shot) {
   std::istringstream in(line);
   std::string cmd;
   in >> cmd;
@@ -70,7 +111,7 @@ bool run_command(App& app, MapView& map, const std::string& line, int w, int h, 
     app.merge_into(v.selection, v.selection.front());
   } else if (cmd == "merge-at") {
     double x = 0, y = 0;
-    in >> x >> y;
+    numbers(in, cmd, x, y);
     app.merge_at(v.selection, {x, y});
   } else if (cmd == "uft") {
     std::string grouping;
@@ -82,48 +123,66 @@ bool run_command(App& app, MapView& map, const std::string& line, int w, int h, 
     v.show_isochrones = on != "off";
   } else if (cmd == "relocate") {
     double x = 0, y = 0;
-    in >> x >> y;
+    numbers(in, cmd, x, y);
     app.relocate(v.selection.front(), {x, y});
   } else if (cmd == "open") {
     std::string kind;
     double cap = 0, x = 0, y = 0;
-    in >> kind >> cap >> x >> y;
-    app.open_site(kind, cap, {x, y});
+    if (!(in >> kind)) throw BadLine{"\"open\" needs a kind"};
+    numbers(in, cmd, cap, x, y);
+    app.open_site(kind, cap, {x, y});  // refused by the same checks as `recompose evaluate`
   } else if (cmd == "capacity") {
     std::string id;
     double c = 0;
-    in >> id >> c;
+    if (!(in >> id)) throw BadLine{"\"capacity\" needs an id"};
+    numbers(in, cmd, c);
     app.set_capacity(id, c);
   } else if (cmd == "undo") {
     app.undo();
   } else if (cmd == "redo") {
     app.redo();
   } else if (cmd == "indicator") {
-    in >> v.indicator;
+    int k = 0;
+    numbers(in, cmd, k);
+    const int count = static_cast<int>(app.indicators().size());
+    if (k < 0 || k >= count) {
+      throw BadLine{"indicator " + std::to_string(k) + " does not exist (0 to " + std::to_string(count - 1) + ")"};
+    }
+    v.indicator = k;
   } else if (cmd == "pan") {
     double dx = 0, dy = 0;
-    in >> dx >> dy;
+    numbers(in, cmd, dx, dy);
     v.cx_m -= dx / v.scale_px_per_m;
     v.cy_m += dy / v.scale_px_per_m;
   } else if (cmd == "zoom") {
     double f = 1;
-    in >> f;
-    v.scale_px_per_m *= f;
+    numbers(in, cmd, f);
+    const double scale = v.scale_px_per_m * f;
+    if (!(f > 0) || !std::isfinite(scale) || scale < 1e-7 || scale > 1e3) {
+      throw BadLine{"zoom factor out of range (the scale must stay within 1e-7 to 1000 px per metre)"};
+    }
+    v.scale_px_per_m = scale;
   } else if (cmd == "fit") {
     map.fit();
   } else if (cmd == "save") {
     std::string path;
-    in >> path;
+    if (!(in >> path)) throw BadLine{"\"save\" needs a file"};
     app.save(path);
+  } else if (cmd == "load") {
+    std::string path;
+    if (!(in >> path)) throw BadLine{"\"load\" needs a file"};
+    app.load(path);  // a scenario of another territory is refused
+  } else if (cmd == "restore") {
+    if (!app.restore_previous()) throw BadLine{"no previous session to restore"};
   } else if (cmd == "export") {
     std::string dir;
-    in >> dir;
+    if (!(in >> dir)) throw BadLine{"\"export\" needs a folder"};
     app.export_outputs(dir);
   } else if (cmd == "screenshot") {
-    in >> shot;
+    if (!(in >> shot)) throw BadLine{"\"screenshot\" needs a file"};
     want_shot = true;
   } else {
-    std::fprintf(stderr, "recompose-viewer: unknown script command '%s'\n", cmd.c_str());
+    throw BadLine{"unknown command '" + cmd + "'"};
   }
   (void)w;
   (void)h;
@@ -147,6 +206,11 @@ int run(int argc, char** argv) {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
+  }
+  if (width < 320 || width > 16384 || height < 240 || height > 16384) {
+    throw geo::Error("--width / --height " + std::to_string(width) + " x " + std::to_string(height) +
+                         ": a window of 320 x 240 to 16384 x 16384 pixels",
+                     geo::ErrorKind::Usage);
   }
   std::vector<std::string> script;
   if (!script_path.empty()) {
@@ -205,6 +269,7 @@ int run(int argc, char** argv) {
     if (app.view.show_layers) draw_layers_panel(app, &app.view.show_layers);
     if (app.view.show_scenario) draw_scenario_panel(app, &app.view.show_scenario);
     if (app.view.show_figures) draw_figures_panel(app, &app.view.show_figures);
+    if (app.view.interactive) draw_restore_offer(app);
     ImGui::Render();
     int w = 0, h = 0;
     glfwGetFramebufferSize(window, &w, &h);

@@ -103,8 +103,7 @@ void draw_scenario_panel(App& app, bool* open) {
   for (std::size_t i = 0; i < app.after().applied.size(); ++i) ImGui::BulletText("%s", app.after().applied[i].c_str());
   if (ImGui::Button("Enregistrer le scénario")) {
     const std::string path = (std::filesystem::path(app.autosave_path()).parent_path() / "scenario.json").string();
-    app.save(path);
-    v.status = "Scénario enregistré : " + path;
+    app.save(path);  // says where, or why not, in the status line
   }
   ImGui::SameLine();
   if (ImGui::Button("Exporter les couches")) {
@@ -113,9 +112,7 @@ void draw_scenario_panel(App& app, bool* open) {
   const auto dir = std::filesystem::path(app.autosave_path()).parent_path();
   if (ImGui::Button("Charger scenario.json")) app.load((dir / "scenario.json").string());
   ImGui::SameLine();
-  if (std::filesystem::exists(app.autosave_path()) && ImGui::Button("Restaurer la sauvegarde automatique")) {
-    app.load(app.autosave_path());
-  }
+  if (app.has_previous_session() && ImGui::Button("Restaurer la session précédente")) app.restore_previous();
   if (ImGui::Button("Exporter la carte (PNG)")) v.png_request = (dir / "carte.png").string();
   ImGui::TextWrapped("%s", v.status.c_str());
   ImGui::End();
