@@ -123,7 +123,8 @@ DivergingClasses diverging_breaks(const std::vector<double>& values, int per_sid
   std::sort(mags.begin(), mags.end());
   // Upper magnitudes a_1 < ... < a_k (a_k = max |v|).
   std::vector<double> a(static_cast<std::size_t>(per_side));
-  const double top = mags.empty() ? std::max(neutral_abs, 1e-9) * 2 : mags.back();
+  // No change anywhere: classes of one unit per step, so the legend still reads.
+  const double top = mags.empty() ? std::max(neutral_abs * 2, 1.0 * per_side) : mags.back();
   for (int i = 0; i < per_side; ++i) {
     double q = top * (i + 1) / per_side;  // equal intervals unless quantiles are distinct
     if (!mags.empty()) {

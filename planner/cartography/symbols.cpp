@@ -85,3 +85,17 @@ FacilitySymbol facility_symbol(const FacilityState& f) {
 }
 
 }  // namespace recompose::planner::cartography
+
+namespace recompose::planner::cartography {
+int road_level(const std::string& cls) {
+  if (cls.find("highway") != std::string::npos || cls.find("motorway") != std::string::npos ||
+      cls.find("trunk") != std::string::npos) {
+    return 0;
+  }
+  if (cls.find("major") != std::string::npos || cls.find("primary") != std::string::npos ||
+      cls.find("secondary") != std::string::npos) {
+    return 1;
+  }
+  return 2;
+}
+}  // namespace recompose::planner::cartography

@@ -34,3 +34,8 @@ inline constexpr Rgba kChangedColour{255, 0, 255, 255};
 inline constexpr Rgba kOutsideOutline{110, 110, 110, 255};
 
 }  // namespace recompose::planner::cartography
+
+namespace recompose::planner::cartography {
+// Drawing level of a road class: 0 motorway/trunk, 1 primary/secondary, 2 the rest.
+int road_level(const std::string& road_class);
+}  // namespace recompose::planner::cartography
