@@ -5,6 +5,8 @@
 //   recompose times TERRITORY_DIR --from LAYER --to LAYER --max-minutes M --out FILE.csv
 //   recompose evaluate TERRITORY_DIR [--scenario FILE] --out DIR [indicator options]
 //   recompose compare TERRITORY_DIR --scenario A.json --scenario B.json ... --out DIR [--critere TARGET] [indicator options]
+//   recompose map TERRITORY_DIR --indicator KEY [--scenario F] [--layout single|before-after|difference] --out F.pdf|svg|png
+//   recompose atlas TERRITORY_DIR --indicator KEY [--scenario F] --by epci|ze --out atlas.pdf
 // Exit codes: 0 ok, 1 bad input (the message names the file, layer, feature or id), 2 usage.
 #include <CLI/CLI.hpp>
 
@@ -20,6 +22,7 @@
 #include "geo/vector_io.hpp"
 #include "planner/comparison.hpp"
 #include "planner/data_root.hpp"
+#include "planner/cartography/map_render.hpp"
 #include "planner/evaluation_report.hpp"
 #include "planner/manifest.hpp"
 #include "planner/od_matrix.hpp"
@@ -252,6 +255,44 @@ int run(int argc, char** argv) {
   cmp->add_option("--critere", cmp_criterion,
                   "Facility kind or flag the communes rank the options on (default: the one whose mean time varies most)");
   add_eval_options(cmp, cmp_opts);
+  // map, atlas (print maps: planner/cartography/map_render.hpp)
+  struct MapArgs {
+    std::string territory, scenario, indicator = "temps:urgent_care", out, paper = "A4", method = "quantiles";
+    std::string layout = "single", by = "epci", data_root, title, date, need_indicator;
+    bool portrait = false, isochrones = false, catchments = false, no_roads = false, no_labels = false, no_inset = false;
+    double dpi = 150, cutoff_min = 60;
+    int classes = 5;
+  };
+  MapArgs map_args, atlas_args;
+  auto add_map_options = [](CLI::App* c, MapArgs& a) {
+    c->add_option("territory", a.territory, "Territory directory")->required();
+    c->add_option("--scenario", a.scenario, "Scenario file (JSON); none: the baseline");
+    c->add_option("--indicator", a.indicator,
+                  "Indicator key (default temps:urgent_care; temps:KIND, ecart:KIND, e2sfca, population, besoin, affilies...)");
+    c->add_option("--out", a.out, "Output file")->required();
+    c->add_option("--paper", a.paper, "A4 (default) or A3");
+    c->add_flag("--portrait", a.portrait, "Portrait page (default landscape)");
+    c->add_option("--dpi", a.dpi, "PNG resolution (default 150)");
+    c->add_option("--classes", a.classes, "Number of classes (default 5)")->check(CLI::Range(2, 9));
+    c->add_option("--method", a.method, "quantiles (default), equal or jenks");
+    c->add_flag("--isochrones", a.isochrones, "Draw the 10/20/30 min isochrones of the urgent-care sites");
+    c->add_flag("--catchments", a.catchments, "Draw the catchment outlines of the indicator's sites");
+    c->add_flag("--no-roads", a.no_roads, "No road network");
+    c->add_flag("--no-labels", a.no_labels, "No labels");
+    c->add_flag("--no-inset", a.no_inset, "No locator inset");
+    c->add_option("--title", a.title, "Title (default: the territory's)");
+    c->add_option("--date", a.date, "Date printed and stamped in the PDF, YYYY-MM-DD (default today)");
+    c->add_option("--data-root", a.data_root, "Raw data root, for the inset (default: $RECOMPOSE_DATA_ROOT or ../shared/datasets/raw)");
+    c->add_option("--need-indicator", a.need_indicator, "Indicator used as need index (ICM, France = 100)");
+    c->add_option("--cutoff-min", a.cutoff_min, "Travel-time tables limit in minutes (default 60)")->check(CLI::Range(1.0, 600.0));
+  };
+  auto* mapc = app.add_subcommand("map", "Print map of an indicator (PDF, SVG or PNG): one map, before/after or difference");
+  add_map_options(mapc, map_args);
+  mapc->add_option("--layout", map_args.layout, "single (default), before-after or difference");
+  auto* atlasc = app.add_subcommand("atlas", "Atlas (PDF): an overview and one page per EPCI or zone d'emploi");
+  add_map_options(atlasc, atlas_args);
+  atlasc->add_option("--by", atlas_args.by, "epci (default) or ze");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -346,6 +387,53 @@ int run(int argc, char** argv) {
                 "%zu communes rank the options differently from the territory; outputs in %s\n",
                 tables_s, engine.entries(), engine.loaded_from_cache() ? ", from cache" : "", run.evaluations.size(),
                 run.seconds, searches, c.communes.size(), cmp_out.c_str());
+  if (mapc->parsed() || atlasc->parsed()) {
+    const MapArgs& a = mapc->parsed() ? map_args : atlas_args;
+    planner::cartography::PageSpec page;
+    page.paper = a.paper;
+    page.landscape = !a.portrait;
+    page.dpi = a.dpi;
+    page.check();
+    planner::cartography::MapOptions o;
+    o.roads = !a.no_roads;
+    o.labels = !a.no_labels;
+    o.inset = !a.no_inset;
+    o.isochrones = a.isochrones;
+    o.catchments = a.catchments;
+    o.classes = a.classes;
+    if (a.method == "quantiles") o.method = planner::ClassMethod::Quantiles;
+    else if (a.method == "equal") o.method = planner::ClassMethod::EqualIntervals;
+    else if (a.method == "jenks") o.method = planner::ClassMethod::NaturalBreaks;
+    else throw geo::Error("--method '" + a.method + "': quantiles, equal or jenks", geo::ErrorKind::Usage);
+    o.title = a.title;
+    o.iso_date = a.date;
+    try {
+      o.data_root = planner::resolve_data_root(a.data_root);
+    } catch (const geo::Error&) {
+      o.data_root.clear();  // only the locator inset needs it: the map says it is unavailable
+    }
+    planner::cartography::format_from_path(a.out);  // a bad extension stops before any computation
+    const auto layout = planner::cartography::layout_from_name(a.layout);
+    planner::EvalParams mp;
+    mp.need_indicator = a.need_indicator;
+    mp.cutoff_min = a.cutoff_min;
+    const planner::Territory t = planner::load_territory(a.territory);
+    const planner::Scenario scenario = a.scenario.empty() ? planner::Scenario::baseline() : planner::Scenario::load(a.scenario);
+    if (!scenario.territory.empty() && scenario.territory != t.name) {
+      throw geo::Error("scenario " + a.scenario + " is for territory '" + scenario.territory + "', not '" + t.name + "'");
+    }
+    planner::AccessEngine engine(t, mp.cutoff_min, mp.straight, (fs::path(a.territory) / "access_tables.bin").string());
+    const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), mp);
+    const planner::Evaluation after = planner::evaluate(engine, scenario, mp);
+    const planner::cartography::MapSource src{engine, before, after, mp, scenario};
+    if (mapc->parsed()) {
+      const auto info = planner::cartography::render_map(src, a.indicator, layout, page, o, a.out);
+      std::printf("%s — %s\n%zu labels placed; written to %s\n", info.title.c_str(), info.subtitle.c_str(),
+                  info.labels_placed, a.out.c_str());
+    } else {
+      const int pages = planner::cartography::render_atlas(src, a.indicator, a.by, page, o, a.out);
+      std::printf("atlas of %s by %s: %d pages written to %s\n", t.name.c_str(), a.by.c_str(), pages, a.out.c_str());
+    }
     return 0;
   }
   if (ginfo->parsed()) {

@@ -231,72 +231,7 @@ void App::export_outputs(const std::string& dir) {
 
 void App::rebuild_indicators() {
   ++version_;
-  indicators_.clear();
-  const auto& t = territory_;
-  const std::size_t n = t.units.size();
-  const bool road = after_.model == planner::TimeModel::Road;
-  const std::string suffix = road ? "" : " (vol d'oiseau)";
-  for (const auto& target : after_.targets) {
-    const int ta = after_.target_index(target), tb = before_.target_index(target);
-    Indicator now{"Temps vers " + planner::target_label(target) + suffix, "min", {}, {}, {}, false};
-    Indicator delta{"Écart de temps vers " + planner::target_label(target) + suffix, "min", {}, {}, {}, false};
-    for (std::size_t u = 0; u < n; ++u) {
-      const auto a = after_.nearest_time[static_cast<std::size_t>(ta)][u];
-      const auto b = tb < 0 ? planner::kNoAccess : before_.nearest_time[static_cast<std::size_t>(tb)][u];
-      const bool off = road && !t.units[u].snap.result.ok();
-      now.values.push_back(a == planner::kNoAccess ? std::nan("") : geo::deciseconds_to_minutes(a));
-      now.class_values.push_back(b == planner::kNoAccess || off ? std::nan("") : geo::deciseconds_to_minutes(b));
-      now.no_access.push_back(off || a == planner::kNoAccess);
-      delta.values.push_back(a == planner::kNoAccess || b == planner::kNoAccess
-                                 ? std::nan("")
-                                 : geo::deciseconds_to_minutes(a) - geo::deciseconds_to_minutes(b));
-      delta.no_access.push_back(off || a == planner::kNoAccess);
-    }
-    now.classes_from_baseline = true;
-    indicators_.push_back(std::move(now));
-    indicators_.push_back(std::move(delta));
-  }
-  Indicator e2{"Accessibilité E2SFCA (" + planner::target_label(params_.e2sfca_kind) + ")", "/100 000 hab.", {}, {}, {}, false};
-  Indicator e2d{"Écart E2SFCA", "/100 000 hab.", {}, {}, {}, false};
-  Indicator pop{"Population", "hab.", {}, {}, {}, false};
-  Indicator need{"Indice de besoin", "France = 100", {}, {}, {}, false};
-  for (std::size_t u = 0; u < n; ++u) {
-    const bool off = road && !t.units[u].snap.result.ok();
-    e2.values.push_back(after_.e2sfca_per_100k[u]);
-    e2.class_values.push_back(off ? std::nan("") : before_.e2sfca_per_100k[u]);
-    e2.no_access.push_back(off);
-    e2d.values.push_back(after_.e2sfca_per_100k[u] - before_.e2sfca_per_100k[u]);
-    e2d.no_access.push_back(off);
-    pop.values.push_back(t.units[u].population);
-    pop.no_access.push_back(0);
-    need.values.push_back(after_.need_index[u]);
-    need.no_access.push_back(0);
-  }
-  // The regime's affiliates (issue 12), labelled when the data are fictitious.
-  if (t.regime.has_affiliates()) {
-    const auto& r = after_.recomposition;
-    const std::string note = t.regime.fictitious ? " — données fictives" : "";
-    Indicator now{"Affiliés du régime minier " + std::to_string(r.base_year) + note, "affiliés", {}, {}, {}, false};
-    Indicator horizon{"Affiliés projetés " + std::to_string(r.horizon_year) + note, "affiliés", {}, {}, {}, false};
-    Indicator density{"Densité d'affiliés " + std::to_string(r.base_year) + note, "affiliés / km²", {}, {}, {}, false};
-    for (std::size_t u = 0; u < n; ++u) {
-      const double a = t.regime.affiliates[u];
-      now.values.push_back(a);
-      now.no_access.push_back(0);
-      horizon.values.push_back(r.affiliates_horizon.empty() ? std::nan("") : r.affiliates_horizon[u]);
-      horizon.no_access.push_back(0);
-      density.values.push_back(t.units[u].area_km2 > 0 ? a / t.units[u].area_km2 : std::nan(""));
-      density.no_access.push_back(0);
-    }
-    indicators_.push_back(std::move(now));
-    indicators_.push_back(std::move(density));
-    indicators_.push_back(std::move(horizon));
-  }
-  e2.classes_from_baseline = true;
-  indicators_.push_back(std::move(e2));
-  indicators_.push_back(std::move(e2d));
-  indicators_.push_back(std::move(pop));
-  indicators_.push_back(std::move(need));
+  indicators_ = planner::cartography::unit_indicators(territory_, before_, after_, params_);
   view.indicator = std::clamp(view.indicator, 0, static_cast<int>(indicators_.size()) - 1);
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "planner/access_engine.hpp"
+#include "planner/cartography/unit_indicators.hpp"
 #include "planner/classification.hpp"
 #include "planner/evaluation.hpp"
 #include "planner/scenario.hpp"
@@ -17,17 +18,8 @@
 
 namespace recompose::viewer {
 
-// One choropleth indicator: a value per unit, or a state when there is none.
-struct Indicator {
-  std::string label, unit;
-  std::vector<double> values;         // NaN when no value
-  std::vector<std::uint8_t> no_access;  // 1: unit off the network or nothing within the cutoff
-  // Values the colour classes are computed from (NaN ignored); empty: `values`.
-  // Indicators that exist before and after a scenario take their classes from the
-  // baseline, so the same colour means the same minutes on both maps.
-  std::vector<double> class_values;
-  bool classes_from_baseline = false;
-};
+// One choropleth indicator: the planner's catalogue, shared with the print maps.
+using Indicator = planner::cartography::UnitIndicator;
 
 enum class Mode { Select, AddCentre, Relocate, MergeAt };
 

@@ -6,11 +6,13 @@
 #include "map_view.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <set>
 
+#include "planner/cartography/symbols.hpp"
 #include "planner/format.hpp"
 #include "planner/offer/pharmacies.hpp"
 
@@ -20,43 +22,21 @@ namespace {
 
 ImU32 rgba(const planner::Rgba& c) { return IM_COL32(c[0], c[1], c[2], c[3]); }
 
-const ImU32 kNoAccessColour = IM_COL32(99, 99, 99, 255);
 const ImU32 kOutsideFill = IM_COL32(150, 150, 150, 110);
 const ImU32 kOutsideOutline = IM_COL32(110, 110, 110, 255);
-const ImU32 kNoDataColour = IM_COL32(210, 210, 210, 255);
 
 ImU32 kind_colour(const std::string& kind) {
-  if (kind == "hospital") return IM_COL32(200, 30, 45, 255);
-  if (kind == "gp_point") return IM_COL32(255, 255, 255, 255);
-  if (kind == "health_centre") return IM_COL32(0, 114, 178, 255);
-  if (kind == "pharmacy") return IM_COL32(0, 158, 115, 255);
-  if (kind == "mining_health_building") return IM_COL32(230, 159, 0, 255);
-  return IM_COL32(240, 240, 240, 255);
+  return rgba(planner::cartography::kind_colour(kind));
 }
 
 // Regime sites: colour by type; pharmacies by status.
 ImU32 regime_colour(const planner::RegimeSite& s) {
-  if (s.type == "pharmacie") {
-    if (s.pharmacy_status == "ouverture_raisonnee") return IM_COL32(230, 159, 0, 255);
-    if (s.pharmacy_status == "bilaterale") return IM_COL32(240, 228, 66, 255);
-    return IM_COL32(0, 158, 115, 255);  // réservée (or unknown)
-  }
-  if (s.type == "centre_polyvalent") return IM_COL32(0, 60, 160, 255);
-  if (s.type == "centre_medical") return IM_COL32(86, 180, 233, 255);
-  if (s.type == "centre_dentaire") return IM_COL32(204, 121, 167, 255);
-  if (s.type == "centre_infirmier") return IM_COL32(0, 170, 170, 255);
-  if (s.type == "centre_specialise") return IM_COL32(120, 60, 170, 255);
-  if (s.type == "antenne") return IM_COL32(170, 200, 240, 255);
-  if (s.type == "laboratoire") return IM_COL32(150, 90, 40, 255);
-  return IM_COL32(200, 200, 200, 255);
+  return rgba(planner::cartography::regime_colour(s));
 }
 
 // Colour of UFT number k (qualitative, cycling).
 ImU32 uft_colour(int k) {
-  static const ImU32 c[] = {IM_COL32(213, 94, 0, 255),  IM_COL32(0, 114, 178, 255), IM_COL32(0, 158, 115, 255),
-                            IM_COL32(204, 121, 167, 255), IM_COL32(230, 159, 0, 255), IM_COL32(86, 180, 233, 255),
-                            IM_COL32(120, 60, 170, 255), IM_COL32(150, 90, 40, 255)};
-  return c[static_cast<std::size_t>(k) % (sizeof c / sizeof c[0])];
+  return rgba(planner::cartography::uft_colour(k));
 }
 
 // Diamond for centres (smaller for antennas), square for pharmacies, triangle otherwise.
@@ -79,9 +59,7 @@ void draw_regime_site(ImDrawList* dl, ImVec2 p, const planner::RegimeSite& s, fl
 
 // Mining pharmacies: a diamond coloured by status (liberal officines stay green circles).
 ImU32 mining_status_colour(const std::string& status) {
-  if (status == "bilatérale") return IM_COL32(86, 180, 233, 255);
-  if (status == "ouverture raisonnée") return IM_COL32(240, 228, 66, 255);
-  return IM_COL32(204, 121, 167, 255);  // réservée
+  return rgba(planner::cartography::mining_status_colour(status));
 }
 
 std::string safe_status(const planner::FacilityState& f) {
@@ -168,26 +146,13 @@ void MapView::fit() {
 
 void MapView::recolour() {
   const auto& ind = app_.indicators()[static_cast<std::size_t>(app_.view.indicator)];
-  std::vector<double> usable;
-  if (ind.classes_from_baseline) {
-    for (double v : ind.class_values) {
-      if (!std::isnan(v)) usable.push_back(v);
-    }
-  } else {
-    for (std::size_t u = 0; u < ind.values.size(); ++u) {
-      if (!ind.no_access[u]) usable.push_back(ind.values[u]);
-    }
-  }
-  breaks_ = planner::class_breaks(usable, app_.view.classes, app_.view.method);
-  const auto palette = planner::viridis(static_cast<int>(std::max<std::size_t>(1, breaks_.size())));
-  unit_colour_.assign(ind.values.size(), kNoDataColour);
+  classes_ = planner::cartography::classify(ind, app_.view.method, app_.view.classes);
+  breaks_ = classes_.breaks;
+  unit_colour_.assign(ind.values.size(), rgba(planner::cartography::kNoDataColour));
   for (std::size_t u = 0; u < ind.values.size(); ++u) {
-    if (ind.no_access[u]) {
-      unit_colour_[u] = kNoAccessColour;
-      continue;
-    }
-    const int c = planner::class_of(ind.values[u], breaks_);
-    if (c >= 0) unit_colour_[u] = rgba(palette[static_cast<std::size_t>(c)]);
+    const int c = classes_.unit_class[u];
+    unit_colour_[u] = c >= 0 ? rgba(classes_.colours[static_cast<std::size_t>(c)])
+                             : rgba(planner::cartography::state_colour(ind.state[u]));
   }
   if (mesh_) {
     std::vector<ImU32> per_triangle(triangle_unit_.size());
@@ -201,7 +166,6 @@ void MapView::recolour() {
 
 void MapView::draw_legend(ImDrawList* dl) {
   const auto& ind = app_.indicators()[static_cast<std::size_t>(app_.view.indicator)];
-  const auto palette = planner::viridis(static_cast<int>(std::max<std::size_t>(1, breaks_.size())));
   const float x = origin_.x + 12, line = 18;
   const auto& facilities = app_.after().facilities;
   const bool any_outside = app_.view.show_facilities &&
@@ -216,30 +180,27 @@ void MapView::draw_legend(ImDrawList* dl) {
   }
   const int note_lines = (ind.classes_from_baseline ? 1 : 0) + (any_outside ? 1 : 0) + (liberal ? 1 : 0) +
                          static_cast<int>(statuses.size());
-  float y = origin_.y + size_.y - 24 - line * static_cast<float>(breaks_.size() + 3 + note_lines);
+  float y = origin_.y + size_.y - 24 - line * static_cast<float>(classes_.labels.size() + 4 + note_lines);
   const std::string title = ind.label + " (" + ind.unit + ")";
   const float w = std::max(220.0f, ImGui::CalcTextSize(title.c_str()).x + 12);
   dl->AddRectFilled(ImVec2(x - 6, y - 6), ImVec2(x + w, origin_.y + size_.y - 12), IM_COL32(255, 255, 255, 230), 4);
   legend_top_ = y - 6;
   dl->AddText(ImVec2(x, y), IM_COL32(0, 0, 0, 255), title.c_str());
   y += line + 2;
-  double lo = NAN;
-  for (std::size_t c = 0; c < breaks_.size(); ++c) {
-    dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 22, y + 13), rgba(palette[c]));
-    // Classes fixed on the baseline: the last one is open, a scenario may exceed its maximum.
-    const bool open_last = ind.classes_from_baseline && c + 1 == breaks_.size() && c > 0;
-    std::string label = c == 0    ? "≤ " + planner::fr_number(breaks_[c], 1)
-                        : open_last ? "> " + planner::fr_number(lo, 1)
-                                    : planner::fr_number(lo, 1) + " – " + planner::fr_number(breaks_[c], 1);
-    dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), label.c_str());
-    lo = breaks_[c];
+  for (std::size_t c = 0; c < classes_.labels.size(); ++c) {
+    dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 22, y + 13), rgba(classes_.colours[c]));
+    dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), classes_.labels[c].c_str());
     y += line;
   }
-  dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 22, y + 13), kNoAccessColour);
-  dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), "Sans accès / hors réseau");
-  y += line;
-  dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 22, y + 13), kNoDataColour);
-  dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), "Pas de donnée");
+  for (const auto st : {planner::cartography::UnitState::OffNetwork, planner::cartography::UnitState::NoAccess,
+                        planner::cartography::UnitState::NoData}) {
+    dl->AddRectFilled(ImVec2(x, y), ImVec2(x + 22, y + 13), rgba(planner::cartography::state_colour(st)));
+    dl->AddRect(ImVec2(x, y), ImVec2(x + 22, y + 13), IM_COL32(120, 120, 120, 255));
+    const std::string label = planner::cartography::unit_state_label(st);
+    dl->AddText(ImVec2(x + 30, y - 1), IM_COL32(0, 0, 0, 255), (std::string(1, static_cast<char>(std::toupper(label[0]))) + label.substr(1)).c_str());
+    y += line;
+  }
+  y -= line;
   if (ind.classes_from_baseline) {
     y += line;
     dl->AddText(ImVec2(x, y - 1), IM_COL32(60, 60, 60, 255), "Classes de la situation initiale");
@@ -554,8 +515,8 @@ void MapView::handle_input() {
     const planner::Commune* c = t.find_commune(u.commune_code);
     ImGui::Text("Commune : %s", c ? c->name.c_str() : u.commune_code.c_str());
     ImGui::Text("Population : %s hab.", planner::fr_number(u.population).c_str());
-    if (ind.no_access[k]) {
-      ImGui::Text("%s : sans accès / hors réseau", ind.label.c_str());
+    if (ind.state[k] != planner::cartography::UnitState::Value) {
+      ImGui::Text("%s : %s", ind.label.c_str(), planner::cartography::unit_state_label(ind.state[k]));
     } else {
       ImGui::Text("%s : %s %s", ind.label.c_str(), planner::fr_number(ind.values[k], 1).c_str(), ind.unit.c_str());
     }

@@ -46,6 +46,7 @@ class MapView {
   std::vector<ImU32> unit_colour_;
   std::unique_ptr<UnitMesh> mesh_;  // the unit triangles on the GPU
   std::vector<double> breaks_;
+  planner::cartography::Classification classes_;
   float legend_top_ = 0;  // top of the indicator's legend, for the regime legend above it
   std::uint64_t coloured_version_ = 0;
   int coloured_indicator_ = -1, coloured_method_ = -1;
