@@ -387,6 +387,8 @@ int run(int argc, char** argv) {
                 "%zu communes rank the options differently from the territory; outputs in %s\n",
                 tables_s, engine.entries(), engine.loaded_from_cache() ? ", from cache" : "", run.evaluations.size(),
                 run.seconds, searches, c.communes.size(), cmp_out.c_str());
+    return 0;
+  }
   if (mapc->parsed() || atlasc->parsed()) {
     const MapArgs& a = mapc->parsed() ? map_args : atlas_args;
     planner::cartography::PageSpec page;
