@@ -54,6 +54,7 @@ bool App::apply(planner::Scenario next, const std::string& what) {
     redo_.clear();
     scenario_ = std::move(next);
     after_ = std::move(e);
+    ++scenarios_version_;
   } catch (const geo::Error& err) {
     view.status = "Modification refusée : " + std::string(err.what());
     return false;
@@ -201,6 +202,10 @@ void App::set_uft_grouping(const std::string& grouping) {
   params_.regime.uft_grouping = grouping;
   before_ = planner::evaluate(*engine_, planner::Scenario::baseline(), params_);
   after_ = planner::evaluate(*engine_, scenario_, params_);
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    if (i != active_) slots_[i].after = planner::evaluate(*engine_, slots_[i].scenario, params_);
+  }
+  ++scenarios_version_;
   rebuild_indicators();
 }
 
@@ -229,9 +234,116 @@ void App::export_outputs(const std::string& dir) {
   view.status = "Couches exportées dans " + dir;
 }
 
+// [SECTION] several scenarios held at once
+
+void App::switch_to(std::size_t i) {
+  if (i >= slots_.size() || i == active_) return;
+  slots_[active_] = {std::move(scenario_), std::move(undo_), std::move(redo_), std::move(after_)};
+  active_ = i;
+  scenario_ = std::move(slots_[i].scenario);
+  undo_ = std::move(slots_[i].undo);
+  redo_ = std::move(slots_[i].redo);
+  after_ = std::move(slots_[i].after);
+  slots_[i] = ScenarioSlot{};
+  view.selection.clear();
+  view.mode = Mode::Select;
+  rebuild_indicators();
+  view.status = "Scénario actif : " + scenario_.name;
+}
+
+std::string App::unique_name(const std::string& base) const {
+  auto used = [&](const std::string& n) {
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (scenario_at(i).name == n) return true;
+    }
+    return false;
+  };
+  std::string name = base.empty() ? "Scénario" : base;
+  for (int k = 2; used(name); ++k) name = (base.empty() ? "Scénario" : base) + " (" + std::to_string(k) + ")";
+  return name;
+}
+
+bool App::add_slot(planner::Scenario s, const std::string& what) {
+  s.territory = territory_.name;
+  try {
+    planner::Evaluation e = planner::evaluate(*engine_, s, params_);
+    slots_.push_back({std::move(s), {}, {}, std::move(e)});
+  } catch (const geo::Error& err) {
+    view.status = what + " impossible : " + std::string(err.what());
+    return false;
+  }
+  ++scenarios_version_;
+  switch_to(slots_.size() - 1);
+  view.status = what + " : " + scenario_.name;
+  return true;
+}
+
+void App::new_scenario(const std::string& name) {
+  planner::Scenario s = planner::Scenario::baseline();
+  s.name = unique_name(name);
+  add_slot(std::move(s), "Nouveau scénario");
+}
+
+void App::duplicate_scenario(const std::string& name) {
+  planner::Scenario s = scenario_;
+  s.name = unique_name(name.empty() ? scenario_.name + " (copie)" : name);
+  s.path.clear();
+  add_slot(std::move(s), "Scénario dupliqué");
+}
+
+void App::rename_scenario(const std::string& name) {
+  if (name.empty() || name == scenario_.name) return;
+  scenario_.name = unique_name(name);
+  ++scenarios_version_;
+  view.status = "Scénario renommé : " + scenario_.name;
+}
+
+bool App::open_scenario(const std::string& path) {
+  planner::Scenario s;
+  try {
+    s = planner::Scenario::load(path);
+  } catch (const geo::Error& e) {
+    view.status = "Chargement impossible : " + std::string(e.what());
+    return false;
+  }
+  if (!s.territory.empty() && s.territory != territory_.name) {
+    view.status = "Chargement impossible : le scénario " + path + " est pour le territoire « " + s.territory +
+                  " », pas « " + territory_.name + " »";
+    return false;
+  }
+  s.name = unique_name(s.name);
+  return add_slot(std::move(s), "Scénario chargé");
+}
+
+bool App::remove_scenario(std::size_t i) {
+  if (slots_.size() <= 1 || i >= slots_.size()) return false;
+  if (i == active_) switch_to(i == 0 ? 1 : 0);
+  const std::string name = slots_[i].scenario.name;
+  slots_.erase(slots_.begin() + static_cast<std::ptrdiff_t>(i));
+  if (active_ > i) --active_;
+  ++scenarios_version_;
+  view.status = "Scénario retiré : " + name;
+  return true;
+}
+
+const planner::Comparison& App::comparison() {
+  if (compared_version_ != scenarios_version_) {
+    std::vector<planner::ComparedOption> options = {{&baseline_, &before_, ""}};
+    for (std::size_t i = 0; i < slots_.size(); ++i) options.push_back({&scenario_at(i), &evaluation_at(i), scenario_at(i).path});
+    try {
+      comparison_ = planner::compare_options(territory_, params_, options);
+    } catch (const std::exception& e) {
+      view.status = "Comparaison impossible : " + std::string(e.what());
+    }
+    compared_version_ = scenarios_version_;
+  }
+  return comparison_;
+}
+
 void App::rebuild_indicators() {
   ++version_;
   indicators_ = planner::cartography::unit_indicators(territory_, before_, after_, params_);
+  baseline_indicators_ = planner::cartography::unit_indicators(territory_, before_, before_, params_);
   view.indicator = std::clamp(view.indicator, 0, static_cast<int>(indicators_.size()) - 1);
 }
 
