@@ -279,7 +279,7 @@ Comparison compare_options(const Territory& t, const EvalParams& p, const std::v
   }
   const std::string g_offer = "Offre de soins";
   add("e2sfca_per_100k/*", g_offer, "Accessibilité potentielle E2SFCA (" + target_label(p.e2sfca_kind) + ")",
-      "pour 100 000 hab.", 1, Better::Higher, true, [&](std::size_t i) { return fig[i].e2sfca; });
+      "pour 100\u202f000 hab.", 1, Better::Higher, true, [&](std::size_t i) { return fig[i].e2sfca; });
   if (has_target("gp_point") &&
       std::find(p.coverage_min.begin(), p.coverage_min.end(), 15.0) != p.coverage_min.end()) {
     add("targets/gp_point/*/coverage/15_min", g_offer, "Population à moins de 15 min d'un médecin généraliste",

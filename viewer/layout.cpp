@@ -174,23 +174,36 @@ void draw_drawer(App& app, const Rect& r) {
 // [SECTION] presentation mode
 
 // The key figures of the active scenario against the baseline, from the comparison: the
-// main ones that change, else those of the destination that changes most (under its name).
-std::vector<const planner::ComparisonRow*> presentation_rows(const planner::Comparison& c, std::size_t col,
-                                                             std::string& destination) {
-  std::vector<const planner::ComparisonRow*> rows;
+// main ones that change; when fewer than two do, also those of the destination that
+// changes most (the comparison's criterion), shown under its name.
+struct PresentationRows {
+  std::vector<const planner::ComparisonRow*> key, destination;
+  std::string destination_label;
+};
+
+PresentationRows presentation_rows(const planner::Comparison& c, std::size_t col) {
+  PresentationRows p;
+  auto differs = [&](const planner::ComparisonRow& r) {
+    return r.values[col] != r.values[0] && !(std::isnan(r.values[col]) && std::isnan(r.values[0]));
+  };
   for (const auto& r : c.rows) {
-    if (r.key_figure && r.values[col] != r.values[0] && !(std::isnan(r.values[col]) && std::isnan(r.values[0]))) rows.push_back(&r);
+    if (r.key_figure && differs(r)) p.key.push_back(&r);
   }
-  if (rows.size() < 2 && !c.criterion_target.empty()) {
-    destination = planner::target_label(c.criterion_target);
+  // The share repeats the population beyond the threshold: one of them is enough.
+  if (std::any_of(p.key.begin(), p.key.end(), [](const auto* r) { return r->key.find("population_beyond") != std::string::npos; })) {
+    std::erase_if(p.key, [](const auto* r) { return r->key.find("share_beyond") != std::string::npos; });
+  }
+  if (p.key.size() > 4) p.key.resize(4);
+  if (p.key.size() < 2 && !c.criterion_target.empty()) {
+    const std::string label = planner::target_label(c.criterion_target);
     for (const auto& r : c.rows) {
-      if (r.group != "Destination : " + destination || r.values[col] == r.values[0]) continue;
+      if (r.group != "Destination : " + label || !differs(r)) continue;
       if (r.key.find("coverage_need") != std::string::npos || r.key.find("share_beyond") != std::string::npos) continue;
-      rows.push_back(&r);
+      if (p.key.size() + p.destination.size() < 4) p.destination.push_back(&r);
     }
+    if (!p.destination.empty()) p.destination_label = label;
   }
-  if (rows.size() > 5) rows.resize(5);
-  return rows;
+  return p;
 }
 
 ImVec4 tone_of(const planner::ComparisonRow& r, std::size_t col) {
@@ -206,8 +219,9 @@ void draw_presentation_figures(App& app, MapView& map, const FontSet& fonts, con
   const planner::Comparison& c = app.comparison();
   if (c.options.size() < 2) return;
   const std::size_t col = app.active_scenario() + 1;
-  std::string destination;
-  const auto rows = presentation_rows(c, col, destination);
+  const PresentationRows pr = presentation_rows(c, col);
+  std::vector<const planner::ComparisonRow*> rows = pr.key;
+  rows.insert(rows.end(), pr.destination.begin(), pr.destination.end());
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::PushFont(fonts.big);
   const float f = ImGui::GetFontSize();
@@ -218,13 +232,13 @@ void draw_presentation_figures(App& app, MapView& map, const FontSet& fonts, con
     ImGui::SetNextWindowPos(strip.pos);
     ImGui::SetNextWindowSize(strip.size);
     ImGui::Begin("##chiffres-bande", nullptr, flags | ImGuiWindowFlags_NoScrollbar);
-    if (!destination.empty()) {
-      ImGui::TextUnformatted(("Accès : " + destination + " —").c_str());
-      ImGui::SameLine();
-    }
-    if (rows.empty()) ImGui::TextUnformatted("aucun chiffre ne change.");
+    if (rows.empty()) ImGui::TextUnformatted("Aucun chiffre ne change.");
     for (std::size_t k = 0; k < rows.size(); ++k) {
       const auto* r = rows[k];
+      if (k == pr.key.size() && !pr.destination_label.empty()) {
+        if (k > 0) ImGui::SameLine();
+        ImGui::TextUnformatted(("Accès : " + pr.destination_label + " —").c_str());
+      }
       const std::string a = row_label(*r) + " : " + planner::format_value(*r, r->values[0]) + " →";
       const std::string b = planner::format_value(*r, r->values[col]) +
                             (planner::format_delta(*r, col).empty() ? "" : " (" + planner::format_delta(*r, col) + ")");
@@ -241,20 +255,23 @@ void draw_presentation_figures(App& app, MapView& map, const FontSet& fonts, con
     ImGui::PopFont();
     return;
   }
-  const float w = std::min(vp->Size.x * 0.3f, f * 19);
-  ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x - w - f * 3.6f, vp->Pos.y + f * 3.4f));
-  ImGui::SetNextWindowSize(ImVec2(w, 0));
+  // Labels wrap at `w`; the values set the width when they are wider. Anchored top right.
+  const float w = std::min(vp->Size.x * 0.21f, f * 16);
+  ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x - f * 3.6f, vp->Pos.y + f * 3.4f), ImGuiCond_Always, ImVec2(1, 0));
   ImGui::SetNextWindowBgAlpha(0.92f);
   ImGui::Begin("##chiffres-presentation", nullptr, flags | ImGuiWindowFlags_AlwaysAutoResize);
+  ImGui::Dummy(ImVec2(w, 0));
   if (rows.empty()) ImGui::TextWrapped("Aucun chiffre ne change : situation actuelle.");
-  if (!destination.empty()) {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(("Accès : " + destination).c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::Separator();
-  }
-  for (const auto* r : rows) {
-    ImGui::PushTextWrapPos(0);
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const auto* r = rows[k];
+    if (k == pr.key.size() && !pr.destination_label.empty()) {
+      if (k > 0) ImGui::Separator();
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
+      ImGui::TextUnformatted(("Accès : " + pr.destination_label).c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::Separator();
+    }
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
     ImGui::TextColored(ImVec4(0.25f, 0.25f, 0.25f, 1), "%s", row_label(*r).c_str());
     ImGui::PopTextWrapPos();
     const std::string d = planner::format_delta(*r, col);

@@ -378,16 +378,17 @@ int run(int argc, char** argv) {
       running = false;
     }
     if (want_shot) {
-      // The action changed the model after this frame was drawn: draw twice more (the
-      // second frame sees the obstacles and the window sizes of the first), then read.
+      // The action changed the model after this frame was drawn: draw again until the layout
+      // has settled (auto-sized windows measured, the fit that needs them redone), then read.
       apply_fullscreen(window, app.view.fullscreen, is_fullscreen, windowed);
-      for (int pass = 0; pass < 2; ++pass) {
+      for (int pass = 0; pass < 6; ++pass) {
         glfwPollEvents();
         build_frame(false);
         glfwGetFramebufferSize(window, &w, &h);
         glViewport(0, 0, w, h);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        if (pass >= 1 && !app.view.fit_requested) break;
       }
       glFinish();
       screenshot(shot, w, h);

@@ -147,35 +147,38 @@ void MapView::fit() {
   auto& v = app_.view;
   // The part of the pane the territory may use: not under the legends drawn on the map,
   // nor under the presentation title (only when they leave most of the pane).
-  double left = 0;
+  double left = 0, legend_bottom = 0;
   if (!legend_in_panel_ && !frame_.split && ImGui::GetCurrentContext() && !classes_.colours.empty()) {
-    const float f = ImGui::GetFontSize(), m = f * 0.8f;
-    const ImVec2 a = draw_legend(nullptr, ImVec2(0, 0), std::max(f * 12, frame_.size.x * 0.45f), true);
-    const bool regime = app_.after().recomposition.present && app_.view.show_regime;
-    const ImVec2 b = regime ? draw_regime_legend(nullptr, ImVec2(0, 0), true) : ImVec2(0, 0);
-    const float avail = size_.y - 2 * m - (app_.territory().regime.fictitious ? 2 * f : 0.0f) - 4 * f;
-    const double lw = a.y + b.y + m <= avail ? std::max(a.x, b.x) : a.x + b.x + 0.6f * m;
-    if (lw + m < size_.x * 0.45) left = lw + m;
+    // Stacked legends keep a column free on the left; side by side, a band at the bottom.
+    const LegendLayout l = legend_layout();
+    const float m = ImGui::GetFontSize() * 0.8f;
+    if (l.stacked) left = std::max(l.indicator.x, l.regime.x) + 2 * m;
+    else legend_bottom = std::max(l.indicator.y, l.regime.y) + m;
+    if (left > size_.x * 0.45) left = 0;
   }
   // A box kept free in the top right corner (presentation key figures): the territory goes
   // below it or to its left, whichever draws it larger.
-  // Kept free at the bottom: the fictitious-data banner and the scale bar.
-  const double bottom = frame_.split ? 0.0
-                                     : (app_.territory().regime.fictitious ? 2.0 : 0.0) * ImGui::GetFontSize() +
-                                           2.5 * ImGui::GetFontSize();
-  double top = reserved_top_, right = 0;
-  auto scale_for = [&](double top_px, double r) {
+  // Kept free at the bottom: the fictitious-data banner, and the scale bar unless the
+  // top right box's column already keeps its corner free.
+  const double f = ImGui::GetFontSize();
+  const double banner = frame_.split ? 0.0 : (app_.territory().regime.fictitious ? 2.0 : 0.0) * f;
+  double top = reserved_top_, right = 0, bottom = frame_.split ? 0.0 : banner + std::max(2.5 * f, legend_bottom);
+  auto scale_for = [&](double top_px, double r, double b) {
     const double w = std::max(100.0, static_cast<double>(size_.x) - left - r - 40);
-    const double h = std::max(100.0, static_cast<double>(size_.y) - top_px - bottom - 40);
+    const double h = std::max(100.0, static_cast<double>(size_.y) - top_px - b - 40);
     return std::min(w / (x1 - x0), h / (y1 - y0));
   };
   if (reserved_corner_.x > 0 && reserved_corner_.y > 0) {
-    const double below = scale_for(std::max(top, static_cast<double>(reserved_corner_.y)), 0);
-    const double beside = scale_for(top, reserved_corner_.x);
-    if (below >= beside) top = std::max(top, static_cast<double>(reserved_corner_.y));
-    else right = reserved_corner_.x;
+    const double below = scale_for(std::max(top, static_cast<double>(reserved_corner_.y)), 0, bottom);
+    const double beside = scale_for(top, reserved_corner_.x, banner + legend_bottom);
+    if (below >= beside) {
+      top = std::max(top, static_cast<double>(reserved_corner_.y));
+    } else {
+      right = reserved_corner_.x;
+      bottom = banner + legend_bottom;
+    }
   }
-  v.scale_px_per_m = scale_for(top, right);
+  v.scale_px_per_m = scale_for(top, right, bottom);
   // The territory's centre at the centre of the free part of the pane.
   v.cx_m = (x0 + x1) / 2 - ((left - right) / 2) / v.scale_px_per_m;
   v.cy_m = (y0 + y1) / 2 + ((top - bottom) / 2) / v.scale_px_per_m;
@@ -238,6 +241,11 @@ void MapView::recolour() {
   coloured_method_ = static_cast<int>(app_.view.method) * 16 + app_.view.classes;
 }
 
+float MapView::legend_max_width() const {
+  // On the map: at most 22 % of its width (the territory keeps the rest), never under 12 font heights.
+  return std::max(ImGui::GetFontSize() * 12, frame_.size.x * 0.22f);
+}
+
 float MapView::marker_scale() const { return std::max(1.0f, ImGui::GetFontSize() / 17.0f); }
 
 ImVec2 MapView::draw_legend(ImDrawList* dl, ImVec2 top_left, float max_width, bool boxed) {
@@ -281,8 +289,13 @@ ImVec2 MapView::draw_legend(ImDrawList* dl, ImVec2 top_left, float max_width, bo
   if (ind.classes_from_baseline) w = std::max(w, ImGui::CalcTextSize("Classes de la situation actuelle").x);
   w = std::min(std::max(w, ImGui::CalcTextSize(title.c_str()).x), max_width - 2 * pad);
   const ImVec2 title_size = ImGui::CalcTextSize(title.c_str(), nullptr, false, w);
-  const float h = title_size.y + f * 0.3f + line * static_cast<float>(lines.size() + notes.size()) +
-                  (ind.classes_from_baseline ? line : 0.0f);
+  // Long entries wrap within the legend's width.
+  auto height_of = [&](const std::string& text) {
+    return std::max(line, ImGui::CalcTextSize(text.c_str(), nullptr, false, w - tx).y + f * 0.2f);
+  };
+  float h = title_size.y + f * 0.3f + (ind.classes_from_baseline ? line : 0.0f);
+  for (const auto& l : lines) h += height_of(l);
+  for (const auto& n : notes) h += height_of(n);
   const ImVec2 size(w + 2 * pad, h + 2 * pad);
   if (!dl) return size;
   if (boxed) {
@@ -298,8 +311,8 @@ ImVec2 MapView::draw_legend(ImDrawList* dl, ImVec2 top_left, float max_width, bo
                              : rgba(classes_.colours[c]);
     dl->AddRectFilled(ImVec2(x, y + f * 0.1f), ImVec2(x + sw, y + f * 0.1f + sh), fill);
     if (state) dl->AddRect(ImVec2(x, y + f * 0.1f), ImVec2(x + sw, y + f * 0.1f + sh), IM_COL32(120, 120, 120, 255));
-    dl->AddText(ImVec2(x + tx, y - 1), IM_COL32(0, 0, 0, 255), lines[c].c_str());
-    y += line;
+    dl->AddText(ImGui::GetFont(), f, ImVec2(x + tx, y - 1), IM_COL32(0, 0, 0, 255), lines[c].c_str(), nullptr, w - tx);
+    y += height_of(lines[c]);
   }
   if (ind.classes_from_baseline) {
     dl->AddText(ImVec2(x, y - 1), IM_COL32(60, 60, 60, 255), "Classes de la situation actuelle");
@@ -319,10 +332,22 @@ ImVec2 MapView::draw_legend(ImDrawList* dl, ImVec2 top_left, float max_width, bo
                         mining_status_colour(n.substr(std::string("Pharmacie minière ").size())));
       dl->AddQuad(ImVec2(c.x, c.y - d), ImVec2(c.x + d, c.y), ImVec2(c.x, c.y + d), ImVec2(c.x - d, c.y), IM_COL32(0, 0, 0, 255));
     }
-    dl->AddText(ImVec2(x + tx, y - 1), IM_COL32(0, 0, 0, 255), n.c_str());
-    y += line;
+    dl->AddText(ImGui::GetFont(), f, ImVec2(x + tx, y - 1), IM_COL32(0, 0, 0, 255), n.c_str(), nullptr, w - tx);
+    y += height_of(n);
   }
   return size;
+}
+
+MapView::LegendLayout MapView::legend_layout() {
+  LegendLayout l;
+  const float f = ImGui::GetFontSize(), m = f * 0.8f;
+  l.indicator = draw_legend(nullptr, ImVec2(0, 0), legend_max_width(), true);
+  const bool regime = app_.after().recomposition.present && app_.view.show_regime;
+  l.regime = regime ? draw_regime_legend(nullptr, ImVec2(0, 0), legend_max_width(), true) : ImVec2(0, 0);
+  // Stacked when both fit between the bottom (banner) and four font heights from the top.
+  const float banner = app_.territory().regime.fictitious ? f * 2.0f : 0.0f;
+  l.stacked = !regime || l.indicator.y + l.regime.y <= size_.y - m - banner - 0.6f * m - 4 * f;
+  return l;
 }
 
 void MapView::draw_legends_on_map(ImDrawList* dl) {
@@ -330,17 +355,15 @@ void MapView::draw_legends_on_map(ImDrawList* dl) {
   // indicator's, or beside it when the map is not tall enough.
   const float f = ImGui::GetFontSize(), m = f * 0.8f;
   const float bottom = origin_.y + size_.y - m - (app_.territory().regime.fictitious ? f * 2.0f : 0.0f);
-  const float max_w = std::max(f * 12, frame_.size.x * 0.45f);
-  const ImVec2 a = draw_legend(nullptr, ImVec2(0, 0), max_w, true);
-  const bool regime = app_.after().recomposition.present && app_.view.show_regime;
-  const ImVec2 b = regime ? draw_regime_legend(nullptr, ImVec2(0, 0), true) : ImVec2(0, 0);
-  const ImVec2 pa(origin_.x + m, bottom - a.y);
+  const float max_w = legend_max_width();
+  const LegendLayout l = legend_layout();
+  const ImVec2 pa(origin_.x + m, bottom - l.indicator.y);
   draw_legend(dl, pa, max_w, true);
-  if (!regime) return;
-  if (pa.y - m - b.y >= origin_.y + f * 4) {
-    draw_regime_legend(dl, ImVec2(pa.x, pa.y - m * 0.6f - b.y), true);
+  if (l.regime.x <= 0) return;
+  if (l.stacked) {
+    draw_regime_legend(dl, ImVec2(pa.x, pa.y - m * 0.6f - l.regime.y), max_w, true);
   } else {
-    draw_regime_legend(dl, ImVec2(pa.x + a.x + m * 0.6f, bottom - b.y), true);
+    draw_regime_legend(dl, ImVec2(pa.x + l.indicator.x + m * 0.6f, bottom - l.regime.y), max_w, true);
   }
 }
 
@@ -458,7 +481,7 @@ void MapView::draw_legend_panel() {
   if (app_.after().recomposition.present && app_.view.show_regime) {
     ImGui::Spacing();
     p = ImGui::GetCursorScreenPos();
-    ImGui::Dummy(draw_regime_legend(dl, p, false));
+    ImGui::Dummy(draw_regime_legend(dl, p, w, false));
   }
 }
 
@@ -755,7 +778,7 @@ void MapView::draw_pane(ImDrawList* dl, const Pane& pane) {
   }
 }
 
-ImVec2 MapView::draw_regime_legend(ImDrawList* dl, ImVec2 top_left, bool boxed) {
+ImVec2 MapView::draw_regime_legend(ImDrawList* dl, ImVec2 top_left, float max_width, bool boxed) {
   // Only the types and statuses present, then the UFT rings.
   std::vector<planner::RegimeSite> kinds;
   for (const auto& f : app_.after().facilities) {
@@ -770,15 +793,25 @@ ImVec2 MapView::draw_regime_legend(ImDrawList* dl, ImVec2 top_left, bool boxed) 
   });
   const float f = ImGui::GetFontSize(), line = f * 1.2f, tx = f * 1.75f, r = f * 0.33f;
   const float pad = boxed ? f * 0.4f : 0.0f;
-  const std::size_t rows = kinds.size() + 1 + (app_.view.show_uft ? 1 : 0);
-  float w = ImGui::CalcTextSize("Sites du régime minier").x;
+  std::vector<std::string> labels;
   for (const auto& k : kinds) {
     std::string label = planner::site_type_label(k.type);
     if (k.type == "pharmacie") label += " (" + planner::pharmacy_status_label(k.pharmacy_status) + ")";
-    w = std::max(w, tx + ImGui::CalcTextSize(label.c_str()).x);
+    labels.push_back(label);
   }
-  if (app_.view.show_uft) w = std::max(w, tx + ImGui::CalcTextSize("UFT (00 ; une couleur par UFT)").x);
-  const ImVec2 size(w + 2 * pad, line * static_cast<float>(rows) + 2 * pad);
+  if (app_.view.show_uft) {
+    labels.push_back("UFT (" + std::to_string(app_.after().recomposition.ufts.size()) + " ; une couleur par UFT)");
+  }
+  float w = ImGui::CalcTextSize("Sites du régime minier").x;
+  for (const auto& l : labels) w = std::max(w, tx + ImGui::CalcTextSize(l.c_str()).x);
+  w = std::min(w, std::max(f * 10, max_width - 2 * pad));
+  // Long entries wrap within the width.
+  auto height_of = [&](const std::string& text) {
+    return std::max(line, ImGui::CalcTextSize(text.c_str(), nullptr, false, w - tx).y + f * 0.2f);
+  };
+  float h = line;
+  for (const auto& l : labels) h += height_of(l);
+  const ImVec2 size(w + 2 * pad, h + 2 * pad);
   if (!dl) return size;
   if (boxed) {
     dl->AddRectFilled(top_left, ImVec2(top_left.x + size.x, top_left.y + size.y), IM_COL32(255, 255, 255, 230), 4);
@@ -788,17 +821,14 @@ ImVec2 MapView::draw_regime_legend(ImDrawList* dl, ImVec2 top_left, bool boxed) 
   float y = top_left.y + pad;
   dl->AddText(ImVec2(x, y), IM_COL32(0, 0, 0, 255), "Sites du régime minier");
   y += line;
-  for (const auto& k : kinds) {
-    draw_regime_site(dl, ImVec2(x + f * 0.65f, y + f * 0.5f), k, r);
-    std::string label = planner::site_type_label(k.type);
-    if (k.type == "pharmacie") label += " (" + planner::pharmacy_status_label(k.pharmacy_status) + ")";
-    dl->AddText(ImVec2(x + tx, y - 1), IM_COL32(0, 0, 0, 255), label.c_str());
-    y += line;
-  }
-  if (app_.view.show_uft) {
-    dl->AddCircle(ImVec2(x + f * 0.65f, y + f * 0.5f), f * 0.45f, uft_colour(0), 0, 3.0f);
-    const std::string label = "UFT (" + std::to_string(app_.after().recomposition.ufts.size()) + " ; une couleur par UFT)";
-    dl->AddText(ImVec2(x + tx, y - 1), IM_COL32(0, 0, 0, 255), label.c_str());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (i < kinds.size()) {
+      draw_regime_site(dl, ImVec2(x + f * 0.65f, y + f * 0.5f), kinds[i], r);
+    } else {
+      dl->AddCircle(ImVec2(x + f * 0.65f, y + f * 0.5f), f * 0.45f, uft_colour(0), 0, 3.0f);
+    }
+    dl->AddText(ImGui::GetFont(), f, ImVec2(x + tx, y - 1), IM_COL32(0, 0, 0, 255), labels[i].c_str(), nullptr, w - tx);
+    y += height_of(labels[i]);
   }
   return size;
 }

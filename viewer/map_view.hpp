@@ -76,8 +76,14 @@ class MapView {
   // Legends drawn with their top left at `top_left` (only measured when `dl` is null);
   // they return their size. Boxed on the map, bare in a side column.
   ImVec2 draw_legend(ImDrawList* dl, ImVec2 top_left, float max_width, bool boxed);
-  ImVec2 draw_regime_legend(ImDrawList* dl, ImVec2 top_left, bool boxed);  // site types and statuses present, UFT rings
+  ImVec2 draw_regime_legend(ImDrawList* dl, ImVec2 top_left, float max_width, bool boxed);  // site types, UFT rings
+  float legend_max_width() const;
   void draw_legends_on_map(ImDrawList* dl);
+  struct LegendLayout {
+    ImVec2 indicator{0, 0}, regime{0, 0};  // boxed sizes (regime 0 when not drawn)
+    bool stacked = true;                   // regime above the indicator, else beside it
+  };
+  LegendLayout legend_layout();  // the legends on the map: their sizes and arrangement
   ImVec2 draw_legend_band(ImDrawList* dl, ImVec2 top_left, float width);  // split view: under both panes
   void draw_scale_and_north(ImDrawList* dl);
   int unit_at(geo::PointM p) const;
