@@ -38,6 +38,12 @@ echo
   --out "$npdc/evaluation-pharmacies-minieres"
 
 echo
+echo "== 3b. comparison of three options (close, move, regroup): comparaison.md / .csv"
+"$bin" compare "$npdc" --scenario "$here/scenarios/npdc-fermeture-antenne-oignies.json" \
+  --scenario "$here/scenarios/npdc-deplacement-dispensaire-oignies-carvin.json" \
+  --scenario "$here/scenarios/npdc-regroupement-lens-henin.json" --out "$npdc/comparaison"
+
+echo
 echo "== 4. loire (Saint-Étienne coal basin) on its complete OSM 2021 network"
 "$bin" import "$here/loire.json" --out "$out/loire" --quiet
 "$bin" evaluate "$out/loire" --scenario "$here/scenarios/loire-fermeture-urgences-nord.json" \
