@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <sstream>
 
@@ -19,6 +21,7 @@
 #include "geo/road_import.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/data_root.hpp"
+#include "planner/cartography/dossier.hpp"
 #include "planner/cartography/map_render.hpp"
 #include "planner/evaluation_report.hpp"
 #include "planner/manifest.hpp"
@@ -201,6 +204,8 @@ int run(int argc, char** argv) {
   ev->add_option("--recruitment-range", recruitment_range, "Low and high multipliers (default 2 4)")
       ->expected(2)->check(CLI::NonNegativeNumber);
   bool without_dental = false;
+  std::string dossier_path;
+  ev->add_option("--dossier", dossier_path, "Also write the workshop dossier (PDF: maps and the report, paginated)");
   ev->add_flag("--centres-sans-dentaire", without_dental, "Count centres without the dental ones (130, seed 000 l.112)");
 
   // map, atlas (print maps: planner/cartography/map_render.hpp)
@@ -303,6 +308,9 @@ int run(int argc, char** argv) {
       params.regime.recruitment_multiplier_high = std::max(recruitment_range[0], recruitment_range[1]);
     }
     params.regime.count_dental_centres = !without_dental;
+    if (!dossier_path.empty() && planner::cartography::format_from_path(dossier_path) != planner::cartography::OutputFormat::Pdf) {
+      throw geo::Error("--dossier " + dossier_path + ": the dossier is a PDF", geo::ErrorKind::Usage);
+    }
     const planner::Territory t = planner::load_territory(eval_territory);
     const planner::Scenario scenario =
         scenario_path.empty() ? planner::Scenario::baseline() : planner::Scenario::load(scenario_path);
@@ -317,6 +325,19 @@ int run(int argc, char** argv) {
     const planner::Evaluation after = planner::evaluate(engine, scenario, params);
     const auto out = planner::write_evaluation(engine, scenario, params, before, after, eval_out);
     std::cout << out.summary_text;
+    if (!dossier_path.empty()) {
+      planner::cartography::MapOptions mo;
+      try {
+        mo.data_root = planner::resolve_data_root("");
+      } catch (const geo::Error&) {
+        mo.data_root.clear();  // only the maps' locator inset needs it
+      }
+      std::ifstream in(fs::path(eval_out) / "rapport.md", std::ios::binary);
+      if (!in) throw geo::Error("cannot read " + (fs::path(eval_out) / "rapport.md").string());
+      const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const auto d = planner::cartography::write_dossier({engine, before, after, params, scenario}, report, mo, dossier_path);
+      std::printf("dossier: %d pages (%zu maps) written to %s\n", d.pages, d.map_pages.size(), dossier_path.c_str());
+    }
     std::printf("tables %.3f s (%zu entries%s), baseline %.4f s, scenario %.4f s (%zu new searches); outputs in %s\n",
                 tables_s, engine.entries(), engine.loaded_from_cache() ? ", from cache" : "", before.seconds, after.seconds, after.searches, eval_out.c_str());
     return 0;

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "geo/error.hpp"
 #include "geo/vector_io.hpp"
@@ -261,4 +262,54 @@ TEST_CASE("page documents: PNG at a resolution, one page only, atomic", "[map]")
   bad.paper = "A4";
   bad.dpi = 5000;
   CHECK_THROWS_AS(bad.check(), geo::Error);
+}
+
+TEST_CASE("dossier: maps then the report, paginated, with its sections bookmarked", "[map][dossier][real]") {
+  TempDir tmp;
+  const std::string scenario = source_file("datasets/scenarios/loire-fermeture-urgences-nord.json");
+  const std::string pdf = tmp.file("dossier.pdf");
+  const Run r = run_cli("evaluate " + shell_quote(loire_dir()) + " --scenario " + shell_quote(scenario) + " --out " +
+                            shell_quote(tmp.file("eval")) + " --dossier " + shell_quote(pdf),
+                        tmp.str());
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const std::string text = shell("pdftotext " + shell_quote(pdf) + " -");
+  // The cover, the maps and the report's own sections (read from the rapport.md written beside).
+  CHECK_THAT(text, Catch::Contains("Dossier pour l'instance de coordination"));
+  const json s = read_json(scenario);
+  CHECK_THAT(text, Catch::Contains(s["name"].get<std::string>()));
+  CHECK_THAT(text, Catch::Contains("Situation actuelle"));
+  CHECK_THAT(text, Catch::Contains("moins situation actuelle"));  // the difference map
+  const std::string md = read_text(tmp.file("eval/rapport.md"));
+  std::vector<std::string> sections;
+  std::istringstream lines(md);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("## ", 0) == 0) sections.push_back(line.substr(3));
+  }
+  REQUIRE(sections.size() >= 5);
+  for (const auto& sec : sections) {
+    INFO(sec);
+    // pdftotext may break a long heading: its first word is enough.
+    CHECK_THAT(text, Catch::Contains(sec.substr(0, sec.find(' '))));
+  }
+  CHECK_THAT(text, Catch::Contains("Sources"));
+  CHECK_THAT(text, Catch::Contains("Méthode"));
+  // A table cell of the report's key figures.
+  CHECK_THAT(text, Catch::Contains("Temps moyen"));
+  const std::string info = shell("pdfinfo " + shell_quote(pdf));
+  CHECK(pdf_pages(info) >= 5);
+  CHECK_THAT(info, Catch::Contains("A4"));
+  // Bookmarks: the cover, the maps and each section of the report.
+  const std::string bytes = read_text(pdf);
+  std::size_t titles = 0;
+  for (auto k = bytes.find("/Title"); k != std::string::npos; k = bytes.find("/Title", k + 1)) ++titles;
+  CHECK(titles >= sections.size() + 3);
+  CHECK(bytes.find("(Couverture)") != std::string::npos);
+  CHECK(bytes.find("(Cartes)") != std::string::npos);
+  // Not a PDF: refused before any work.
+  const Run bad = run_cli("evaluate " + shell_quote(loire_dir()) + " --out " + shell_quote(tmp.file("e2")) + " --dossier " +
+                              shell_quote(tmp.file("d.docx")),
+                          tmp.str());
+  CHECK(bad.code == 2);
+  CHECK_FALSE(fs::exists(tmp.file("e2")));
 }
