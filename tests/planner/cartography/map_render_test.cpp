@@ -3,6 +3,7 @@
 // data (EPCI of the communes) or from published constants (viridis stops), not from
 // the renderer.
 #include <cairo.h>
+#include <cpl_minixml.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -312,4 +313,52 @@ TEST_CASE("dossier: maps then the report, paginated, with its sections bookmarke
                           tmp.str());
   CHECK(bad.code == 2);
   CHECK_FALSE(fs::exists(tmp.file("e2")));
+}
+
+TEST_CASE("QGIS styles in evaluation.gpkg: the maps' classes, colours and labels", "[map][qgis][real]") {
+  TempDir tmp;
+  const Run r = run_cli("evaluate " + shell_quote(loire_dir()) + " --out " + shell_quote(tmp.file("eval")), tmp.str());
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  geo::ReadOptions ro;
+  ro.layer = "layer_styles";
+  ro.read_geometry = false;
+  ro.fields = {"f_table_name", "f_geometry_column", "styleName", "styleQML", "useAsDefault"};
+  const auto styles = geo::read_layer(tmp.file("eval/evaluation.gpkg"), ro);
+  REQUIRE(styles.features.size() == 3);
+  // The map of the same indicator, same classes: its legend labels must be the QML rule labels.
+  const std::string pdf = tmp.file("carte.pdf");
+  REQUIRE(run_cli("map " + shell_quote(loire_dir()) + " --indicator temps:urgent_care --no-inset --out " + shell_quote(pdf),
+                  tmp.str()).code == 0);
+  const std::string legend = shell("pdftotext -layout " + shell_quote(pdf) + " -");
+  int defaults_on_units = 0;
+  for (const auto& f : styles.features) {
+    const std::string& table = f.values[0];
+    const std::string& qml = f.values[3];
+    INFO(table << " " << f.values[2]);
+    // Well-formed XML, as QGIS reads it (GDAL's XML parser).
+    CPLXMLNode* root = CPLParseXMLString(qml.c_str());
+    REQUIRE(root != nullptr);
+    CPLDestroyXMLNode(root);
+    CHECK(f.values[1] == "geom");
+    CHECK_THAT(qml, Catch::Contains("RuleRenderer"));
+    if (table == "unites" && f.values[4] == "1") {
+      ++defaults_on_units;
+      CHECK_THAT(qml, Catch::Contains("t_urgent_care_apres_min"));
+      CHECK_THAT(qml, Catch::Contains("v=\"68,1,84,255\""));    // viridis 0
+      CHECK_THAT(qml, Catch::Contains("v=\"253,231,37,255\""));  // viridis 1
+      // Every rule label of a class is printed in the map's legend.
+      std::size_t labels = 0;
+      for (auto k = qml.find("label=\""); k != std::string::npos; k = qml.find("label=\"", k + 1)) {
+        std::string label = qml.substr(k + 7, qml.find('"', k + 7) - k - 7);
+        for (auto amp = label.find("&gt;"); amp != std::string::npos; amp = label.find("&gt;")) label.replace(amp, 4, ">");
+        if (label == "Sans accès dans le seuil" || label == "Hors réseau") continue;
+        INFO(label);
+        CHECK_THAT(legend, Catch::Contains(label));
+        ++labels;
+      }
+      CHECK(labels == 5);
+    }
+  }
+  CHECK(defaults_on_units == 1);
 }
