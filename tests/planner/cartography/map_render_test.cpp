@@ -119,6 +119,17 @@ TEST_CASE("map: a single-map PDF carries title, legend, sources, scale bar and m
                       shell_quote(pdf2) + " --data-root " + shell_quote(data_root()),
                   tmp.str()).code == 0);
   CHECK(read_text(pdf) == read_text(pdf2));
+  // SVG, A3 portrait: a well-formed SVG document of that size in points.
+  const std::string svg = tmp.file("carte.svg");
+  REQUIRE(run_cli("map " + shell_quote(loire_dir()) + " --paper A3 --portrait --no-inset --out " + shell_quote(svg),
+                  tmp.str()).code == 0);
+  const std::string svg_text = read_text(svg);
+  CPLXMLNode* root = CPLParseXMLString(svg_text.c_str());
+  REQUIRE(root != nullptr);
+  CPLDestroyXMLNode(root);
+  CHECK_THAT(svg_text, Catch::Contains("<svg"));
+  CHECK_THAT(svg_text, Catch::Contains("width=\"841.889764pt\""));
+  CHECK_THAT(svg_text, Catch::Contains("height=\"1190.551181pt\""));
 }
 
 TEST_CASE("map: the rasterised map has the viridis class colours in the map area", "[map][real]") {
