@@ -7,7 +7,8 @@
 #      difference, isochrones), an atlas by EPCI and the workshop dossier (PDF);
 #   2. the Loire coal basin on its complete OSM 2021 network: two scenarios and the
 #      exported routable graph, for checking with any other router;
-#   3. lens-henin (zone d'emploi de Lens) on the same NPDC roads, sharing the graph.
+#   3. lens-henin (zone d'emploi de Lens) on the same NPDC roads, sharing the graph;
+#   4. the whole regime: the nine basins with real roads compared on the same indicators.
 # Usage: datasets/demo.sh RECOMPOSE_BINARY OUT_DIR   (data root: $RECOMPOSE_DATA_ROOT)
 set -euo pipefail
 bin=${1:?usage: demo.sh RECOMPOSE_BINARY OUT_DIR}
@@ -64,6 +65,10 @@ echo "== 5. lens-henin (zone d'emploi de Lens) on the same roads (graph shared w
 "$bin" evaluate "$out/lens-henin" --out "$out/lens-henin/evaluation" \
   --need-indicator mortalite_prematuree_maladies_cardiovasculaires \
   --scenario "$here/scenarios/lens-henin-regime-regroupements.json"
+
+echo
+echo "== 6. the whole regime: every basin with real roads on the same indicators (france-regime-minier)"
+"$bin" regime "$here/france-regime-minier.json" --work "$out/regime" --out "$out/regime/comparaison"
 
 echo
 echo "Outputs in $out/: per territory territory.gpkg, import_report.md, and per evaluation: rapport.md,"
