@@ -13,6 +13,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <sstream>
 
@@ -22,6 +24,8 @@
 #include "geo/vector_io.hpp"
 #include "planner/comparison.hpp"
 #include "planner/data_root.hpp"
+#include "planner/basins_comparison.hpp"
+#include "planner/cartography/dossier.hpp"
 #include "planner/cartography/map_render.hpp"
 #include "planner/evaluation_report.hpp"
 #include "planner/manifest.hpp"
@@ -243,6 +247,8 @@ int run(int argc, char** argv) {
   ev->add_option("--scenario", scenario_path, "Scenario file (JSON); none: the baseline alone");
   ev->add_option("--out", eval_out, "Output directory")->required();
   add_eval_options(ev, eval_opts);
+  std::string dossier_path;
+  ev->add_option("--dossier", dossier_path, "Also write the workshop dossier (PDF: maps and the report, paginated)");
 
   // compare
   std::string cmp_territory, cmp_out, cmp_criterion;
@@ -255,6 +261,18 @@ int run(int argc, char** argv) {
   cmp->add_option("--critere", cmp_criterion,
                   "Facility kind or flag the communes rank the options on (default: the one whose mean time varies most)");
   add_eval_options(cmp, cmp_opts);
+
+  // regime (issue 16): every basin of the regime compared (planner/basins_comparison.hpp)
+  std::string reg_manifest, reg_work, reg_out, reg_data_root;
+  std::vector<std::string> reg_dirs;
+  EvalOptions reg_opts;
+  auto* reg = app.add_subcommand("regime", "Every mining basin on the same indicators: bassins.csv and bassins.md");
+  reg->add_option("manifest", reg_manifest, "Regime manifest listing the basin manifests (datasets/france-regime-minier.json)");
+  reg->add_option("--territory", reg_dirs, "An imported territory directory (repeat); instead of or besides the manifest");
+  reg->add_option("--work", reg_work, "Where the manifest's basins are imported (reused when already there)");
+  reg->add_option("--out", reg_out, "Output directory")->required();
+  reg->add_option("--data-root", reg_data_root, "Raw data root (default: $RECOMPOSE_DATA_ROOT or ../shared/datasets/raw)");
+  add_eval_options(reg, reg_opts);
   // map, atlas (print maps: planner/cartography/map_render.hpp)
   struct MapArgs {
     std::string territory, scenario, indicator = "temps:urgent_care", out, paper = "A4", method = "quantiles";
@@ -334,6 +352,9 @@ int run(int argc, char** argv) {
   }
   if (ev->parsed()) {
     params = finish_eval_options(eval_opts);
+    if (!dossier_path.empty() && planner::cartography::format_from_path(dossier_path) != planner::cartography::OutputFormat::Pdf) {
+      throw geo::Error("--dossier " + dossier_path + ": the dossier is a PDF", geo::ErrorKind::Usage);
+    }
     const planner::Territory t = planner::load_territory(eval_territory);
     const planner::Scenario scenario =
         scenario_path.empty() ? planner::Scenario::baseline() : planner::Scenario::load(scenario_path);
@@ -348,6 +369,19 @@ int run(int argc, char** argv) {
     const planner::Evaluation after = planner::evaluate(engine, scenario, params);
     const auto out = planner::write_evaluation(engine, scenario, params, before, after, eval_out);
     std::cout << out.summary_text;
+    if (!dossier_path.empty()) {
+      planner::cartography::MapOptions mo;
+      try {
+        mo.data_root = planner::resolve_data_root("");
+      } catch (const geo::Error&) {
+        mo.data_root.clear();  // only the maps' locator inset needs it
+      }
+      std::ifstream in(fs::path(eval_out) / "rapport.md", std::ios::binary);
+      if (!in) throw geo::Error("cannot read " + (fs::path(eval_out) / "rapport.md").string());
+      const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const auto d = planner::cartography::write_dossier({engine, before, after, params, scenario}, report, mo, dossier_path);
+      std::printf("dossier: %d pages (%zu maps) written to %s\n", d.pages, d.map_pages.size(), dossier_path.c_str());
+    }
     std::printf("tables %.3f s (%zu entries%s), baseline %.4f s, scenario %.4f s (%zu new searches); outputs in %s\n",
                 tables_s, engine.entries(), engine.loaded_from_cache() ? ", from cache" : "", before.seconds, after.seconds, after.searches, eval_out.c_str());
     return 0;
@@ -387,6 +421,55 @@ int run(int argc, char** argv) {
                 "%zu communes rank the options differently from the territory; outputs in %s\n",
                 tables_s, engine.entries(), engine.loaded_from_cache() ? ", from cache" : "", run.evaluations.size(),
                 run.seconds, searches, c.communes.size(), cmp_out.c_str());
+    return 0;
+  }
+  if (reg->parsed()) {
+    const planner::EvalParams rp = finish_eval_options(reg_opts);
+    if (reg_manifest.empty() && reg_dirs.empty()) {
+      throw geo::Error("regime: give a regime manifest or --territory DIR (one per basin)", geo::ErrorKind::Usage);
+    }
+    std::vector<std::string> dirs = reg_dirs;
+    std::string title = "Le régime minier, bassin par bassin";
+    if (!reg_manifest.empty()) {
+      if (reg_work.empty()) throw geo::Error("regime: --work DIR is needed to import the manifest's basins", geo::ErrorKind::Usage);
+      const planner::RegimeManifest rm = planner::RegimeManifest::load(reg_manifest);
+      title = rm.title;
+      for (const auto& mpath : rm.territories) {
+        const planner::Manifest m = planner::Manifest::load(mpath);
+        const fs::path dir = fs::path(reg_work) / m.name;
+        if (!fs::exists(dir / "territory.json")) {
+          std::fprintf(stderr, "[regime] importing %s...\n", m.name.c_str());
+          planner::ImportOptions opt;
+          opt.data_root = planner::resolve_data_root(reg_data_root, mpath);
+          // One graph cache per road file: basins on the same file share it.
+          const std::string key = m.roads.kind == "none" ? m.name : fs::path(m.roads.layer.path).stem().string();
+          opt.cache_dir = (fs::path(reg_work) / "graph-cache" / key).string();
+          fs::create_directories(opt.cache_dir);
+          fs::create_directories(dir);
+          planner::ImportReport report;
+          planner::Territory t = planner::import_territory(m, opt, report);
+          const std::string md = report.to_markdown(), js = report.to_json() + "\n";
+          planner::save_territory(t, dir.string());
+          geo::write_text_file_atomic((dir / "import_report.md").string(), md);
+          geo::write_text_file_atomic((dir / "import_report.json").string(), js);
+        } else {
+          std::fprintf(stderr, "[regime] %s already imported in %s: reused\n", m.name.c_str(), dir.string().c_str());
+        }
+        dirs.push_back(dir.string());
+      }
+    }
+    std::vector<planner::Comparison> baselines;
+    for (const auto& dir : dirs) {
+      const planner::Territory t = planner::load_territory(dir);
+      planner::AccessEngine engine(t, rp.cutoff_min, rp.straight, (fs::path(dir) / "access_tables.bin").string());
+      const planner::ComparisonRun run = planner::run_comparison(engine, {}, rp);
+      std::fprintf(stderr, "[regime] %s evaluated (%.2f s)\n", t.name.c_str(), run.seconds);
+      baselines.push_back(run.comparison);
+    }
+    const auto b = planner::compare_basins(baselines, dirs, title);
+    planner::write_basins(b, reg_out);
+    std::printf("%zu basins compared on %zu indicators; bassins.csv and bassins.md in %s\n", b.basins.size(),
+                b.rows.size(), reg_out.c_str());
     return 0;
   }
   if (mapc->parsed() || atlasc->parsed()) {

@@ -6,6 +6,8 @@
 
 #include "geo/error.hpp"
 #include "geo/vector_io.hpp"
+#include "planner/cartography/map_render.hpp"
+#include "planner/data_root.hpp"
 #include "planner/evaluation_report.hpp"
 #include "planner/format.hpp"
 
@@ -338,6 +340,32 @@ const planner::Comparison& App::comparison() {
     compared_version_ = scenarios_version_;
   }
   return comparison_;
+}
+
+bool App::export_map(const std::string& path, planner::cartography::Layout layout) {
+  try {
+    planner::cartography::MapOptions o;
+    o.method = view.method;
+    o.classes = view.classes;
+    o.isochrones = view.show_isochrones;
+    o.roads = view.show_roads;
+    o.communes = view.show_communes;
+    o.facilities = view.show_facilities || view.show_regime;
+    try {
+      o.data_root = planner::resolve_data_root("");
+    } catch (const geo::Error&) {
+      o.data_root.clear();  // the locator inset says it is unavailable
+    }
+    const auto& ind = indicators_[static_cast<std::size_t>(view.indicator)];
+    const planner::cartography::MapSource src{*engine_, before_, after_, params_, scenario_};
+    planner::cartography::PageSpec page;
+    planner::cartography::render_map(src, ind.key, layout, page, o, path);
+    view.status = "Carte exportée : " + path;
+    return true;
+  } catch (const geo::Error& e) {
+    view.status = "Export de la carte impossible : " + std::string(e.what());
+    return false;
+  }
 }
 
 void App::rebuild_indicators() {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "planner/access_engine.hpp"
+#include "planner/cartography/map_render.hpp"
 #include "planner/cartography/unit_indicators.hpp"
 #include "planner/classification.hpp"
 #include "planner/comparison.hpp"
@@ -120,6 +121,9 @@ class App {
   // Loads a scenario file as the current scenario (an undoable edit).
   bool load(const std::string& path);
   void export_outputs(const std::string& dir);
+  // The print map of the current indicator (planner/cartography/map_render.hpp, the
+  // renderer of `recompose map`): PDF, SVG or PNG by extension; false with a status on failure.
+  bool export_map(const std::string& path, planner::cartography::Layout layout);
   const std::string& autosave_path() const { return autosave_path_; }
 
   ViewState view;

@@ -8,7 +8,8 @@
 //   select ID..., close, reopen, merge, merge-at X_L93 Y_L93, relocate X_L93 Y_L93,
 //   open KIND CAPACITY X_L93 Y_L93, isochrones on|off, uft connexe|complet,
 //   capacity ID VALUE, undo, redo, indicator N|KEY, pan DX_PX DY_PX, zoom FACTOR, fit,
-//   save FILE, export DIR, screenshot FILE, quit,
+//   save FILE, export DIR, export-map FILE [single|before-after|difference] (the print
+//   renderer of `recompose map`), screenshot FILE, quit,
 //   scenario load FILE | new NAME | duplicate NAME | rename NAME | switch N|NAME | remove,
 //   compare on|off | compare export DIR, layout presentation|normal|split|single,
 //   panels left|right on|off, labels on|off, search TEXT, fullscreen on|off, tooltip IRIS_CODE|off
@@ -221,6 +222,14 @@ bool run_command(App& app, MapView& map, const std::string& line, int w, int h, 
     std::string dir;
     in >> dir;
     app.export_outputs(dir);
+  } else if (cmd == "export-map") {
+    std::string path, layout = "single";
+    in >> path >> layout;
+    try {
+      app.export_map(path, planner::cartography::layout_from_name(layout));
+    } catch (const geo::Error& e) {
+      v.status = std::string("export-map : ") + e.what();
+    }
   } else if (cmd == "screenshot") {
     in >> shot;
     want_shot = true;

@@ -108,7 +108,23 @@ void draw_scenario_panel(App& app) {
   if (std::filesystem::exists(app.autosave_path()) && ImGui::Button("Restaurer la sauvegarde automatique")) {
     app.load(app.autosave_path());
   }
-  if (ImGui::Button("Exporter la carte (PNG)")) v.png_request = (dir / "carte.png").string();
+  // Print maps, by the renderer of `recompose map` (not a screen grab).
+  const bool any_edit = !app.scenario().edits.empty();
+  if (ImGui::Button("Exporter la carte (PDF)")) app.export_map((dir / "carte.pdf").string(), planner::cartography::Layout::Single);
+  same_line_if_fits("PNG");
+  if (ImGui::Button("PNG")) app.export_map((dir / "carte.png").string(), planner::cartography::Layout::Single);
+  if (any_edit) {
+    if (ImGui::Button("Carte avant / après (PDF)")) {
+      app.export_map((dir / "carte-avant-apres.pdf").string(), planner::cartography::Layout::BeforeAfter);
+    }
+    const auto& ind = app.indicators()[static_cast<std::size_t>(v.indicator)];
+    if (!planner::cartography::difference_key(ind.key).empty()) {
+      same_line_if_fits("Carte des écarts (PDF)");
+      if (ImGui::Button("Carte des écarts (PDF)")) {
+        app.export_map((dir / "carte-ecarts.pdf").string(), planner::cartography::Layout::Difference);
+      }
+    }
+  }
   ImGui::TextWrapped("%s", v.status.c_str());
 }
 

@@ -884,8 +884,10 @@ void check_date(const std::string& iso) {
   }
 }
 
+}  // namespace
+
 // Everything a page needs that does not depend on the page itself.
-struct Prepared {
+struct MapPagesData {
   const MapSource& src;
   const Territory& t;
   MapOptions o;
@@ -895,7 +897,7 @@ struct Prepared {
   bool fictitious_regime = false;
   std::vector<std::vector<geo::PointM>> iso_before[3], iso_after[3];
 
-  Prepared(const MapSource& s, const MapOptions& opt)
+  MapPagesData(const MapSource& s, const MapOptions& opt)
       : src(s), t(s.engine.territory()), o(opt), data(prepare(s.engine.territory(), opt)) {
     after_inds = unit_indicators(t, s.before, s.after, s.params);
     before_inds = unit_indicators(t, s.before, s.before, s.params);
@@ -970,6 +972,10 @@ struct Prepared {
     return fu;
   }
 };
+
+namespace {
+
+using Prepared = MapPagesData;
 
 bool regime_drawn(const Territory& t, const MapOptions& o) { return o.facilities && !t.regime.sites.empty(); }
 
@@ -1063,11 +1069,17 @@ MapPageInfo draw_page(cairo_t* cr, const PageSpec& page, Prepared& p, const std:
 
 }  // namespace
 
-MapPageInfo draw_map_page(cairo_t* cr, const PageSpec& page, const MapSource& src, const std::string& indicator_key,
-                          Layout layout, const MapOptions& options) {
-  Prepared p(src, options);
-  return draw_page(cr, page, p, indicator_key, layout);
+MapPages::MapPages(const MapSource& src, const MapOptions& options) : d_(std::make_unique<MapPagesData>(src, options)) {}
+MapPages::~MapPages() = default;
+
+MapPageInfo MapPages::draw(cairo_t* cr, const PageSpec& page, const std::string& indicator_key, Layout layout) {
+  return draw_page(cr, page, *d_, indicator_key, layout);
 }
+
+bool MapPages::has_indicator(const std::string& key) const { return find_indicator(d_->after_inds, key) >= 0; }
+const std::vector<UnitIndicator>& MapPages::indicators() const { return d_->after_inds; }
+const std::string& MapPages::iso_date() const { return d_->date_iso; }
+const std::string& MapPages::title() const { return d_->o.title; }
 
 MapPageInfo render_map(const MapSource& src, const std::string& indicator_key, Layout layout, const PageSpec& page,
                        const MapOptions& options, const std::string& out_path) {

@@ -14,6 +14,7 @@
 // every page and a PDF bookmark per page.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,10 +55,29 @@ struct MapPageInfo {
   std::size_t labels_placed = 0;
 };
 
-// One page of `layout` for the indicator `indicator_key` (see unit_indicators()).
-// Throws a usage Error listing the keys when it is unknown.
-MapPageInfo draw_map_page(cairo_t* cr, const PageSpec& page, const MapSource& src, const std::string& indicator_key,
-                          Layout layout, const MapOptions& options);
+struct MapPagesData;
+
+// Map pages of one evaluated territory: what does not depend on the page (unit
+// polygons, roads, indicators, isochrones) is prepared once, then any number of
+// pages are drawn into any document (the dossier mixes them with text pages).
+class MapPages {
+ public:
+  MapPages(const MapSource& src, const MapOptions& options);
+  ~MapPages();
+  MapPages(const MapPages&) = delete;
+  MapPages& operator=(const MapPages&) = delete;
+
+  // One page of `layout` for the indicator `indicator_key` (see unit_indicators()).
+  // Throws a usage Error listing the keys when it is unknown.
+  MapPageInfo draw(cairo_t* cr, const PageSpec& page, const std::string& indicator_key, Layout layout);
+  [[nodiscard]] bool has_indicator(const std::string& key) const;
+  [[nodiscard]] const std::vector<UnitIndicator>& indicators() const;
+  [[nodiscard]] const std::string& iso_date() const;
+  [[nodiscard]] const std::string& title() const;
+
+ private:
+  std::unique_ptr<MapPagesData> d_;
+};
 
 // A file with that page (.pdf, .svg or .png).
 MapPageInfo render_map(const MapSource& src, const std::string& indicator_key, Layout layout, const PageSpec& page,

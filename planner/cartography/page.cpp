@@ -115,6 +115,14 @@ cairo_t* Document::new_page() {
   return cr_;
 }
 
+cairo_t* Document::new_page(const PageSpec& size) {
+  if (format_ == OutputFormat::Pdf) {
+    if (cr_) end_page();
+    cairo_pdf_surface_set_size(surface_, size.width_pt(), size.height_pt());
+  }
+  return new_page();
+}
+
 void Document::end_page() {
   if (!cr_) return;
   if (format_ == OutputFormat::Pdf) cairo_show_page(cr_);
@@ -172,6 +180,7 @@ void set_colour(cairo_t* cr, const Rgba& c, double alpha) {
 namespace {
 
 PangoLayout* make_layout(cairo_t* cr, const std::string& text, const Font& font, double wrap_width, bool markup) {
+  if (!cr) throw geo::Error("text drawn outside a page (internal error)");
   PangoLayout* layout = pango_cairo_create_layout(cr);
   PangoContext* ctx = pango_layout_get_context(layout);
   pango_cairo_context_set_resolution(ctx, 72);  // sizes in points = user units

@@ -46,6 +46,9 @@ class Document {
 
   // Starts a new page (white) and returns its drawing context, in points.
   cairo_t* new_page();
+  // A page of another size or orientation (PDF only: a dossier mixes portrait text
+  // and landscape maps).
+  cairo_t* new_page(const PageSpec& size);
   // A PDF bookmark to the current page (level 0 = top level); ignored by SVG/PNG.
   // Returns its id, the parent of deeper bookmarks.
   int bookmark(const std::string& title, int parent = 0);

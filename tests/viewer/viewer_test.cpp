@@ -170,6 +170,34 @@ TEST_CASE("A script edit without a selection is reported and ignored; a relocati
   CHECK(scenario["edits"][0]["facility"] == "FINESS-420785354");
 }
 
+TEST_CASE("The viewer's map export is the print renderer (PDF before/after), not a screen grab", "[viewer][map]") {
+  test::TempDir tmp("viewer-export-map");
+  {
+    std::ofstream s(tmp.file("script.txt"));
+    s << "select FINESS-420785354\nclose\n"
+      << "export-map " << tmp.file("avant-apres.pdf") << " before-after\n"
+      << "export-map " << tmp.file("carte.png") << "\n"
+      << "export-map " << tmp.file("carte.docx") << "\n"
+      << "quit\n";
+  }
+  std::string out;
+  REQUIRE(run(viewer("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"), &out) == 0);
+  INFO(out);
+  REQUIRE(fs::exists(tmp.file("avant-apres.pdf")));
+  std::string text;
+  REQUIRE(run("pdftotext '" + tmp.file("avant-apres.pdf") + "' -", &text) == 0);
+  CHECK_THAT(text, Catch::Contains("Situation actuelle"));
+  CHECK_THAT(text, Catch::Contains("Fermé dans le scénario"));
+  CHECK_THAT(text, Catch::Contains("Sources :"));
+  // The PNG is a page at 150 dpi (A4 landscape), whatever the window's size.
+  const Image png = read_png(tmp.file("carte.png"));
+  CHECK(png.width == 1754);
+  CHECK(png.height == 1240);
+  // A bad extension is refused with a status line, and the session goes on.
+  CHECK_THAT(out, Catch::Contains("Export de la carte impossible"));
+  CHECK_FALSE(fs::exists(tmp.file("carte.docx")));
+}
+
 // [SECTION] the room (issue 17): several scenarios, the comparison, the layouts
 
 namespace {

@@ -3,10 +3,12 @@
 // data (EPCI of the communes) or from published constants (viridis stops), not from
 // the renderer.
 #include <cairo.h>
+#include <cpl_minixml.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "geo/error.hpp"
 #include "geo/vector_io.hpp"
@@ -117,6 +119,17 @@ TEST_CASE("map: a single-map PDF carries title, legend, sources, scale bar and m
                       shell_quote(pdf2) + " --data-root " + shell_quote(data_root()),
                   tmp.str()).code == 0);
   CHECK(read_text(pdf) == read_text(pdf2));
+  // SVG, A3 portrait: a well-formed SVG document of that size in points.
+  const std::string svg = tmp.file("carte.svg");
+  REQUIRE(run_cli("map " + shell_quote(loire_dir()) + " --paper A3 --portrait --no-inset --out " + shell_quote(svg),
+                  tmp.str()).code == 0);
+  const std::string svg_text = read_text(svg);
+  CPLXMLNode* root = CPLParseXMLString(svg_text.c_str());
+  REQUIRE(root != nullptr);
+  CPLDestroyXMLNode(root);
+  CHECK_THAT(svg_text, Catch::Contains("<svg"));
+  CHECK_THAT(svg_text, Catch::Contains("width=\"841.889764pt\""));
+  CHECK_THAT(svg_text, Catch::Contains("height=\"1190.551181pt\""));
 }
 
 TEST_CASE("map: the rasterised map has the viridis class colours in the map area", "[map][real]") {
@@ -261,4 +274,102 @@ TEST_CASE("page documents: PNG at a resolution, one page only, atomic", "[map]")
   bad.paper = "A4";
   bad.dpi = 5000;
   CHECK_THROWS_AS(bad.check(), geo::Error);
+}
+
+TEST_CASE("dossier: maps then the report, paginated, with its sections bookmarked", "[map][dossier][real]") {
+  TempDir tmp;
+  const std::string scenario = source_file("datasets/scenarios/loire-fermeture-urgences-nord.json");
+  const std::string pdf = tmp.file("dossier.pdf");
+  const Run r = run_cli("evaluate " + shell_quote(loire_dir()) + " --scenario " + shell_quote(scenario) + " --out " +
+                            shell_quote(tmp.file("eval")) + " --dossier " + shell_quote(pdf),
+                        tmp.str());
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const std::string text = shell("pdftotext " + shell_quote(pdf) + " -");
+  // The cover, the maps and the report's own sections (read from the rapport.md written beside).
+  CHECK_THAT(text, Catch::Contains("Dossier pour l'instance de coordination"));
+  const json s = read_json(scenario);
+  CHECK_THAT(text, Catch::Contains(s["name"].get<std::string>()));
+  CHECK_THAT(text, Catch::Contains("Situation actuelle"));
+  CHECK_THAT(text, Catch::Contains("moins situation actuelle"));  // the difference map
+  const std::string md = read_text(tmp.file("eval/rapport.md"));
+  std::vector<std::string> sections;
+  std::istringstream lines(md);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("## ", 0) == 0) sections.push_back(line.substr(3));
+  }
+  REQUIRE(sections.size() >= 5);
+  for (const auto& sec : sections) {
+    INFO(sec);
+    // pdftotext may break a long heading: its first word is enough.
+    CHECK_THAT(text, Catch::Contains(sec.substr(0, sec.find(' '))));
+  }
+  CHECK_THAT(text, Catch::Contains("Sources"));
+  CHECK_THAT(text, Catch::Contains("Méthode"));
+  // A table cell of the report's key figures.
+  CHECK_THAT(text, Catch::Contains("Temps moyen"));
+  const std::string info = shell("pdfinfo " + shell_quote(pdf));
+  CHECK(pdf_pages(info) >= 5);
+  CHECK_THAT(info, Catch::Contains("A4"));
+  // Bookmarks: the cover, the maps and each section of the report.
+  const std::string bytes = read_text(pdf);
+  std::size_t titles = 0;
+  for (auto k = bytes.find("/Title"); k != std::string::npos; k = bytes.find("/Title", k + 1)) ++titles;
+  CHECK(titles >= sections.size() + 3);
+  CHECK(bytes.find("(Couverture)") != std::string::npos);
+  CHECK(bytes.find("(Cartes)") != std::string::npos);
+  // Not a PDF: refused before any work.
+  const Run bad = run_cli("evaluate " + shell_quote(loire_dir()) + " --out " + shell_quote(tmp.file("e2")) + " --dossier " +
+                              shell_quote(tmp.file("d.docx")),
+                          tmp.str());
+  CHECK(bad.code == 2);
+  CHECK_FALSE(fs::exists(tmp.file("e2")));
+}
+
+TEST_CASE("QGIS styles in evaluation.gpkg: the maps' classes, colours and labels", "[map][qgis][real]") {
+  TempDir tmp;
+  const Run r = run_cli("evaluate " + shell_quote(loire_dir()) + " --out " + shell_quote(tmp.file("eval")), tmp.str());
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  geo::ReadOptions ro;
+  ro.layer = "layer_styles";
+  ro.read_geometry = false;
+  ro.fields = {"f_table_name", "f_geometry_column", "styleName", "styleQML", "useAsDefault"};
+  const auto styles = geo::read_layer(tmp.file("eval/evaluation.gpkg"), ro);
+  REQUIRE(styles.features.size() == 3);
+  // The map of the same indicator, same classes: its legend labels must be the QML rule labels.
+  const std::string pdf = tmp.file("carte.pdf");
+  REQUIRE(run_cli("map " + shell_quote(loire_dir()) + " --indicator temps:urgent_care --no-inset --out " + shell_quote(pdf),
+                  tmp.str()).code == 0);
+  const std::string legend = shell("pdftotext -layout " + shell_quote(pdf) + " -");
+  int defaults_on_units = 0;
+  for (const auto& f : styles.features) {
+    const std::string& table = f.values[0];
+    const std::string& qml = f.values[3];
+    INFO(table << " " << f.values[2]);
+    // Well-formed XML, as QGIS reads it (GDAL's XML parser).
+    CPLXMLNode* root = CPLParseXMLString(qml.c_str());
+    REQUIRE(root != nullptr);
+    CPLDestroyXMLNode(root);
+    CHECK(f.values[1] == "geom");
+    CHECK_THAT(qml, Catch::Contains("RuleRenderer"));
+    if (table == "unites" && f.values[4] == "1") {
+      ++defaults_on_units;
+      CHECK_THAT(qml, Catch::Contains("t_urgent_care_apres_min"));
+      CHECK_THAT(qml, Catch::Contains("v=\"68,1,84,255\""));    // viridis 0
+      CHECK_THAT(qml, Catch::Contains("v=\"253,231,37,255\""));  // viridis 1
+      // Every rule label of a class is printed in the map's legend.
+      std::size_t labels = 0;
+      for (auto k = qml.find("label=\""); k != std::string::npos; k = qml.find("label=\"", k + 1)) {
+        std::string label = qml.substr(k + 7, qml.find('"', k + 7) - k - 7);
+        for (auto amp = label.find("&gt;"); amp != std::string::npos; amp = label.find("&gt;")) label.replace(amp, 4, ">");
+        if (label == "Sans accès dans le seuil" || label == "Hors réseau") continue;
+        INFO(label);
+        CHECK_THAT(legend, Catch::Contains(label));
+        ++labels;
+      }
+      CHECK(labels == 5);
+    }
+  }
+  CHECK(defaults_on_units == 1);
 }
