@@ -40,7 +40,7 @@ void ensure_gdal() {
 
 std::string last_gdal_error() {
   const char* m = CPLGetLastErrorMsg();
-  return (m && *m) ? std::string(m) : std::string("unknown GDAL error");
+  return (m && *m) ? std::string(m) : std::string("GDAL gives no reason (not a format it reads, or an empty file?)");
 }
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
@@ -59,7 +59,7 @@ std::string write_failure_reason(const std::string& path) {
   } else {
     sys = probable_write_failure(path);
   }
-  if (m.empty()) return sys.empty() ? std::string("unknown GDAL error") : sys;
+  if (m.empty()) return sys.empty() ? std::string("GDAL gives no reason") : sys;
   if (!sys.empty() && m.find(sys) == std::string::npos) m = sys + " — " + m;
   return m;
 }
@@ -175,7 +175,7 @@ std::string LayerData::where(const FeatureRecord& f) const {
 std::vector<LayerInfo> list_layers(const std::string& path) {
   ensure_gdal();
   if (!fs::exists(path)) throw Error("file not found: " + path);
-  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR));
   if (!ds) throw Error("GDAL cannot open " + path + " as a vector dataset: " + last_gdal_error());
   std::vector<LayerInfo> out;
   for (OGRLayer* layer : ds->GetLayers()) {
@@ -195,13 +195,34 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
   ensure_gdal();
   return with_error_context("file " + path, [&]() -> LayerData {
     if (!fs::exists(path)) throw Error("file not found");
+    std::error_code ec;
+    if (fs::is_directory(path, ec) && fs::path(path).extension() != ".gdb") {
+      // GDAL would open a folder of shapefiles and take its first layer: never guess.
+      std::vector<std::string> names;
+      for (const auto& e : fs::directory_iterator(path, ec)) names.push_back(e.path().filename().string());
+      std::sort(names.begin(), names.end());
+      std::string inside;
+      for (std::size_t i = 0; i < names.size() && i < 6; ++i) inside += (i ? ", " : "") + names[i];
+      throw Error("is a folder, not a file: give the file of the layer" +
+                  (names.empty() ? std::string(" (the folder is empty)")
+                                 : " (the folder holds " + inside + (names.size() > 6 ? ", ..." : "") + ")"));
+    }
+    if (fs::path(path).extension() == ".shp" || fs::path(path).extension() == ".SHP") {
+      fs::path dbf = path, DBF = path;
+      dbf.replace_extension(".dbf");
+      DBF.replace_extension(".DBF");
+      if (!fs::exists(dbf, ec) && !fs::exists(DBF, ec)) {
+        throw Error("shapefile without its attribute table: " + dbf.filename().string() +
+                    " is missing beside it (a shapefile is several files: copy the .dbf, .shx and .prj with the .shp)");
+      }
+    }
     if (is_json_array_file(path)) return read_json_records(path, o);
 
     std::vector<const char*> oo;
     for (const auto& s : o.open_options) oo.push_back(s.c_str());
     oo.push_back(nullptr);
     CPLErrorReset();
-    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                                               nullptr, oo.data(), nullptr));
     if (!ds) throw Error("GDAL cannot open it as a vector dataset: " + last_gdal_error());
     if (ds->GetLayerCount() == 0) throw Error("no layer in file");
@@ -225,6 +246,9 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
       for (std::size_t i = 0; i < out.field_names.size(); ++i) {
         const int k = defn->GetFieldIndex(out.field_names[i].c_str());
         if (k < 0 && i < o.fields.size()) {
+          if (available.empty() && layer->GetFeatureCount() == 0) {
+            throw Error("the layer is empty (no feature, no field): was it exported with a filter that kept nothing?");
+          }
           throw Error("unknown field " + quote(out.field_names[i]) + " (fields: " + join(available) + ")");
         }
         index.push_back(k);

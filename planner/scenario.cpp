@@ -365,9 +365,7 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
     if (snap) {
       const geo::SnapResult res = snap(p);
       if (t.has_roads && !res.ok()) {
-        throw Error(label + ": the site is " + std::to_string(static_cast<long>(res.distance_m)) +
-                    " m from the road network (limit " + std::to_string(static_cast<long>(t.profile.snap_max_distance_m)) +
-                    " m)");
+        throw Error(label + ": the site is " + geo::off_network_text(res, t.profile.snap_max_distance_m));
       }
       st.snap = SnapInfo(res);
     }

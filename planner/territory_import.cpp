@@ -387,6 +387,9 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
   }
   r.layers.push_back({"unités (IRIS)", u.data.path, u.data.layer, u.data.source_crs, u.read, t.units.size(),
                       "IRIS des communes sélectionnées"});
+  if (u.read == 0) {
+    throw Error("file " + u.data.path + ", layer " + u.data.layer + ": the units layer is empty (no feature)");
+  }
 
   // IRIS population weights.
   std::unordered_map<std::string, double> weight;
@@ -969,6 +972,13 @@ void import_roads(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
     r.road_stats.diagnostics.clear();
     if (!cache.empty()) geo::save_graph(t.graph, fp.value(), cache);
   }
+  if (t.graph.empty() || t.graph.component_node_count.empty()) {
+    throw Error("file " + path + ": no routable road (" + std::to_string(r.road_stats.features_read) +
+                " features read; classes not routed by the profile: " + std::to_string(r.road_stats.excluded_not_car) +
+                ", access forbidden: " + std::to_string(r.road_stats.excluded_access) +
+                ", without geometry: " + std::to_string(r.road_stats.excluded_no_geometry) +
+                "); check the class field and class map of the manifest");
+  }
   t.has_roads = true;
   r.has_roads = true;
   if (m.roads.kind == "osm") {
@@ -1033,13 +1043,14 @@ void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
       if (r.off_network_examples.size() < 12) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.1f km", u.snap.distance_m / 1000.0);
-        r.off_network_examples.push_back("IRIS " + u.code + " (" + u.name + ", " +
-                                         std::to_string(std::lround(u.population)) + " hab.): route la plus proche à " + buf);
+        r.off_network_examples.push_back(
+            "IRIS " + u.code + " (" + u.name + ", " + std::to_string(std::lround(u.population)) + " hab.): " +
+            (std::isfinite(u.snap.distance_m) ? "route la plus proche à " + std::string(buf)
+                                              : std::string("aucune route accessible depuis le bord à moins de 100 km")));
       }
       r.diagnostics.push_back({Severity::Warning, "unit-off-network", "IRIS " + u.code,
-                               "representative point is " + std::to_string(std::lround(u.snap.distance_m)) +
-                                   " m from the main road network (limit " +
-                                   std::to_string(std::lround(snapper.max_distance_m())) + " m): not routed"});
+                               "representative point is " + geo::off_network_text(u.snap.result, snapper.max_distance_m()) +
+                                   ": not routed"});
     }
     if (u.snap.nearest_is_isolated && u.snap.status == geo::SnapStatus::Snapped) {
       r.diagnostics.push_back({Severity::Info, "nearest-road-isolated", "IRIS " + u.code,
@@ -1054,8 +1065,8 @@ void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
     } else {
       ++r.facilities_off_network;
       r.diagnostics.push_back({Severity::Warning, "facility-off-network", "facility " + f.id + " (" + f.name + ")",
-                               "is " + std::to_string(std::lround(f.snap.distance_m)) +
-                                   " m from the main road network: not routed"});
+                               "is " + geo::off_network_text(f.snap.result, snapper.max_distance_m()) +
+                                   ": not routed"});
     }
   }
 }

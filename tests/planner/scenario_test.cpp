@@ -191,7 +191,7 @@ TEST_CASE("apply_scenario refuses a bad edit, naming its number and the facility
         close_h1 + R"({"op": "open", "id": "G3", "kind": "gp_point", "capacity": 1, "at": {"x_l93": 10000, "y_l93": 3000}})");
     CHECK_THAT(m, Contains("edit #2"));
     CHECK_THAT(m, Contains("G3"));
-    CHECK_THAT(m, Contains("3000 m from the road network"));
+    CHECK_THAT(m, Contains("3000 m from the nearest road of the main network it can be entered from (limit 1000 m)"));
   }
   SECTION("the same facility closed twice") {
     const auto m = eval_error(R"({"op": "close", "facility": "G1"}, {"op": "close", "facility": "G1"})");

@@ -1966,3 +1966,54 @@ TEST_CASE("A read-only territory folder is evaluated; its tables go to the user'
   CHECK(contains(m.output, "en mémoire"));
   fs::permissions(tmp.file("out"), fs::perms::owner_write, fs::perm_options::add);  // so that TempDir removes it
 }
+
+// ===========================================================================
+// Messages that name the real cause
+
+TEST_CASE("No road allowing roadside access: said in words, never a sentinel distance", "[robustness][roads]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  m["roads"] = small_roads_block(small_roads().path);
+  // Every road a motorway: they route, but nothing can be joined from the roadside.
+  m["roads"]["class_map"] = {{"highway", "motorway"}, {"major", "motorway"}, {"minor", "motorway"}};
+  const Run r = run_import(tmp, m, "out", "");  // its own graph cache: the shared one holds the Loire graph
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const json report = import_report(tmp);
+  const std::string text = read_text(tmp.file("out/import_report.md")) + report.dump();
+  CHECK_FALSE(contains(text, "-9223372036854775808"));
+  CHECK_FALSE(contains(text, "inf km"));
+  const auto d = find_diags(report, "unit-off-network", {"no road it can be entered from the roadside within 100 km"});
+  CHECK(d.size() == 16);  // every IRIS of the three communes
+  CHECK(contains(read_text(tmp.file("out/import_report.md")), "aucune route accessible depuis le bord"));
+}
+
+TEST_CASE("A folder, a shapefile without its .dbf, an empty layer, an unknown format: each named for what it is",
+          "[robustness][tables]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  // A shapefile of the IRIS of 42044, written by GDAL, then split from its .dbf.
+  const std::string dir = tmp.file("iris-shp");
+  fs::create_directories(dir);
+  REQUIRE(std::system(("ogr2ogr -f 'ESRI Shapefile' " + shell_quote(dir + "/iris.shp") + " " +
+                       shell_quote(mini_data().iris_geojson) + " > /dev/null 2>&1").c_str()) == 0);
+  fs::remove(dir + "/iris.dbf");
+  struct Case {
+    std::string path, needle;
+  };
+  write_text(tmp.file("vide.geojson"), R"({"type": "FeatureCollection", "features": []})");
+  write_text(tmp.file("texte.geojson"), "ceci n'est pas une couche\n");
+  for (const Case& c : std::vector<Case>{
+           {dir, "is a folder, not a file: give the file of the layer (the folder holds iris.prj, iris.shp, iris.shx)"},
+           {dir + "/iris.shp", "shapefile without its attribute table: iris.dbf is missing beside it"},
+           {tmp.file("vide.geojson"), "the layer is empty (no feature, no field)"},
+           {tmp.file("texte.geojson"), "not recognized as a supported file format"}}) {
+    json mm = m;
+    mm["units"]["path"] = c.path;
+    const Run r = run_import(tmp, mm);
+    INFO(c.path << ": " << r.output);
+    CHECK(r.code == 1);
+    CHECK(contains(r.output, c.needle));
+    CHECK_FALSE(contains(r.output, "unknown GDAL error"));
+  }
+}
