@@ -2017,3 +2017,31 @@ TEST_CASE("A folder, a shapefile without its .dbf, an empty layer, an unknown fo
     CHECK_FALSE(contains(r.output, "unknown GDAL error"));
   }
 }
+
+TEST_CASE("A single road of 300,000 vertices does not blow up the import, snapping or evaluation",
+          "[robustness][roads]") {
+  TempDir tmp;
+  json roads = read_json(small_roads().path);
+  // One line across the Firminy box, zigzagging, no vertex shared with another road:
+  // one segment of 300,000 vertices whose envelope covers every point to snap.
+  json coords = json::array();
+  const int n = 300000;
+  for (int i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / n;
+    coords.push_back(json::array({4.262 + 0.076 * t, 45.372 + 0.036 * (0.5 + 0.5 * std::sin(t * 2000))}));
+  }
+  roads["features"].push_back({{"type", "Feature"},
+                               {"properties", {{"roadClass", "minor"}}},
+                               {"geometry", {{"type", "LineString"}, {"coordinates", coords}}}});
+  write_json(tmp.file("roads-enorme.geojson"), roads);
+  json m = mini_manifest(tmp);
+  m["roads"] = small_roads_block(tmp.file("roads-enorme.geojson"));
+  const Run r = run_import(tmp, m, "out", "");  // under `timeout`: never a hang
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const json report = import_report(tmp);
+  CHECK(report["peak_memory_mib"].get<double>() < 1024);  // 270 MiB measured for 400,000 vertices
+  const Run e = run_cli("evaluate out --out eval", tmp.str(), 120);
+  INFO(e.output);
+  CHECK(e.code == 0);
+}
