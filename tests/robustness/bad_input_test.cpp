@@ -845,6 +845,20 @@ TEST_CASE("A non-numeric commune population stops the import, naming it", "[robu
   check_population_refused(tmp2, r2, "123 14");
 }
 
+TEST_CASE("Populations of the corpus typed the French way are read exactly", "[robustness][tables]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  m["communes"]["population"] = {{"path", corpus_file("population-communes-french-spaces.csv")},
+                                 {"code", "code"}, {"name", "nom"}, {"population", "population"},
+                                 {"year", 2026}, {"source", "test"}};
+  const json report = import_ok(tmp, m);
+  const auto t = load(tmp);
+  CHECK(commune(t, "42044")->population == 12314);
+  CHECK(commune(t, "42095")->population == 17060);
+  CHECK(commune(t, "07041")->population == 2248);
+  CHECK(population_total(report, "population communale") == 31622);
+}
+
 TEST_CASE("Populations typed the French way (12 314, no-break spaces, decimal comma) are read exactly",
           "[robustness][tables]") {
   // Each form in turn for 42044 (12,314 inhabitants), in a semicolon CSV as a spreadsheet saves it.
