@@ -26,7 +26,6 @@ namespace {
 
 std::string system_reason(int err) { return std::strerror(err); }
 
-constexpr const char* kLockName = ".recompose.lock";
 constexpr const char* kOutputsName = ".recompose-outputs";
 constexpr const char* kStagingPrefix = ".recompose-staging-";
 
@@ -104,26 +103,30 @@ OutputFolder::OutputFolder(const std::string& dir) : dir_(dir) {
   }
   fs::create_directories(dir_, ec);
   if (ec) throw Error("cannot create output folder " + dir_ + ": " + ec.message());
-  const std::string lock = (fs::path(dir_) / kLockName).string();
-  lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd_ < 0) throw Error("cannot write in output folder " + dir_ + ": " + system_reason(errno));
+  // The lock is on the folder itself (flock on its descriptor): no lock file to leave
+  // behind, and the system releases it when the process ends, even killed.
+  lock_fd_ = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock_fd_ < 0) throw Error("cannot open output folder " + dir_ + ": " + system_reason(errno));
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
-    char buf[32] = {};
-    const ssize_t n = ::pread(lock_fd_, buf, sizeof buf - 1, 0);
     ::close(lock_fd_);
     lock_fd_ = -1;
     if (err == EWOULDBLOCK) {
-      std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("?");
-      pid.erase(std::remove(pid.begin(), pid.end(), '\n'), pid.end());
+      std::string pid = "?";  // the writer's staging folder carries its process id
+      for (const auto& e : fs::directory_iterator(dir_, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind(kStagingPrefix, 0) == 0) pid = name.substr(std::strlen(kStagingPrefix));
+      }
       throw Error("output folder " + dir_ + " is being written by another run (process " + pid +
                   "); wait for it to end, or write elsewhere");
     }
     throw Error("cannot lock output folder " + dir_ + ": " + system_reason(err));
   }
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(lock_fd_, 0) != 0 || ::pwrite(lock_fd_, pid.data(), pid.size(), 0) < 0) {
-    // The lock holds without the pid; only the message of a second run is poorer.
+  if (::access(dir_.c_str(), W_OK) != 0) {
+    const int err = errno;
+    ::close(lock_fd_);
+    lock_fd_ = -1;
+    throw Error("cannot write in output folder " + dir_ + ": " + system_reason(err));
   }
   // Staging folders of runs that were killed: nobody else holds the lock, remove them.
   for (const auto& e : fs::directory_iterator(dir_, ec)) {

@@ -6,9 +6,10 @@
 // removes the temporary and leaves the previous file as it was.
 //
 // `OutputFolder` makes a folder of outputs one unit:
-//   - a lock (`DIR/.recompose.lock`, flock): a second run writing the same folder at
-//     the same time is refused with the first one's process id; the lock is released
-//     when the first run ends, even when it crashes;
+//   - a lock (flock on the folder itself, no lock file): a second run writing the
+//     same folder at the same time is refused with the first one's process id (read
+//     from its staging folder's name); the lock is released when the first run ends,
+//     even when it crashes;
 //   - every output is written into a staging folder inside DIR
 //     (`DIR/.recompose-staging-PID`); a failure anywhere leaves DIR as it was and
 //     the staging folder is removed (destructor), with every temporary in it;

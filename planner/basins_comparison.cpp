@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "geo/error.hpp"
+#include "geo/output_folder.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/format.hpp"
 
@@ -165,29 +166,36 @@ std::string basins_markdown(const BasinsComparison& b) {
 }
 
 void write_basins(const BasinsComparison& b, const std::string& out_dir) {
-  fs::create_directories(out_dir);
-  const std::string md = basins_markdown(b);
-  std::vector<geo::FieldDef> fields = {{"cle", geo::FieldType::String},
-                                       {"groupe", geo::FieldType::String},
-                                       {"indicateur", geo::FieldType::String},
-                                       {"unite", geo::FieldType::String}};
-  for (const auto& c : b.basins) fields.push_back({c.name, geo::FieldType::Real});
-  fields.push_back({"total", geo::FieldType::Real});
-  geo::VectorWriter csv((fs::path(out_dir) / "bassins.csv").string(), geo::VectorFormat::Csv);
-  csv.begin_layer("bassins", geo::GeometryKind::None, fields);
-  for (std::size_t k = 0; k < b.rows.size(); ++k) {
-    const auto& r = b.rows[k];
-    std::vector<geo::FieldValue> row;
-    row.emplace_back(r.key);
-    row.emplace_back(r.group);
-    row.emplace_back(r.label);
-    row.emplace_back(r.display_scale != 1 ? std::string("part (0 à 1)") : r.unit);
-    for (double v : r.values) row.push_back(geo::real_or_null(v));
-    if (!b.additive[k]) row.back() = geo::kNullField;
-    csv.write(row);
+  // Written as a whole (geo/output_folder.hpp): locked, staged, moved in at the end.
+  geo::OutputFolder folder(out_dir);
+  const std::string dir = folder.staging();
+  try {
+    const std::string md = basins_markdown(b);
+    std::vector<geo::FieldDef> fields = {{"cle", geo::FieldType::String},
+                                         {"groupe", geo::FieldType::String},
+                                         {"indicateur", geo::FieldType::String},
+                                         {"unite", geo::FieldType::String}};
+    for (const auto& c : b.basins) fields.push_back({c.name, geo::FieldType::Real});
+    fields.push_back({"total", geo::FieldType::Real});
+    geo::VectorWriter csv((fs::path(dir) / "bassins.csv").string(), geo::VectorFormat::Csv);
+    csv.begin_layer("bassins", geo::GeometryKind::None, fields);
+    for (std::size_t k = 0; k < b.rows.size(); ++k) {
+      const auto& r = b.rows[k];
+      std::vector<geo::FieldValue> row;
+      row.emplace_back(r.key);
+      row.emplace_back(r.group);
+      row.emplace_back(r.label);
+      row.emplace_back(r.display_scale != 1 ? std::string("part (0 à 1)") : r.unit);
+      for (double v : r.values) row.push_back(geo::real_or_null(v));
+      if (!b.additive[k]) row.back() = geo::kNullField;
+      csv.write(row);
+    }
+    csv.commit();
+    geo::write_text_file_atomic((fs::path(dir) / "bassins.md").string(), md);
+    folder.commit();
+  } catch (const geo::Error& e) {
+    throw folder.explained(e);
   }
-  csv.commit();
-  geo::write_text_file_atomic((fs::path(out_dir) / "bassins.md").string(), md);
 }
 
 }  // namespace recompose::planner

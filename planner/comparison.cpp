@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "geo/error.hpp"
+#include "geo/output_folder.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/evaluation_report.hpp"
 #include "planner/format.hpp"
@@ -668,30 +669,37 @@ std::string comparison_markdown(const Comparison& c, std::size_t max_communes) {
 // [SECTION] comparaison.csv
 
 void write_comparison(const Comparison& c, const std::string& out_dir) {
-  fs::create_directories(out_dir);
-  const std::string md = comparison_markdown(c);
-  std::vector<geo::FieldDef> fields = {{"cle", geo::FieldType::String},
-                                       {"groupe", geo::FieldType::String},
-                                       {"indicateur", geo::FieldType::String},
-                                       {"unite", geo::FieldType::String}};
-  for (const auto& o : c.options) fields.push_back({o.column, geo::FieldType::Real});
-  if (c.fictitious_regime) fields.push_back({"avertissement_regime", geo::FieldType::String});
-  geo::VectorWriter csv((fs::path(out_dir) / "comparaison.csv").string(), geo::VectorFormat::Csv);
-  csv.begin_layer("comparaison", geo::GeometryKind::None, fields);
-  const geo::FieldValue warning{std::string(kFictitiousLabel)};
-  for (const auto& r : c.rows) {
-    std::vector<geo::FieldValue> row;
-    row.reserve(fields.size());
-    row.emplace_back(r.key);
-    row.emplace_back(r.group);
-    row.emplace_back(r.label);
-    row.emplace_back(r.display_scale != 1 ? std::string("part (0 à 1)") : r.unit);
-    for (double v : r.values) row.push_back(geo::real_or_null(v));
-    if (c.fictitious_regime) row.push_back(warning);
-    csv.write(row);
+  // Written as a whole (geo/output_folder.hpp): locked, staged, moved in at the end.
+  geo::OutputFolder folder(out_dir);
+  const std::string dir = folder.staging();
+  try {
+    const std::string md = comparison_markdown(c);
+    std::vector<geo::FieldDef> fields = {{"cle", geo::FieldType::String},
+                                         {"groupe", geo::FieldType::String},
+                                         {"indicateur", geo::FieldType::String},
+                                         {"unite", geo::FieldType::String}};
+    for (const auto& o : c.options) fields.push_back({o.column, geo::FieldType::Real});
+    if (c.fictitious_regime) fields.push_back({"avertissement_regime", geo::FieldType::String});
+    geo::VectorWriter csv((fs::path(dir) / "comparaison.csv").string(), geo::VectorFormat::Csv);
+    csv.begin_layer("comparaison", geo::GeometryKind::None, fields);
+    const geo::FieldValue warning{std::string(kFictitiousLabel)};
+    for (const auto& r : c.rows) {
+      std::vector<geo::FieldValue> row;
+      row.reserve(fields.size());
+      row.emplace_back(r.key);
+      row.emplace_back(r.group);
+      row.emplace_back(r.label);
+      row.emplace_back(r.display_scale != 1 ? std::string("part (0 à 1)") : r.unit);
+      for (double v : r.values) row.push_back(geo::real_or_null(v));
+      if (c.fictitious_regime) row.push_back(warning);
+      csv.write(row);
+    }
+    csv.commit();
+    geo::write_text_file_atomic((fs::path(dir) / "comparaison.md").string(), md);
+    folder.commit();
+  } catch (const geo::Error& e) {
+    throw folder.explained(e);
   }
-  csv.commit();
-  geo::write_text_file_atomic((fs::path(out_dir) / "comparaison.md").string(), md);
 }
 
 }  // namespace recompose::planner

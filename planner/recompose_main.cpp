@@ -402,6 +402,7 @@ int run(int argc, char** argv) {
     planner::AccessEngine engine(t, cparams.cutoff_min, cparams.straight,
                                  (fs::path(cmp_territory) / "access_tables.bin").string());
     const double tables_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!engine.cache_note().empty()) std::fprintf(stderr, "recompose: note: %s\n", engine.cache_note().c_str());
     planner::ComparisonSettings settings;
     settings.criterion_target = cmp_criterion;
     const planner::ComparisonRun run = planner::run_comparison(engine, scenarios, cparams, settings);
@@ -446,13 +447,11 @@ int run(int argc, char** argv) {
           const std::string key = m.roads.kind == "none" ? m.name : fs::path(m.roads.layer.path).stem().string();
           opt.cache_dir = (fs::path(reg_work) / "graph-cache" / key).string();
           fs::create_directories(opt.cache_dir);
-          fs::create_directories(dir);
+          geo::OutputFolder folder(dir.string());  // locked, staged, moved in whole (as `import`)
           planner::ImportReport report;
           planner::Territory t = planner::import_territory(m, opt, report);
           const std::string md = report.to_markdown(), js = report.to_json() + "\n";
-          planner::save_territory(t, dir.string());
-          geo::write_text_file_atomic((dir / "import_report.md").string(), md);
-          geo::write_text_file_atomic((dir / "import_report.json").string(), js);
+          planner::save_territory(t, folder, {{"import_report.md", md}, {"import_report.json", js}});
         } else {
           std::fprintf(stderr, "[regime] %s already imported in %s: reused\n", m.name.c_str(), dir.string().c_str());
         }
@@ -463,6 +462,7 @@ int run(int argc, char** argv) {
     for (const auto& dir : dirs) {
       const planner::Territory t = planner::load_territory(dir);
       planner::AccessEngine engine(t, rp.cutoff_min, rp.straight, (fs::path(dir) / "access_tables.bin").string());
+      if (!engine.cache_note().empty()) std::fprintf(stderr, "recompose: note: %s\n", engine.cache_note().c_str());
       const planner::ComparisonRun run = planner::run_comparison(engine, {}, rp);
       std::fprintf(stderr, "[regime] %s evaluated (%.2f s)\n", t.name.c_str(), run.seconds);
       baselines.push_back(run.comparison);

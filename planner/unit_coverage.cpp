@@ -1,7 +1,7 @@
 #include "planner/unit_coverage.hpp"
 
 #include <algorithm>
-#include <memory>
+#include <cstdio>
 
 #include "geo/geometry.hpp"
 #include "planner/format.hpp"
