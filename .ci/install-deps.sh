@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config libgdal-dev gdal-bin libgeos-dev libproj-dev
           libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
-          nlohmann-json3-dev libcli11-dev catch2
+          nlohmann-json3-dev libcli11-dev catch2 coinor-libcbc-dev
           libimgui-dev libstb-dev libglfw3-dev libgl-dev libgl1-mesa-dri xvfb xauth fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
