@@ -294,8 +294,11 @@ ExactResult solve_exact(const Instance& in, const ExactOptions& options, const C
   for (int c = 0; c < res.columns; ++c) {
     const auto k = static_cast<std::size_t>(c);
     if (M.integer[k]) solver.setInteger(c);
-    // The MIP start names its columns; Clp's presolve wants every column named then.
+    // The MIP start names its columns; Clp's presolve then wants every row and column named.
     if (warm) solver.setColName(c, M.names[k].empty() ? "c" + std::to_string(c) : M.names[k]);
+  }
+  if (warm) {
+    for (int r = 0; r < res.rows; ++r) solver.setRowName(r, "r" + std::to_string(r));
   }
   solver.messageHandler()->setLogLevel(options.log_level);
   solver.getModelPtr()->messageHandler()->setLogLevel(options.log_level);

@@ -63,6 +63,7 @@ class Search {
   [[nodiscard]] const Cost& gain(std::size_t j) const { return gain_[j]; }
   [[nodiscard]] const Cost& loss(std::size_t r) const { return loss_[r]; }
   [[nodiscard]] std::size_t used_slots() const { return used_; }
+  HeuristicStats& stats() { return *stats_; }
   [[nodiscard]] std::size_t slot_capacity() const { return S_; }
   [[nodiscard]] std::uint32_t slot_candidate(std::size_t s) const { return slot_cand_[s]; }
   // Saving of the swap (j in, r out): positive when it improves.
@@ -377,6 +378,7 @@ void perturb_and_improve(const Instance& in, Search& s, const Control& control, 
       j = static_cast<int>(ins[rnd(ins.size())]);
     }
     MoveLog log;
+    ++s.stats().kicks;
     s.move(j, static_cast<int>(r));
     log.push_back({static_cast<std::uint32_t>(j), r});
     plain_interchange(in, s, control, &log);
@@ -757,6 +759,7 @@ Solution solve_capacitated(const Instance& in, const Control& control, Heuristic
     if (opened.empty() || closed.empty()) break;
     o[opened[rnd(opened.size())]] = 0;
     o[closed[rnd(closed.size())]] = 1;
+    ++st.kicks;
     if (!repair(o)) continue;
     std::size_t used = 0;
     for (std::uint8_t x : o) used += x;

@@ -28,7 +28,8 @@
 namespace recompose::planner::optimise {
 
 struct HeuristicStats {
-  std::size_t insertions = 0, removals = 0, swaps = 0;
+  std::size_t insertions = 0, removals = 0, swaps = 0;  // moves applied (kicks and their undoing included)
+  std::size_t kicks = 0;                                // perturbations of the iterated local search
   std::size_t affected_points = 0;  // demand points updated, summed over the moves
   double seconds = 0;
 };

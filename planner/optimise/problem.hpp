@@ -22,7 +22,7 @@
 //    "candidates": {"existing": true, "historic": false, "communes": false,
 //                   "file": {"path": "...", "id": "id", "name": "nom"}, "grid_km": 0},
 //    "new_kind": "gp_point",           // kind of the sites opened (targets that are not regime sites)
-//    "exact": {"enabled": true, "time_limit_s": 60, "warm_start": true},
+//    "exact": {"enabled": true, "time_limit_s": 30, "warm_start": true},
 //    "need_indicator": "...", "cutoff_min": 60}
 //
 // Every field is optional but the objective and its size (sites / close / coverage).
@@ -73,8 +73,8 @@ struct Problem {
   std::vector<std::string> locked_open, locked_closed;
   CandidateSources candidates;
   std::string new_kind;  // "": the most common kind among the target's existing sites
-  bool exact = false;
-  double exact_time_limit_s = 60;
+  bool exact = true;
+  double exact_time_limit_s = 30;
   bool exact_warm_start = true;  // the heuristic's answer is given to CBC as its first solution
   std::string need_indicator;
   double cutoff_min = 60;
