@@ -222,14 +222,17 @@ std::string optimisation_markdown(const Territory& t, const OptimiseResult& r) {
   if (r.moves.empty()) {
     md << "Rien : la situation actuelle est déjà la meilleure pour ce problème.\n\n";
   } else {
-    md << "| Action | Site | Commune | Vers | Temps entre sites | Équipe MG (ETP) ou capacité | " << wu
-       << " desservis avant |\n|---|---|---|---|---:|---:|---:|\n";
+    md << "| Action | Site | Commune | Vers | Distance (km, vol d'oiseau) | Temps de route entre sites | "
+          "Équipe MG (ETP) ou capacité | "
+       << wu << " desservis¹ |\n|---|---|---|---|---:|---:|---:|---:|\n";
     for (const Move& mv : r.moves) {
       md << "| " << mv.action << " | " << mv.name << " (" << mv.id << ") | " << commune_name(t, mv.commune_code) << " | "
-         << (mv.into_name.empty() ? "—" : mv.into_name + " (" + mv.into_id + ")") << " | " << minutes(mv.minutes_between)
-         << " | " << fr_number(mv.team, 1) << " | " << fr_number(mv.weight_served, 0) << " |\n";
+         << (mv.into_name.empty() ? "—" : mv.into_name + " (" + mv.into_id + ")") << " | " << fr_number(mv.km_between, 1)
+         << " | " << minutes(mv.minutes_between) << " | " << fr_number(mv.team, 1) << " | "
+         << fr_number(mv.weight_served, 0) << " |\n";
     }
-    md << "\n";
+    md << "\n¹ par le site dans la situation actuelle (site fermé ou regroupé), ou dans la proposition (site ouvert). "
+          "Le temps de route entre sites n'est calculé que pour la forme à taille critique.\n\n";
   }
   if (p.objective == Objective::Capacitated && !r.solution.team_after.empty()) {
     md << "**Sites gardés et leur équipe après regroupement** (taille critique " << fr_number(in.critical, 1) << " ETP) :\n\n";

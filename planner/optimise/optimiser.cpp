@@ -229,6 +229,7 @@ void build_proposal(OptimiseResult& r, const Evaluation& base, const Territory& 
         mv.into_id = to.id;
         mv.into_name = to.name;
         mv.minutes_between = between[k];
+        mv.km_between = distance_m(in.candidates[k].point, to.point) / 1000.0;
         r.moves.push_back(mv);
       }
       continue;
@@ -246,6 +247,7 @@ void build_proposal(OptimiseResult& r, const Evaluation& base, const Territory& 
       mv.into_id = to.id;
       mv.into_name = to.name + " (" + to.source + ")";
       mv.minutes_between = between[parts[0]];
+      mv.km_between = distance_m(in.candidates[parts[0]].point, to.point) / 1000.0;
       r.moves.push_back(mv);
       continue;
     }
@@ -263,6 +265,7 @@ void build_proposal(OptimiseResult& r, const Evaluation& base, const Territory& 
         mv.into_id = to.id;
         mv.into_name = to.name + " (nouveau site, " + to.source + ")";
         mv.minutes_between = between[k];
+        mv.km_between = distance_m(in.candidates[k].point, to.point) / 1000.0;
         r.moves.push_back(mv);
       }
       opened.action = "ouverture (regroupement)";
@@ -317,9 +320,10 @@ std::vector<std::string> hand_checks(const OptimiseResult& r) {
     }
   }
   if (new_sites) {
-    out.push_back("Les " + std::to_string(new_sites) +
-                  " nouveaux sites sont des positions, pas des locaux : vérifier qu'un bâtiment accessible (plain-pied, "
-                  "stationnement, transports en commun) existe à proximité" +
+    out.push_back((new_sites == 1 ? std::string("Le nouveau site est une position, pas un local")
+                                  : "Les " + std::to_string(new_sites) + " nouveaux sites sont des positions, pas des locaux") +
+                  " : vérifier qu'un bâtiment accessible (plain-pied, stationnement, transports en commun) existe à "
+                  "proximité" +
                   (grid ? " (dont " + std::to_string(grid) + " nœuds routiers de la grille, sans adresse)" : "") + ".");
   }
   if (empty_team) {

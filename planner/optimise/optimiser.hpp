@@ -34,7 +34,8 @@ struct Move {
   std::string action;  // "fermeture", "regroupement", "déplacement", "ouverture"
   std::string id, name, source, commune_code;
   std::string into_id, into_name;  // regroupement / déplacement: where it goes
-  double minutes_between = std::numeric_limits<double>::quiet_NaN();  // site to site (capacitated), NaN unknown
+  double minutes_between = std::numeric_limits<double>::quiet_NaN();  // road, site to site (capacitated), NaN unknown
+  double km_between = std::numeric_limits<double>::quiet_NaN();       // as the crow flies, site to site
   double team = 0;            // GP FTE or capacity moved with it
   double weight_served = 0;   // baseline catchment weight of a closed site; served weight of a new one
   std::string lock_reason;
