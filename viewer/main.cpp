@@ -7,7 +7,8 @@
 //   select ID..., close, reopen, merge, merge-at X_L93 Y_L93, relocate X_L93 Y_L93,
 //   open KIND CAPACITY X_L93 Y_L93, isochrones on|off, uft connexe|complet,
 //   capacity ID VALUE, undo, redo, indicator N, pan DX_PX DY_PX, zoom FACTOR,
-//   save FILE, export DIR, screenshot FILE, quit
+//   save FILE, export DIR, screenshot FILE, quit,
+//   optimise OBJECTIVE SIZE [options], optimise-wait, optimise-cancel (panel_optimise.hpp)
 #include <CLI/CLI.hpp>
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -23,6 +24,7 @@
 #include "app.hpp"
 #include "geo/error.hpp"
 #include "map_view.hpp"
+#include "panel_optimise.hpp"
 #include "panels.hpp"
 #include "png_writer.hpp"
 
@@ -47,14 +49,17 @@ void screenshot(const std::string& path, int w, int h) {
 }
 
 // Runs one script line; returns false on "quit".
-bool run_command(App& app, MapView& map, const std::string& line, int w, int h, bool& want_shot, std::string& shot) {
+bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::string& line, int w, int h, bool& want_shot,
+                 std::string& shot) {
   std::istringstream in(line);
   std::string cmd;
   in >> cmd;
   auto& v = app.view;
   if (cmd.empty() || cmd[0] == '#') return true;
   if (cmd == "quit") return false;
-  if (cmd == "select") {
+  if (optimise.run_script(cmd, in)) {
+    // "Proposer une recomposition" (panel_optimise.cpp)
+  } else if (cmd == "select") {
     v.selection.clear();
     for (std::string id; in >> id;) v.selection.push_back(id);
   } else if (cmd == "close") {
@@ -184,6 +189,7 @@ int run(int argc, char** argv) {
   ImGui_ImplOpenGL3_Init("#version 130");
 
   MapView map(app);
+  OptimisePanel optimise(app);  // after App: its worker thread is joined before App goes
   std::size_t next = 0;
   int frame = 0;
   bool running = true;
@@ -205,6 +211,7 @@ int run(int argc, char** argv) {
     if (app.view.show_layers) draw_layers_panel(app, &app.view.show_layers);
     if (app.view.show_scenario) draw_scenario_panel(app, &app.view.show_scenario);
     if (app.view.show_figures) draw_figures_panel(app, &app.view.show_figures);
+    optimise.draw();
     ImGui::Render();
     int w = 0, h = 0;
     glfwGetFramebufferSize(window, &w, &h);
@@ -222,7 +229,7 @@ int run(int argc, char** argv) {
     }
     // Script: one action per frame, after two frames of layout.
     if (!script.empty() && frame >= 2 && next < script.size()) {
-      running = run_command(app, map, script[next++], w, h, want_shot, shot);
+      running = run_command(app, map, optimise, script[next++], w, h, want_shot, shot);
     } else if (!script.empty() && next >= script.size()) {
       running = false;
     }
@@ -235,6 +242,7 @@ int run(int argc, char** argv) {
       if (app.view.show_layers) draw_layers_panel(app, &app.view.show_layers);
       if (app.view.show_scenario) draw_scenario_panel(app, &app.view.show_scenario);
       if (app.view.show_figures) draw_figures_panel(app, &app.view.show_figures);
+      optimise.draw();
       ImGui::Render();
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
