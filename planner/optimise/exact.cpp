@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -53,7 +55,6 @@ const double kInf = COIN_DBL_MAX;  // what Clp takes as infinite (not IEEE infin
 struct Model {
   std::vector<double> col_lb, col_ub, obj;
   std::vector<std::uint8_t> integer;
-  std::vector<std::string> names;  // only the y columns are named (for the MIP start)
   std::vector<double> row_lb, row_ub;
   std::vector<int> tr, tc;
   std::vector<double> tv;
@@ -61,13 +62,20 @@ struct Model {
   std::vector<int> y;  // column of candidate j's y
   // capacitated: (column, mover k, sink j)
   std::vector<std::tuple<int, std::uint32_t, std::uint32_t>> z;
+  // What each column is, to write a first solution: kind, then a point or a site, then a site.
+  enum Kind : std::uint8_t { Y, X, U, Covered, Merge };
+  struct What {
+    Kind kind;
+    std::uint32_t a, b;
+  };
+  std::vector<What> what;
 
-  int column(double lb, double ub, double c, bool is_int, std::string name = {}) {
+  int column(double lb, double ub, double c, bool is_int, What w) {
+    what.push_back(w);
     col_lb.push_back(lb);
     col_ub.push_back(ub);
     obj.push_back(c);
     integer.push_back(is_int);
-    names.push_back(std::move(name));
     return static_cast<int>(obj.size()) - 1;
   }
   int row(double lb, double ub) {
@@ -91,7 +99,8 @@ Model build_model(const Instance& in) {
   for (std::size_t j = 0; j < m; ++j) {
     const Candidate& c = in.candidates[j];
     const double lb = always_open(c) ? 1 : 0, ub = c.lock == Lock::Closed && !c.fixed ? 0 : 1;
-    M.y.push_back(M.column(lb, ub, lscp && in.counted(j) ? 1.0 : 0.0, true, "y" + std::to_string(j)));
+    M.y.push_back(M.column(lb, ub, lscp && in.counted(j) ? 1.0 : 0.0, true,
+                          {Model::Y, static_cast<std::uint32_t>(j), 0}));
   }
   // Number of counted sites.
   if (in.objective != Objective::Lscp) {
@@ -125,7 +134,7 @@ Model build_model(const Instance& in) {
         const Candidate& c = in.candidates[j];
         if (c.lock == Lock::Closed && !c.fixed) continue;
         const double cost = w * static_cast<double>(std::min(t, in.penalty_ds));
-        const int x = M.column(0, 1, cost, false);
+        const int x = M.column(0, 1, cost, false, {Model::X, static_cast<std::uint32_t>(i), j});
         M.at(r, x, 1.0);
         any = true;
         if (!always_open(c)) {
@@ -137,7 +146,7 @@ Model build_model(const Instance& in) {
       }
       // No site at all: the penalty (a must-cover point has none: its row needs a site).
       if (!in.must_cover[i] && fixed_time == kNone) {
-        const int u = M.column(0, 1, w * static_cast<double>(in.penalty_ds), false);
+        const int u = M.column(0, 1, w * static_cast<double>(in.penalty_ds), false, {Model::U, static_cast<std::uint32_t>(i), 0});
         M.at(r, u, 1.0);
       }
       (void)any;
@@ -156,7 +165,7 @@ Model build_model(const Instance& in) {
       if (fixed_cover) continue;  // covered whatever is chosen
       M.offset += w;              // uncovered unless z_i = 1
       if (!covers.empty()) {
-        const int z = M.column(0, 1, -w, false);
+        const int z = M.column(0, 1, -w, false, {Model::Covered, static_cast<std::uint32_t>(i), 0});
         const int r = M.row(-kInf, 0);
         M.at(r, z, 1.0);
         for (int yc : covers) M.at(r, yc, -1.0);
@@ -192,7 +201,7 @@ Model build_model(const Instance& in) {
         for (const auto& [j, t] : in.merge_options[k]) {
           const Candidate& to = in.candidates[j];
           if (to.fixed || (to.lock == Lock::Closed)) continue;
-          const int z = M.column(0, 1, 0.0, true);
+          const int z = M.column(0, 1, 0.0, true, {Model::Merge, static_cast<std::uint32_t>(k), j});
           M.z.emplace_back(z, static_cast<std::uint32_t>(k), j);
           M.at(r, z, 1.0);
           const int link = M.row(-kInf, 0);
@@ -214,6 +223,25 @@ Model build_model(const Instance& in) {
   return M;
 }
 
+// Every column's value for the open set of `s` (its merges for the capacitated form).
+std::vector<double> start_values(const Model& M, const Instance& in, const Solution& s) {
+  const Allocation a = allocate(in, s.open);
+  std::vector<double> v(M.obj.size(), 0.0);
+  for (std::size_t c = 0; c < v.size(); ++c) {
+    const Model::What& w = M.what[c];
+    switch (w.kind) {
+      case Model::Y: v[c] = s.open[w.a] ? 1.0 : 0.0; break;
+      case Model::X: v[c] = a.site[w.a] == static_cast<std::int32_t>(w.b) ? 1.0 : 0.0; break;
+      case Model::U: v[c] = a.site[w.a] < 0 ? 1.0 : 0.0; break;
+      case Model::Covered: v[c] = a.time[w.a] != kNone && a.time[w.a] <= in.cover_ds ? 1.0 : 0.0; break;
+      case Model::Merge:
+        v[c] = !s.merge_into.empty() && s.merge_into[w.a] == static_cast<int>(w.b) ? 1.0 : 0.0;
+        break;
+    }
+  }
+  return v;
+}
+
 // [SECTION] CBC: cancellation, progress, solve
 
 struct Shared {
@@ -225,11 +253,17 @@ struct Shared {
   std::chrono::steady_clock::time_point last_report;
 };
 
+// Past the time limit (CBC checks its own limit between nodes only, not inside the
+// root LP or the preprocessing of a large model).
+bool out_of_time(const Shared& s) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - s.start).count() > s.time_limit_s;
+}
+
 class CancelCbc : public CbcEventHandler {
  public:
   explicit CancelCbc(Shared* s) : shared_(s) {}
   CbcAction event(CbcEvent) override {
-    if (shared_->control->cancelled()) return stop;
+    if (shared_->control->cancelled() || out_of_time(*shared_)) return stop;
     const auto now = std::chrono::steady_clock::now();
     if (model_ && now - shared_->last_report > std::chrono::milliseconds(250)) {
       shared_->last_report = now;
@@ -255,7 +289,7 @@ class CancelClp : public ClpEventHandler {
  public:
   explicit CancelClp(Shared* s) : shared_(s) {}
   int event(Event e) override {
-    if (e == endOfIteration && shared_->control->cancelled()) return 0;  // stop
+    if (e == endOfIteration && (shared_->control->cancelled() || out_of_time(*shared_))) return 0;  // stop
     return -1;
   }
   ClpEventHandler* clone() const override { return new CancelClp(*this); }
@@ -292,13 +326,7 @@ ExactResult solve_exact(const Instance& in, const ExactOptions& options, const C
   }
   const bool warm = options.start && !options.start->open.empty();
   for (int c = 0; c < res.columns; ++c) {
-    const auto k = static_cast<std::size_t>(c);
-    if (M.integer[k]) solver.setInteger(c);
-    // The MIP start names its columns; Clp's presolve then wants every row and column named.
-    if (warm) solver.setColName(c, M.names[k].empty() ? "c" + std::to_string(c) : M.names[k]);
-  }
-  if (warm) {
-    for (int r = 0; r < res.rows; ++r) solver.setRowName(r, "r" + std::to_string(r));
+    if (M.integer[static_cast<std::size_t>(c)]) solver.setInteger(c);
   }
   solver.messageHandler()->setLogLevel(options.log_level);
   solver.getModelPtr()->messageHandler()->setLogLevel(options.log_level);
@@ -319,9 +347,11 @@ ExactResult solve_exact(const Instance& in, const ExactOptions& options, const C
   CancelCbc cbc_handler(&shared);
   model.passInEventHandler(&cbc_handler);
   if (warm) {
-    std::vector<std::pair<std::string, double>> mip;
-    for (std::size_t j = 0; j < in.candidate_count(); ++j) mip.push_back({"y" + std::to_string(j), options.start->open[j] ? 1.0 : 0.0});
-    model.setMIPStart(mip);
+    const std::vector<double> v = start_values(M, in, *options.start);
+    double objective = 0;
+    for (std::size_t c = 0; c < v.size(); ++c) objective += M.obj[c] * v[c];
+    // The whole solution (every x, u, z), checked by CBC: no LP to complete it.
+    model.setBestSolution(v.data(), res.columns, objective, true);
   }
   const std::string seconds = std::to_string(std::max(1.0, options.time_limit_s));
   const std::string log = std::to_string(options.log_level);
@@ -377,7 +407,13 @@ ExactResult solve_exact(const Instance& in, const ExactOptions& options, const C
   } else {
     res.status = res.has_solution ? ExactStatus::TimeLimit : ExactStatus::NoSolution;
   }
-  if (lscp) bound = std::ceil(bound - 1e-6);
+  // No bound when CBC stopped before solving the root relaxation (time limit or cancel
+  // inside the LP of a large model): what it returns then bounds nothing.
+  if (res.status != ExactStatus::Optimal && res.status != ExactStatus::Infeasible &&
+      (!std::isfinite(bound) || std::abs(bound) > 1e40 || !model.isInitialSolveProvenOptimal())) {
+    bound = std::nan("");
+  }
+  if (lscp && !std::isnan(bound)) bound = std::ceil(bound - 1e-6);
   res.bound = bound;
   if (res.has_solution && res.status == ExactStatus::Optimal && !lscp) res.objective = primary(in, res.solution);
   return res;

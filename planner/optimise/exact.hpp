@@ -30,7 +30,8 @@ struct ExactResult {
   bool has_solution = false;
   Solution solution;           // CBC's best (evaluated like the heuristic's)
   double objective = 0;        // CBC's objective, in primary() units
-  double bound = 0;            // CBC's best bound, in primary() units (LSCP: rounded up)
+  double bound = 0;            // CBC's best bound, in primary() units (LSCP: rounded up); NaN: none
+                               // (stopped before the root relaxation was solved)
   double seconds = 0;
   int rows = 0, columns = 0, integers = 0;
   long nodes = 0;
@@ -39,7 +40,8 @@ struct ExactResult {
 struct ExactOptions {
   double time_limit_s = 60;
   const Solution* start = nullptr;  // a first solution for CBC (the heuristic's)
-  int log_level = 0;                // CBC's own log on stdout (0: silent)
+  int log_level = 0;                // CBC's own log on stdout (0: silent; `recompose optimise` reads
+                                    // RECOMPOSE_CBC_LOG=1 from the environment, for debugging)
 };
 
 ExactResult solve_exact(const Instance& in, const ExactOptions& options, const Control& control = {});

@@ -200,7 +200,8 @@ std::string optimisation_markdown(const Territory& t, const OptimiseResult& r) {
        << " s) : " << exact_status_label(r.exact.status) << " en " << fr_number(r.exact.seconds, 2) << " s";
     if (r.exact.has_solution) md << ", meilleure solution " << natural(in, r.exact.objective);
     if (r.exact.status != ExactStatus::Infeasible && r.exact.status != ExactStatus::Cancelled) {
-      md << ", borne " << natural(in, r.exact.bound);
+      md << (std::isnan(r.exact.bound) ? std::string(", pas de borne (arrêté avant la fin de la relaxation linéaire)")
+                                       : ", borne " + natural(in, r.exact.bound));
     }
     md << ".\n";
     md << "- **Écart de l'heuristique à la borne de CBC : "
@@ -366,7 +367,7 @@ OptimisationOutputs write_optimisation(AccessEngine& engine, const EvalParams& p
     x["rows"] = r.exact.rows;
     x["columns"] = r.exact.columns;
     if (r.exact.has_solution) x["objective"] = r.exact.objective;
-    x["bound"] = r.exact.bound;
+    x["bound"] = std::isnan(r.exact.bound) ? nlohmann::ordered_json() : nlohmann::ordered_json(r.exact.bound);
     j["exact"] = x;
   }
   j["gap_percent"] = std::isnan(r.gap_percent) ? nlohmann::ordered_json() : nlohmann::ordered_json(r.gap_percent);

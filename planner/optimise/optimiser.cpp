@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <map>
 
@@ -405,12 +406,14 @@ OptimiseResult optimise(AccessEngine& engine, const Evaluation& baseline, const 
   if (problem.exact) {
     ExactOptions eo;
     eo.time_limit_s = problem.exact_time_limit_s;
+    if (const char* lvl = std::getenv("RECOMPOSE_CBC_LOG")) eo.log_level = std::atoi(lvl);
     eo.start = problem.exact_warm_start && r.heuristic.feasible ? &r.heuristic : nullptr;
     r.exact = solve_exact(in, eo, control);
     r.exact_run = true;
     control.check();
-    const bool bound_known = r.exact.status == ExactStatus::Optimal || r.exact.status == ExactStatus::TimeLimit ||
-                             r.exact.status == ExactStatus::NoSolution;
+    const bool bound_known = (r.exact.status == ExactStatus::Optimal || r.exact.status == ExactStatus::TimeLimit ||
+                              r.exact.status == ExactStatus::NoSolution) &&
+                             !std::isnan(r.exact.bound);
     if (bound_known && r.heuristic.feasible) r.gap_percent = relative_gap_percent(in, primary(in, r.heuristic), r.exact.bound);
     if (r.exact.has_solution && r.exact.solution.feasible &&
         (!r.heuristic.feasible || primary(in, r.exact.solution) < primary(in, r.heuristic) - 1e-9 * std::max(1.0, std::abs(primary(in, r.heuristic))))) {
