@@ -298,6 +298,15 @@ class CancelClp : public ClpEventHandler {
   Shared* shared_;
 };
 
+// Whether CbcMain1 solved the root relaxation (its callback, "where from" 1 = after the
+// initial solve): a plain function pointer, hence a variable of the solving thread.
+thread_local bool g_root_solved = false;
+int cbc_callback(CbcModel* model, int where_from) {
+  if (where_from == 1 && model && model->solver()) g_root_solved = model->solver()->isProvenOptimal();
+  if (where_from >= 3) g_root_solved = g_root_solved || where_from == 3;
+  return 0;
+}
+
 // CbcMain0/CbcMain1 keep state in statics: one solve at a time in the process.
 std::mutex& cbc_mutex() {
   static std::mutex m;
@@ -358,7 +367,8 @@ ExactResult solve_exact(const Instance& in, const ExactOptions& options, const C
   std::vector<const char*> argv = {"recompose", "-log", log.c_str(), "-timeMode", "elapsed", "-sec", seconds.c_str(),
                                    "-threads", "0", "-solve", "-quit"};
   control.report("Résolution exacte (CBC)", 0);
-  CbcMain1(static_cast<int>(argv.size()), argv.data(), model, [](CbcModel*, int) { return 0; }, data);
+  g_root_solved = false;
+  CbcMain1(static_cast<int>(argv.size()), argv.data(), model, cbc_callback, data);
 
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   res.nodes = model.getNodeCount();
@@ -410,7 +420,7 @@ ExactResult solve_exact(const Instance& in, const ExactOptions& options, const C
   // No bound when CBC stopped before solving the root relaxation (time limit or cancel
   // inside the LP of a large model): what it returns then bounds nothing.
   if (res.status != ExactStatus::Optimal && res.status != ExactStatus::Infeasible &&
-      (!std::isfinite(bound) || std::abs(bound) > 1e40 || !model.isInitialSolveProvenOptimal())) {
+      (!std::isfinite(bound) || std::abs(bound) > 1e40 || !g_root_solved)) {
     bound = std::nan("");
   }
   if (lscp && !std::isnan(bound)) bound = std::ceil(bound - 1e-6);

@@ -211,7 +211,13 @@ std::string optimisation_markdown(const Territory& t, const OptimiseResult& r) {
     }
     md << (r.exact.status == ExactStatus::Optimal ? " (0 % : l'optimum est prouvé)" : "") << ".\n";
   } else {
-    md << "- Mode exact non lancé : pas d'écart à l'optimum connu (option `--exact`).\n";
+    md << "- Mode exact non lancé (`--heuristic-only`).\n";
+  }
+  if (!std::isnan(r.lagrangian.bound)) {
+    md << "- Borne lagrangienne (relaxation des affectations, " << r.lagrangian.iterations << " itérations de sous-gradient, "
+       << fr_number(r.lagrangian.seconds, 3) << " s) : " << natural(in, r.lagrangian.bound)
+       << " ; **écart de l'heuristique à cette borne : " << fr_number(r.gap_lagrangian_percent, 3) << " %**"
+       << (p.objective == Objective::Capacitated ? " (borne du p-médian sans les équipes, donc plus lâche)" : "") << ".\n";
   }
   md << "- Vérification : l'évaluation du scénario proposé redonne "
      << (r.verified_equal ? "le même objectif" : "un objectif DIFFÉRENT (" + fr_number(r.verified.value, 3) + ")") << " ("
@@ -371,6 +377,12 @@ OptimisationOutputs write_optimisation(AccessEngine& engine, const EvalParams& p
     j["exact"] = x;
   }
   j["gap_percent"] = std::isnan(r.gap_percent) ? nlohmann::ordered_json() : nlohmann::ordered_json(r.gap_percent);
+  if (!std::isnan(r.lagrangian.bound)) {
+    j["lagrangian"] = {{"bound", r.lagrangian.bound},
+                       {"iterations", r.lagrangian.iterations},
+                       {"seconds", r.lagrangian.seconds},
+                       {"gap_percent", r.gap_lagrangian_percent}};
+  }
   j["verified"] = fig(r.verified);
   j["verified_equal"] = r.verified_equal;
   j["seconds_instance"] = r.seconds_instance;
@@ -404,6 +416,7 @@ OptimisationOutputs write_optimisation(AccessEngine& engine, const EvalParams& p
     term << " ; CBC " << exact_status_label(r.exact.status) << " en " << fr_number(r.exact.seconds, 2) << " s ; écart "
          << (std::isnan(r.gap_percent) ? "—" : fr_number(r.gap_percent, 3) + " %");
   }
+  if (!std::isnan(r.lagrangian.bound)) term << " ; écart à la borne lagrangienne " << fr_number(r.gap_lagrangian_percent, 3) << " %";
   term << "\n  " << r.proposal.edits.size() << " modifications ; vérification par l'évaluation : "
        << (r.verified_equal ? "identique" : "DIFFÉRENTE") << "\n";
   return {term.str()};

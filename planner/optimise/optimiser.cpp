@@ -365,7 +365,8 @@ std::vector<std::string> hand_checks(const OptimiseResult& r) {
                   "gardées doivent l'atteindre seules. Verrouiller une antenne (locked_open) ne l'en dispense pas.");
   }
   if (!r.exact_run) {
-    out.push_back("Réponse de l'heuristique seule : lancer le mode exact (--exact) pour connaître l'écart à l'optimum.");
+    out.push_back("Réponse de l'heuristique seule (--heuristic-only) : sans le mode exact, l'écart à l'optimum n'est "
+                  "connu que par la borne lagrangienne (p-médian) quand elle existe.");
   } else if (r.exact.status != ExactStatus::Optimal) {
     out.push_back("CBC n'a pas prouvé l'optimum dans le temps imparti : l'écart donné est un majorant.");
   }
@@ -403,6 +404,13 @@ OptimiseResult optimise(AccessEngine& engine, const Evaluation& baseline, const 
   if (in.objective == Objective::Capacitated) assign_teams(in, r.heuristic, true);
   r.heuristic_figures = figures_of(in, r.heuristic.open);
   r.solution = r.heuristic;
+  if (r.heuristic.feasible && (in.objective == Objective::PMedian || in.objective == Objective::Capacitated)) {
+    control.report("Borne lagrangienne", 0);
+    r.lagrangian = lagrangian_bound(in, primary(in, r.heuristic), 300, control);
+    if (!std::isnan(r.lagrangian.bound)) {
+      r.gap_lagrangian_percent = relative_gap_percent(in, primary(in, r.heuristic), r.lagrangian.bound);
+    }
+  }
   if (problem.exact) {
     ExactOptions eo;
     eo.time_limit_s = problem.exact_time_limit_s;

@@ -25,6 +25,7 @@
 #include "planner/optimise/exact.hpp"
 #include "planner/optimise/heuristic.hpp"
 #include "planner/optimise/instance.hpp"
+#include "planner/optimise/lagrangian.hpp"
 #include "planner/scenario.hpp"
 
 namespace recompose::planner::optimise {
@@ -68,6 +69,9 @@ struct OptimiseResult {
   Solution solution;                   // the proposal's
   double gap_percent = std::numeric_limits<double>::quiet_NaN();  // heuristic to CBC's bound
   double gap_chosen_percent = std::numeric_limits<double>::quiet_NaN();  // proposal to CBC's bound
+  // p-median forms: a Lagrangian lower bound (lagrangian.hpp), computed whatever CBC does.
+  LagrangianBound lagrangian;
+  double gap_lagrangian_percent = std::numeric_limits<double>::quiet_NaN();  // heuristic to it
   Scenario proposal;
   std::vector<Move> moves;
   double seconds_instance = 0, seconds_total = 0;

@@ -5,6 +5,7 @@
 
 #include "planner/optimise/exact.hpp"
 #include "planner/optimise/heuristic.hpp"
+#include "planner/optimise/lagrangian.hpp"
 #include "tiny_instances.hpp"
 
 using namespace recompose;
@@ -150,4 +151,37 @@ TEST_CASE("An impossible maximum time is reported, not answered", "[optimise]") 
   d.time = {{0, 6000}, {6000, 0}};
   d.penalty_ds = 12000;
   check_against_enumeration(d, "infeasible max time");
+}
+
+TEST_CASE("The Lagrangian bound never exceeds the enumerated optimum", "[optimise]") {
+  for (std::uint32_t seed = 1; seed <= 25; ++seed) {
+    INFO("seed " << seed);
+    Dense d = test::random_dense(seed + 700, 14, 9);
+    d.objective = opt::Objective::PMedian;
+    d.p = 2 + static_cast<int>(seed % 3);
+    if (seed % 2) d.lock[0] = opt::Lock::Open;
+    if (seed % 3 == 0) d.max_ds = 6000;
+    const test::Brute best = test::brute_optimum(d);
+    const opt::Instance in = test::to_instance(d);
+    const opt::Solution h = opt::solve_heuristic(in);
+    if (!best.feasible) continue;
+    const opt::LagrangianBound lb = opt::lagrangian_bound(in, opt::primary(in, h));
+    REQUIRE_FALSE(std::isnan(lb.bound));
+    CHECK(lb.bound <= best.value * (1 + 1e-9));
+    CHECK(lb.bound > 0.5 * best.value);  // a bound, and a useful one
+  }
+  // The hand-made line of four towns: the relaxation is tight.
+  Dense d;
+  d.objective = opt::Objective::PMedian;
+  d.p = 2;
+  d.penalty_ds = 36000;
+  d.weight = {1, 1, 1, 5};
+  const double km[] = {0, 1, 10, 11};
+  for (double c : km) {
+    std::vector<std::uint32_t> col;
+    for (double t : km) col.push_back(static_cast<std::uint32_t>(std::abs(c - t) * 600));
+    d.time.push_back(col);
+  }
+  const opt::Instance in = test::to_instance(d);
+  CHECK(opt::lagrangian_bound(in, 1200).bound == Approx(1200).epsilon(0.01));
 }
