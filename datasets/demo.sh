@@ -3,7 +3,8 @@
 #   1. the default territory, the Nord-Pas-de-Calais mining basin (330 communes of the
 #      Mission Bassin Minier, OpenStreetMap 2021 car network): import report, travel
 #      times to the urgent-care sites, the baseline and two regime scenarios (closing an
-#      antenna, regrouping two historic centres);
+#      antenna, regrouping two historic centres), and a proposal of the optimiser (at most 12
+#      regime GP sites of critical size, `recompose optimise`);
 #   2. the Loire coal basin on its complete OSM 2021 network: two scenarios and the
 #      exported routable graph, for checking with any other router;
 #   3. lens-henin (zone d'emploi de Lens) on the same NPDC roads, sharing the graph.
@@ -36,6 +37,12 @@ echo
 echo
 "$bin" evaluate "$npdc" --scenario "$here/scenarios/npdc-pharmacies-minieres.json" \
   --out "$npdc/evaluation-pharmacies-minieres"
+
+echo
+echo "== 3b. proposer une recomposition: at most 12 regime GP sites, each of critical size (3 GP FTE),"
+echo "       closed sites' teams merged into kept ones (fictitious regime data; heuristic, then CBC for 10 s at most)"
+"$bin" optimise "$npdc" --objective capacitated --sites 12 --time-limit 10 \
+  --out "$npdc/optimisation-taille-critique"
 
 echo
 echo "== 4. loire (Saint-Étienne coal basin) on its complete OSM 2021 network"

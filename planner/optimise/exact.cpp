@@ -359,7 +359,13 @@ ExactResult solve_exact(const Instance& in, const ExactOptions& options, const C
     const std::vector<double> v = start_values(M, in, *options.start);
     double objective = 0;
     for (std::size_t c = 0; c < v.size(); ++c) objective += M.obj[c] * v[c];
-    // The whole solution (every x, u, z), checked by CBC: no LP to complete it.
+    // The whole solution (every x, u, z), checked by CBC: no LP to complete it. CbcMain0
+    // set the log levels back to their defaults: silence the check.
+    model.messageHandler()->setLogLevel(options.log_level);
+    model.solver()->messageHandler()->setLogLevel(options.log_level);
+    if (auto* clp = dynamic_cast<OsiClpSolverInterface*>(model.solver())) {
+      clp->getModelPtr()->messageHandler()->setLogLevel(options.log_level);
+    }
     model.setBestSolution(v.data(), res.columns, objective, true);
   }
   const std::string seconds = std::to_string(std::max(1.0, options.time_limit_s));

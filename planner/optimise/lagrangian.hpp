@@ -24,7 +24,7 @@ struct LagrangianBound {
 };
 
 // `upper`: the value of a known solution (the heuristic's), used for the step size.
-LagrangianBound lagrangian_bound(const Instance& in, double upper, std::size_t max_iterations = 300,
+LagrangianBound lagrangian_bound(const Instance& in, double upper, std::size_t max_iterations = 600,
                                  const Control& control = {});
 
 }  // namespace recompose::planner::optimise

@@ -406,7 +406,7 @@ OptimiseResult optimise(AccessEngine& engine, const Evaluation& baseline, const 
   r.solution = r.heuristic;
   if (r.heuristic.feasible && (in.objective == Objective::PMedian || in.objective == Objective::Capacitated)) {
     control.report("Borne lagrangienne", 0);
-    r.lagrangian = lagrangian_bound(in, primary(in, r.heuristic), 300, control);
+    r.lagrangian = lagrangian_bound(in, primary(in, r.heuristic), 600, control);
     if (!std::isnan(r.lagrangian.bound)) {
       r.gap_lagrangian_percent = relative_gap_percent(in, primary(in, r.heuristic), r.lagrangian.bound);
     }
