@@ -105,10 +105,11 @@ void OptimisePanel::start() {
       geo::write_text_file_atomic(path, r.proposal.to_json() + "\n");
       geo::write_text_file_atomic((out / "optimisation.md").string(), opt::optimisation_markdown(t, r));
       std::vector<std::string> lines;
-      lines.push_back("Avant : " + opt::objective_text(r.instance, r.problem, r.before) + ", " +
-                      std::to_string(r.before.sites) + " sites");
-      lines.push_back("Proposition : " + opt::objective_text(r.instance, r.problem, r.after) + ", " +
-                      std::to_string(r.after.sites) + " sites (" + r.chosen + ")");
+      const bool lscp = r.instance.objective == opt::Objective::Lscp;
+      lines.push_back("Avant : " + opt::objective_text(r.instance, r.problem, r.before) +
+                      (lscp ? "" : ", " + std::to_string(r.before.sites) + " sites"));
+      lines.push_back("Proposition : " + opt::objective_text(r.instance, r.problem, r.after) +
+                      (lscp ? "" : ", " + std::to_string(r.after.sites) + " sites") + " (" + r.chosen + ")");
       std::string gap = "Heuristique : " + planner::fr_number(r.heuristic_stats.seconds, 2) + " s";
       if (r.exact_run) {
         gap += " ; CBC : " + opt::exact_status_label(r.exact.status) + " (" + planner::fr_number(r.exact.seconds, 1) +

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 
 #include "planner/optimise/control.hpp"
 #include "planner/optimise/instance.hpp"
@@ -18,7 +19,7 @@
 namespace recompose::planner::optimise {
 
 struct LagrangianBound {
-  double bound = 0;        // in primary() units (weighted deciseconds); NaN when not applicable
+  double bound = std::numeric_limits<double>::quiet_NaN();  // primary() units (weighted ds); NaN: not applicable
   std::size_t iterations = 0;
   double seconds = 0;
 };

@@ -409,8 +409,11 @@ OptimisationOutputs write_optimisation(AccessEngine& engine, const EvalParams& p
   std::ostringstream term;
   term << "optimisation (" << objective_code(r.problem.objective) << ", cible " << r.report.target << ")"
        << (fict ? " — " + std::string(kFictitiousLabel) : "") << "\n";
-  term << "  avant : " << objective_text(in, r.problem, r.before) << ", " << r.before.sites << " sites\n";
-  term << "  après : " << objective_text(in, r.problem, r.after) << ", " << r.after.sites << " sites (" << r.chosen << ")\n";
+  const bool lscp = in.objective == Objective::Lscp;
+  term << "  avant : " << objective_text(in, r.problem, r.before)
+       << (lscp ? "" : ", " + std::to_string(r.before.sites) + " sites") << "\n";
+  term << "  après : " << objective_text(in, r.problem, r.after)
+       << (lscp ? "" : ", " + std::to_string(r.after.sites) + " sites") << " (" << r.chosen << ")\n";
   term << "  heuristique " << fr_number(r.heuristic_stats.seconds, 3) << " s";
   if (r.exact_run) {
     term << " ; CBC " << exact_status_label(r.exact.status) << " en " << fr_number(r.exact.seconds, 2) << " s ; écart "

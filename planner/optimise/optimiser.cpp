@@ -90,7 +90,11 @@ std::string objective_text(const Instance& in, const Problem& p, const Objective
     case Objective::Mclp:
       return fr_number(f.covered, 0) + " à moins de " + fr_number(geo::deciseconds_to_minutes(in.cover_ds), 0) +
              " min (" + fr_number(total > 0 ? 100.0 * f.covered / total : 0, 1) + " %)";
-    case Objective::Lscp: return fr_number(static_cast<double>(f.sites), 0) + " sites";
+    case Objective::Lscp:
+      return fr_number(static_cast<double>(f.sites), 0) + " sites, " +
+             (f.uncovered_weight > 0 ? fr_number(f.uncovered_weight, 0) + " au-delà de "
+                                     : std::string("tous à moins de ")) +
+             fr_number(geo::deciseconds_to_minutes(in.cover_ds), 0) + " min";
     default: break;
   }
   (void)p;

@@ -15,6 +15,7 @@
 #include "planner/access_engine.hpp"
 #include "planner/evaluation.hpp"
 #include "planner/optimise/optimiser.hpp"
+#include "test_support.hpp"
 
 using namespace recompose;
 namespace opt = recompose::planner::optimise;
@@ -418,4 +419,97 @@ TEST_CASE("The optimiser can be cancelled and reports its progress", "[optimise]
   REQUIRE_FALSE(stages.empty());
   CHECK(stages.front() == "Préparation du problème");
   CHECK(stages.back() == "Heuristique");
+}
+
+TEST_CASE("Candidates from a planner's file and from a grid of road nodes", "[optimise]") {
+  const planner::Territory t = territory();
+  test::TempDir tmp("optimise-candidates");
+  opt::Problem p;
+  p.objective = opt::Objective::PMedian;
+  p.sites = 2;
+  SECTION("a file: points inside are candidates, a point outside the communes is left out with its reason") {
+    // GeoJSON in Lambert-93 (declared CRS), as a planner's GIS would export it.
+    test::write_text(tmp.file("sites.geojson"), R"({"type": "FeatureCollection",
+      "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}},
+      "features": [
+        {"type": "Feature", "properties": {"code": "P1", "nom": "Local vacant"}, "geometry": {"type": "Point", "coordinates": [17000, 0]}},
+        {"type": "Feature", "properties": {"code": "P2", "nom": "Hors territoire"}, "geometry": {"type": "Point", "coordinates": [30000, 0]}}]})");
+    p.candidates.file = tmp.file("sites.geojson");
+    p.candidates.file_id = "code";
+    p.candidates.file_name = "nom";
+    // Enumeration over the 5 sites and the file's point at km 17.
+    std::vector<Cand> c = candidates(false);
+    c.push_back({"OPT-P1", 17, 0, false});
+    const Enumerated best = enumerate(c, [](const auto& o) { return o.size() <= 2; },
+                                      [&](const auto& o) { return median_cost(c, o); });
+    const Run x = run(t, p);
+    CHECK(x.r.after.value == Approx(best.value));
+    CHECK(x.r.report.candidates_by_source.at("fichier") == 1);
+    REQUIRE(x.r.report.skipped.size() == 1);
+    CHECK_THAT(x.r.report.skipped[0], Catch::Contains("OPT-P2") && Catch::Contains("hors des communes"));
+    CHECK(from_evaluation(x.reloaded).first == Approx(x.r.after.value));
+  }
+  SECTION("a file without the id field is refused, naming the file and the field") {
+    test::write_text(tmp.file("bad.geojson"), R"({"type": "FeatureCollection",
+      "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}},
+      "features": [{"type": "Feature", "properties": {"nom": "x"}, "geometry": {"type": "Point", "coordinates": [17000, 0]}}]})");
+    p.candidates.file = tmp.file("bad.geojson");
+    p.candidates.file_id = "code";
+    planner::EvalParams params;
+    planner::AccessEngine engine(t, params.cutoff_min);
+    const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), params);
+    REQUIRE_THROWS_WITH(opt::optimise(engine, before, p, params),
+                        Catch::Contains("bad.geojson") && Catch::Contains("code"));
+  }
+  SECTION("a grid of road nodes: one node per cell, every proposal re-evaluates") {
+    p.candidates.grid_km = 4;
+    const Run x = run(t, p);
+    REQUIRE(x.r.report.candidates_by_source.count("grille"));
+    // The commune spans x in [-1, 21] km: 6 cells of 4 km along the road, centred at km 1, 5, 9,
+    // 13, 17, 21; their nearest road nodes are at km 1, 5, 9, 13, 17, 20, and km 5 is site B's
+    // position: left out as such.
+    CHECK(x.r.report.candidates_by_source.at("grille") == 5);
+    REQUIRE(x.r.report.skipped.size() == 1);
+    CHECK_THAT(x.r.report.skipped[0], Catch::Contains("même position"));
+    CHECK(x.r.verified_equal);
+    CHECK(from_evaluation(x.reloaded).first == Approx(x.r.after.value));
+    // With more candidates, no worse than the best pair of existing sites (enumerated).
+    const auto existing = candidates(false);
+    const Enumerated best_existing = enumerate(existing, [](const auto& o) { return o.size() <= 2; },
+                                               [&](const auto& o) { return median_cost(existing, o); });
+    CHECK(x.r.after.value <= best_existing.value + 1e-9);
+  }
+}
+
+TEST_CASE("The optimiser on a territory without roads uses the straight-line times", "[optimise]") {
+  std::vector<test::TinyUnit> units;
+  for (double km : kUnitKm) units.push_back({km, 100});
+  std::vector<test::TinySite> sites;
+  for (const auto& s : kSites) sites.push_back({s.id, "C-" + s.id, "centre_polyvalent", s.km, {{"gp", s.gp}}});
+  test::TinyOptions o;
+  o.has_roads = false;
+  const planner::Territory t = test::tiny_regime(units, sites, kAffiliates, 2024, o);
+  // Straight line: distance x 1.3 at 40 km/h (the engine's documented model), in deciseconds.
+  auto straight_ds = [](double a_km, double b_km) {
+    return static_cast<double>(std::lround(std::abs(a_km - b_km) * 1000 * 1.3 / (40 / 3.6) * 10));
+  };
+  const auto c = candidates(false);
+  const Enumerated best = enumerate(
+      c, [](const auto& o2) { return o2.size() <= 2; },
+      [&](const auto& open) {
+        double v = 0;
+        for (std::size_t u = 0; u < kUnitKm.size(); ++u) {
+          double b = 1e300;
+          for (int j : open) b = std::min(b, straight_ds(kUnitKm[u], c[static_cast<std::size_t>(j)].km));
+          v += kAffiliates[u] * b;
+        }
+        return v;
+      });
+  opt::Problem p;
+  p.objective = opt::Objective::PMedian;
+  p.sites = 2;
+  const Run x = run(t, p);
+  CHECK(x.r.after.value == Approx(best.value));
+  CHECK(x.r.verified_equal);
+  CHECK(x.reloaded.model == planner::TimeModel::StraightLine);
 }
