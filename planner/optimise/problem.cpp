@@ -81,6 +81,14 @@ Problem Problem::load(const std::string& path) {
 }
 
 Problem Problem::parse(const std::string& text, const std::string& origin) {
+  try {
+    return parse_checked(text, origin);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("problem file " + origin + ": unexpected JSON value: " + e.what());
+  }
+}
+
+Problem Problem::parse_checked(const std::string& text, const std::string& origin) {
   return geo::with_error_context("problem file " + origin, [&] {
     json j;
     try {
@@ -273,7 +281,9 @@ std::string Problem::to_json() const {
   c["historic"] = candidates.historic;
   c["communes"] = candidates.communes;
   if (!candidates.file.empty()) {
-    c["file"] = {{"path", candidates.file}, {"id", candidates.file_id}};
+    // Absolute: probleme.json is read again from another directory.
+    c["file"] = {{"path", std::filesystem::absolute(candidates.file).lexically_normal().string()},
+                 {"id", candidates.file_id}};
     if (!candidates.file_name.empty()) c["file"]["name"] = candidates.file_name;
     if (!candidates.file_crs.empty()) c["file"]["crs"] = candidates.file_crs;
   }

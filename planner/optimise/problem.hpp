@@ -84,6 +84,9 @@ struct Problem {
   [[nodiscard]] std::string to_json() const;
   // Throws Error (kind Usage) naming the field of a bad value.
   void validate() const;
+
+ private:
+  static Problem parse_checked(const std::string& json_text, const std::string& origin);
 };
 
 }  // namespace recompose::planner::optimise

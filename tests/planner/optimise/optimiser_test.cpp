@@ -382,6 +382,11 @@ TEST_CASE("Bad optimisation problems are refused with the field or id", "[optimi
                         Catch::Contains("coverage_min"));
     REQUIRE_THROWS_WITH(opt::Problem::parse("{\"format\": \"recompose-scenario/1\"}", "p.json"),
                         Catch::Contains("recompose-optimise/1"));
+    REQUIRE_THROWS_AS(opt::Problem::parse("{\"format\": 3}", "p.json"), geo::Error);  // a JSON type error, as an Error
+    REQUIRE_THROWS_WITH(opt::Problem::parse("{\"format\": \"recompose-optimise/1\", \"objective\": \"p_median\", "
+                                            "\"sites\": 2, \"locked_open\": \"A\"}",
+                                            "p.json"),
+                        Catch::Contains("\"locked_open\" must be a list"));
     const opt::Problem ok = opt::Problem::parse(
         "{\"format\": \"recompose-optimise/1\", \"objective\": \"capacitated\", \"sites\": 4, \"critical_fte\": 2.5, "
         "\"locked_open\": [\"A\"], \"candidates\": {\"historic\": true}, \"exact\": {\"time_limit_s\": 5}}",
