@@ -548,6 +548,7 @@ Solution solve_lscp(const Instance& in, const Control& control, HeuristicStats& 
 // complete team plan (or repair towards one), then the interchange at every count
 // reachable from there, then kicks (iterated local search), the best set kept.
 Solution solve_capacitated(const Instance& in, const Control& control, HeuristicStats& st) {
+  const auto started = std::chrono::steady_clock::now();
   const std::size_t N = static_cast<std::size_t>(std::max(0, in.p));
   std::vector<std::uint8_t> open = base_open(in);
   for (std::size_t j = 0; j < in.candidate_count(); ++j) {
@@ -747,8 +748,8 @@ Solution solve_capacitated(const Instance& in, const Control& control, Heuristic
   // reachable by one small team only opens together with that team's closing), so
   // single swaps stop early. Kick the best set (one random swap), repair it, swap
   // again; a fixed number of kicks from a fixed seed (so that the answer does not
-  // depend on the machine), within a time budget.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  // depend on the machine), within the kicks' time budget (kick_deadline).
+  const auto deadline = kick_deadline(started);
   for (std::size_t kick = 0; kick < kick_count(in) && std::chrono::steady_clock::now() < deadline; ++kick) {
     control.check();
     std::vector<std::uint8_t> o = best_open;
