@@ -41,7 +41,7 @@ asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRECOMPOSE_WERROR=OFF \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1"
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && RECOMPOSE_DATA_ROOT=$(abspath $(DATA_ROOT)) ctest --output-on-failure -j $(JOBS)
+	cd build-asan && LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) RECOMPOSE_DATA_ROOT=$(abspath $(DATA_ROOT)) ctest --output-on-failure -j $(JOBS)
 
 # libFuzzer on every parser the project owns, FUZZ_SECONDS each (default 60),
 # starting from tests/fuzz/corpus/<target>; findings are written to build-fuzz/.

@@ -3,8 +3,10 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config libgdal-dev gdal-bin libgeos-dev libproj-dev
           libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev
-          nlohmann-json3-dev libcli11-dev catch2 coinor-libcbc-dev
-          libimgui-dev libstb-dev libglfw3-dev libgl-dev libgl1-mesa-dri xvfb xauth fonts-dejavu-core)
+          nlohmann-json3-dev libcli11-dev catch2
+          libimgui-dev libstb-dev libglfw3-dev libgl-dev libgl1-mesa-dri xvfb xauth fonts-dejavu-core
+          libcairo2-dev libpango1.0-dev poppler-utils coinor-libcbc-dev
+          libcmark-gfm-dev libcmark-gfm-extensions-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

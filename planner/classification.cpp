@@ -110,3 +110,71 @@ std::vector<Rgba> viridis(int classes) {
 }
 
 }  // namespace recompose::planner
+
+namespace recompose::planner {
+
+DivergingClasses diverging_breaks(const std::vector<double>& values, int per_side, double neutral_abs) {
+  per_side = std::clamp(per_side, 1, 6);
+  neutral_abs = std::isfinite(neutral_abs) ? std::max(0.0, neutral_abs) : 0.0;
+  std::vector<double> mags;
+  for (double v : values) {
+    if (std::isfinite(v) && std::fabs(v) > neutral_abs) mags.push_back(std::fabs(v));
+  }
+  std::sort(mags.begin(), mags.end());
+  // Upper magnitudes a_1 < ... < a_k (a_k = max |v|).
+  std::vector<double> a(static_cast<std::size_t>(per_side));
+  // No change anywhere: classes of one unit per step, so the legend still reads.
+  const double top = mags.empty() ? std::max(neutral_abs * 2, 1.0 * per_side) : mags.back();
+  for (int i = 0; i < per_side; ++i) {
+    double q = top * (i + 1) / per_side;  // equal intervals unless quantiles are distinct
+    if (!mags.empty()) {
+      const auto idx = static_cast<std::size_t>(
+          std::ceil(static_cast<double>(mags.size()) * (i + 1) / per_side)) - 1;
+      q = mags[std::min(idx, mags.size() - 1)];
+    }
+    a[static_cast<std::size_t>(i)] = q;
+  }
+  bool distinct = a.front() > neutral_abs;
+  for (std::size_t i = 1; i < a.size(); ++i) distinct = distinct && a[i] > a[i - 1];
+  if (!distinct) {
+    for (int i = 0; i < per_side; ++i) {
+      a[static_cast<std::size_t>(i)] = neutral_abs + (top - neutral_abs) * (i + 1) / per_side;
+    }
+  }
+  DivergingClasses d;
+  d.per_side = per_side;
+  d.neutral = per_side;
+  // Negative side: uppers -a_{k-1}, ..., -a_1, then -neutral (exclusive of the neutral class).
+  for (int i = per_side - 1; i >= 1; --i) d.breaks.push_back(-a[static_cast<std::size_t>(i - 1)]);
+  d.breaks.push_back(-neutral_abs - 1e-12);
+  d.breaks.push_back(neutral_abs);
+  for (int i = 0; i < per_side; ++i) d.breaks.push_back(a[static_cast<std::size_t>(i)]);
+  return d;
+}
+
+std::vector<Rgba> diverging_palette(int per_side) {
+  per_side = std::clamp(per_side, 1, 6);
+  // RdBu endpoints and intermediate stops, dark to light on each side.
+  static const double blue[4][3] = {{33, 102, 172}, {67, 147, 195}, {146, 197, 222}, {209, 229, 240}};
+  static const double red[4][3] = {{178, 24, 43}, {214, 96, 77}, {244, 165, 130}, {253, 219, 199}};
+  auto sample = [&](const double (*stops)[3], int i) {  // i = 0 darkest .. per_side-1 lightest
+    const double t = per_side == 1 ? 0.33 : static_cast<double>(i) / (per_side - 1);
+    const double pos = t * 3;
+    const int k = std::min(2, static_cast<int>(pos));
+    const double f = pos - k;
+    Rgba c{};
+    for (int j = 0; j < 3; ++j) {
+      c[static_cast<std::size_t>(j)] =
+          static_cast<std::uint8_t>(std::lround(stops[k][j] + f * (stops[k + 1][j] - stops[k][j])));
+    }
+    c[3] = 255;
+    return c;
+  };
+  std::vector<Rgba> out;
+  for (int i = 0; i < per_side; ++i) out.push_back(sample(blue, i));  // most negative first
+  out.push_back(Rgba{240, 240, 240, 255});
+  for (int i = per_side - 1; i >= 0; --i) out.push_back(sample(red, i));  // lightest first
+  return out;
+}
+
+}  // namespace recompose::planner

@@ -17,6 +17,7 @@
 
 #include "geo/error.hpp"
 #include "geo/vector_io.hpp"
+#include "planner/cartography/qgis_style.hpp"
 #include "planner/format.hpp"
 #include "planner/isochrones.hpp"
 #include "planner/offer/recomposition_report.hpp"
@@ -324,6 +325,42 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
       }
     }
     gj.commit();
+  }
+  // [SECTION] QGIS layer styles (the maps' classes and colours, planner/cartography/qgis_style.hpp)
+  {
+    const std::vector<FieldDef> fields = {
+        {"f_table_catalog", FieldType::String}, {"f_table_schema", FieldType::String},
+        {"f_table_name", FieldType::String},    {"f_geometry_column", FieldType::String},
+        {"styleName", FieldType::String},       {"styleQML", FieldType::String},
+        {"styleSLD", FieldType::String},        {"useAsDefault", FieldType::Integer},
+        {"description", FieldType::String},     {"owner", FieldType::String},
+        {"ui", FieldType::String},              {"update_time", FieldType::String}};
+    gpkg.begin_layer("layer_styles", geo::GeometryKind::None, fields, "Styles QGIS des couches");
+    const auto inds = cartography::unit_indicators(t, before, after, p);
+    const std::string urgent = after.target_index(p.urgent_target) >= 0 ? p.urgent_target : "hospital";
+    auto style = [&](const std::string& table, const std::string& name, const std::string& qml, bool dflt,
+                     const std::string& what) {
+      gpkg.write({std::string(""), std::string(""), table, std::string("geom"), name, qml, std::string(""),
+                  static_cast<std::int64_t>(dflt ? 1 : 0), what, std::string("Recompose"), std::string(""),
+                  today() + "T00:00:00Z"},
+                 nullptr);
+    };
+    const int ti = cartography::find_indicator(inds, "temps:" + urgent);
+    const int di = cartography::find_indicator(inds, "ecart:" + urgent);
+    if (ti >= 0) {
+      const auto c = cartography::classify(inds[static_cast<std::size_t>(ti)], ClassMethod::Quantiles, 5);
+      style("unites", "Temps vers " + target_label(urgent) + " (après)",
+            cartography::units_qml(c, "t_" + urgent + "_apres_min", "acces_" + urgent), true,
+            "Classes de la situation actuelle (quantiles, 5), palette viridis : les mêmes que les cartes de Recompose");
+    }
+    if (di >= 0) {
+      const auto c = cartography::classify(inds[static_cast<std::size_t>(di)], ClassMethod::Quantiles, 5);
+      style("unites", "Écart de temps vers " + target_label(urgent),
+            cartography::units_qml(c, "d_" + urgent + "_min", "acces_" + urgent), false,
+            "Après moins avant, classes centrées sur 0 (bleu : baisse, rouge : hausse)");
+    }
+    style("isochrones", "Isochrones des urgences (après)", cartography::isochrones_qml("minutes", "situation"), true,
+          "10, 20 et 30 minutes du scénario");
   }
   gpkg.commit();
 

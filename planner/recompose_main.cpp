@@ -3,6 +3,10 @@
 //   recompose graph info (TERRITORY_DIR | --osm FILE | --lines FILE --class-field F) [--profile FILE]
 //   recompose graph export (TERRITORY_DIR | ...) --out FILE.(geojson|csv|gpkg)
 //   recompose times TERRITORY_DIR --from LAYER --to LAYER --max-minutes M --out FILE.csv
+//   recompose evaluate TERRITORY_DIR [--scenario FILE] --out DIR [indicator options]
+//   recompose compare TERRITORY_DIR --scenario A.json --scenario B.json ... --out DIR [--critere TARGET] [indicator options]
+//   recompose map TERRITORY_DIR --indicator KEY [--scenario F] [--layout single|before-after|difference] --out F.pdf|svg|png
+//   recompose atlas TERRITORY_DIR --indicator KEY [--scenario F] --by epci|ze --out atlas.pdf
 //   recompose optimise TERRITORY_DIR --out DIR [--problem FILE.json] [--objective ... --sites N ...]
 // Exit codes: 0 ok, 1 bad input (the message names the file, layer, feature or id), 2 usage.
 #include <CLI/CLI.hpp>
@@ -11,6 +15,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <sstream>
 
@@ -18,7 +24,11 @@
 #include "geo/graph_cache.hpp"
 #include "geo/road_import.hpp"
 #include "geo/vector_io.hpp"
+#include "planner/comparison.hpp"
 #include "planner/data_root.hpp"
+#include "planner/basins_comparison.hpp"
+#include "planner/cartography/dossier.hpp"
+#include "planner/cartography/map_render.hpp"
 #include "planner/evaluation_report.hpp"
 #include "planner/manifest.hpp"
 #include "planner/od_matrix.hpp"
@@ -86,6 +96,105 @@ void print_graph_info(const geo::RoadGraph& g, const std::string& label) {
   std::printf("  %-24s %10s %10.1f\n", "total", "", total);
 }
 
+// Options shared by `evaluate` and `compare`: the indicators' parameters.
+struct EvalOptions {
+  planner::EvalParams params;
+  std::string decline_series;
+  std::vector<double> recruitment_range;
+  bool without_dental = false;
+};
+
+void add_eval_options(CLI::App* app, EvalOptions& o) {
+  app->add_option("--need-indicator", o.params.need_indicator, "Indicator used as need index (ICM, France = 100)");
+  app->add_option("--cutoff-min", o.params.cutoff_min, "Travel-time tables limit in minutes (default 60)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--detour-factor", o.params.straight.detour_factor,
+                 "Straight-line model only: road distance / straight distance (default 1.3)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--straight-speed-kmh", o.params.straight.speed_kmh, "Straight-line model only: speed (default 40)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--pharmacy-tranche", o.params.pharmacy_tranche, "Inhabitants per further pharmacy (4500 or 3500)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--pharmacy-first-threshold", o.params.pharmacy_first_threshold,
+                 "Inhabitants for a commune's first pharmacy licence (default 2500; CSP L.5125-4)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--pharmacy-first-threshold-east", o.params.pharmacy_first_threshold_east,
+                 "Same in Moselle, Bas-Rhin, Haut-Rhin and Guyane (default 3500)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--pharmacy-rule", o.params.pharmacy_rule,
+                 "loi: at least the threshold (CSP L.5125-4, default); graines: strictly more (seeds 2013)")
+      ->check(CLI::IsMember({"loi", "graines"}));
+  app->add_option("--pharmacy-transfer-max-min", o.params.pharmacy_transfer_threshold_min,
+                 "Transfer rule: origin population whose nearest pharmacy ends beyond this many minutes (default 10)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--pharmacy-regroup-years", o.params.pharmacy_regroup_years,
+                 "Years the licences freed by a regroupement stay counted (default 5)")
+      ->check(CLI::NonNegativeNumber);
+  app->add_option("--e2sfca-kind", o.params.e2sfca_kind, "Facility kind used as supply for E2SFCA (default gp_point)");
+  // The regime's offer (issue 12); rapport.md cites the source of each default.
+  app->add_option("--critical-gp", o.params.regime.critical_gp_fte,
+                 "Critical size: GP FTE per budget unit (default 3, seed 003 l.4)")->check(CLI::NonNegativeNumber);
+  app->add_option("--inter-replacement", o.params.regime.inter_replacement_min_fte,
+                 "Inter-replacement: FTE of each profession present (default 2)")->check(CLI::NonNegativeNumber);
+  app->add_option("--inter-replacement-professions", o.params.regime.inter_replacement_professions,
+                 "Professions checked for inter-replacement (default: every one present; seed 001 l.152 names gp nurse)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(planner::regime_professions()));
+  app->add_option("--opening-hours", o.params.regime.opening_min_hours_per_day,
+                 "Opening hours per day required (default 8, seed 002 l.1544)")->check(CLI::PositiveNumber);
+  app->add_option("--opening-days", o.params.regime.opening_days_per_week,
+                 "Opening days per week when the sites file gives none (default 5)")->check(CLI::Range(1.0, 7.0));
+  app->add_option("--uft-rule", o.params.regime.uft_rule, "UFT link: temps, distance or temps_ou_distance (default temps)")
+      ->check(CLI::IsMember({"temps", "distance", "temps_ou_distance"}));
+  app->add_option("--uft-grouping", o.params.regime.uft_grouping,
+                 "UFT groups: connexe (linked chains) or complet (every two centres linked); default connexe")
+      ->check(CLI::IsMember({"connexe", "complet"}));
+  app->add_option("--uft-minutes", o.params.regime.uft_max_min, "UFT: road minutes between centres (default 15, seed 002 l.1587)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--uft-km", o.params.regime.uft_max_km, "UFT: straight-line km between centres (default 10, seed 002 l.1586)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--rayon-action", o.params.regime.rayon_action_min,
+                 "Rayon d'action: minutes to the nearest regime site (default 15)")->check(CLI::PositiveNumber);
+  app->add_option("--horizon", o.params.regime.horizon_year, "Projection horizon year (default 2030)")
+      ->check(CLI::Range(1900, 2200));
+  app->add_option("--affiliate-decline", o.params.affiliate_decline_per_year,
+                 "Yearly decline of the affiliates (default 0.05, seed 003 l.4)")->check(CLI::Range(0.0, 1.0));
+  app->add_option("--decline-series", o.decline_series, "Yearly declines YEAR=RATE,... (e.g. 2026=0.06,2027=0.055)");
+  app->add_option("--recruitment-multiplier", o.params.recruitment_multiplier,
+                 "New patients per affiliate lost (default 3, seed 000 l.704)")->check(CLI::NonNegativeNumber);
+  app->add_option("--recruitment-range", o.recruitment_range, "Low and high multipliers (default 2 4)")
+      ->expected(2)->check(CLI::NonNegativeNumber);
+  app->add_flag("--centres-sans-dentaire", o.without_dental, "Count centres without the dental ones (130, seed 000 l.112)");
+
+}
+
+// The parameters once the command line is parsed (series and ranges checked).
+planner::EvalParams finish_eval_options(EvalOptions& o) {
+  if (!o.decline_series.empty()) {
+    std::stringstream ss(o.decline_series);
+    for (std::string item; std::getline(ss, item, ',');) {
+      const auto eq = item.find('=');
+      try {
+        if (eq == std::string::npos) throw std::invalid_argument("no =");
+        std::size_t used_y = 0, used_r = 0;
+        const int year = std::stoi(item.substr(0, eq), &used_y);
+        const double rate = std::stod(item.substr(eq + 1), &used_r);
+        if (used_y != eq || used_r != item.size() - eq - 1 || rate < 0 || rate > 1) throw std::invalid_argument("range");
+        o.params.regime.decline_series[year] = rate;
+      } catch (const std::exception&) {
+        throw geo::Error("--decline-series: '" + item + "' is not YEAR=RATE with a rate between 0 and 1",
+                         geo::ErrorKind::Usage);
+      }
+    }
+  }
+  if (o.recruitment_range.size() == 2) {
+    o.params.regime.recruitment_multiplier_low = std::min(o.recruitment_range[0], o.recruitment_range[1]);
+    o.params.regime.recruitment_multiplier_high = std::max(o.recruitment_range[0], o.recruitment_range[1]);
+  }
+  o.params.regime.count_dental_centres = !o.without_dental;
+  return o.params;
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"Recompose: territorial planning of the health offer of the mining regime"};
   app.require_subcommand(1);
@@ -135,73 +244,75 @@ int run(int argc, char** argv) {
   // evaluate
   std::string eval_territory, scenario_path, eval_out;
   planner::EvalParams params;
+  EvalOptions eval_opts;
   auto* ev = app.add_subcommand("evaluate", "Evaluate the baseline and a scenario: indicators, maps, report");
   ev->add_option("territory", eval_territory, "Territory directory")->required();
   ev->add_option("--scenario", scenario_path, "Scenario file (JSON); none: the baseline alone");
   ev->add_option("--out", eval_out, "Output directory")->required();
-  ev->add_option("--need-indicator", params.need_indicator, "Indicator used as need index (ICM, France = 100)");
-  ev->add_option("--cutoff-min", params.cutoff_min, "Travel-time tables limit in minutes (default 60)")
-      ->check(CLI::PositiveNumber);
-  ev->add_option("--detour-factor", params.straight.detour_factor,
-                 "Straight-line model only: road distance / straight distance (default 1.3)")
-      ->check(CLI::PositiveNumber);
-  ev->add_option("--straight-speed-kmh", params.straight.speed_kmh, "Straight-line model only: speed (default 40)")
-      ->check(CLI::PositiveNumber);
-  ev->add_option("--pharmacy-tranche", params.pharmacy_tranche, "Inhabitants per further pharmacy (4500 or 3500)")
-      ->check(CLI::PositiveNumber);
-  ev->add_option("--pharmacy-first-threshold", params.pharmacy_first_threshold,
-                 "Inhabitants for a commune's first pharmacy licence (default 2500; CSP L.5125-4)")
-      ->check(CLI::PositiveNumber);
-  ev->add_option("--pharmacy-first-threshold-east", params.pharmacy_first_threshold_east,
-                 "Same in Moselle, Bas-Rhin, Haut-Rhin and Guyane (default 3500)")
-      ->check(CLI::PositiveNumber);
-  ev->add_option("--pharmacy-rule", params.pharmacy_rule,
-                 "loi: at least the threshold (CSP L.5125-4, default); graines: strictly more (seeds 2013)")
-      ->check(CLI::IsMember({"loi", "graines"}));
-  ev->add_option("--pharmacy-transfer-max-min", params.pharmacy_transfer_threshold_min,
-                 "Transfer rule: origin population whose nearest pharmacy ends beyond this many minutes (default 10)")
-      ->check(CLI::PositiveNumber);
-  ev->add_option("--pharmacy-regroup-years", params.pharmacy_regroup_years,
-                 "Years the licences freed by a regroupement stay counted (default 5)")
-      ->check(CLI::NonNegativeNumber);
-  ev->add_option("--e2sfca-kind", params.e2sfca_kind, "Facility kind used as supply for E2SFCA (default gp_point)");
-  // The regime's offer (issue 12); rapport.md cites the source of each default.
-  ev->add_option("--critical-gp", params.regime.critical_gp_fte,
-                 "Critical size: GP FTE per budget unit (default 3, seed 003 l.4)")->check(CLI::NonNegativeNumber);
-  ev->add_option("--inter-replacement", params.regime.inter_replacement_min_fte,
-                 "Inter-replacement: FTE of each profession present (default 2)")->check(CLI::NonNegativeNumber);
-  ev->add_option("--inter-replacement-professions", params.regime.inter_replacement_professions,
-                 "Professions checked for inter-replacement (default: every one present; seed 001 l.152 names gp nurse)")
-      ->delimiter(',')
-      ->check(CLI::IsMember(planner::regime_professions()));
-  ev->add_option("--opening-hours", params.regime.opening_min_hours_per_day,
-                 "Opening hours per day required (default 8, seed 002 l.1544)")->check(CLI::PositiveNumber);
-  ev->add_option("--opening-days", params.regime.opening_days_per_week,
-                 "Opening days per week when the sites file gives none (default 5)")->check(CLI::Range(1.0, 7.0));
-  ev->add_option("--uft-rule", params.regime.uft_rule, "UFT link: temps, distance or temps_ou_distance (default temps)")
-      ->check(CLI::IsMember({"temps", "distance", "temps_ou_distance"}));
-  ev->add_option("--uft-grouping", params.regime.uft_grouping,
-                 "UFT groups: connexe (linked chains) or complet (every two centres linked); default connexe")
-      ->check(CLI::IsMember({"connexe", "complet"}));
-  ev->add_option("--uft-minutes", params.regime.uft_max_min, "UFT: road minutes between centres (default 15, seed 002 l.1587)")
-      ->check(CLI::PositiveNumber);
-  ev->add_option("--uft-km", params.regime.uft_max_km, "UFT: straight-line km between centres (default 10, seed 002 l.1586)")
-      ->check(CLI::PositiveNumber);
-  ev->add_option("--rayon-action", params.regime.rayon_action_min,
-                 "Rayon d'action: minutes to the nearest regime site (default 15)")->check(CLI::PositiveNumber);
-  ev->add_option("--horizon", params.regime.horizon_year, "Projection horizon year (default 2030)")
-      ->check(CLI::Range(1900, 2200));
-  ev->add_option("--affiliate-decline", params.affiliate_decline_per_year,
-                 "Yearly decline of the affiliates (default 0.05, seed 003 l.4)")->check(CLI::Range(0.0, 1.0));
-  std::string decline_series;
-  ev->add_option("--decline-series", decline_series, "Yearly declines YEAR=RATE,... (e.g. 2026=0.06,2027=0.055)");
-  ev->add_option("--recruitment-multiplier", params.recruitment_multiplier,
-                 "New patients per affiliate lost (default 3, seed 000 l.704)")->check(CLI::NonNegativeNumber);
-  std::vector<double> recruitment_range;
-  ev->add_option("--recruitment-range", recruitment_range, "Low and high multipliers (default 2 4)")
-      ->expected(2)->check(CLI::NonNegativeNumber);
-  bool without_dental = false;
-  ev->add_flag("--centres-sans-dentaire", without_dental, "Count centres without the dental ones (130, seed 000 l.112)");
+  add_eval_options(ev, eval_opts);
+  std::string dossier_path;
+  ev->add_option("--dossier", dossier_path, "Also write the workshop dossier (PDF: maps and the report, paginated)");
+
+  // compare
+  std::string cmp_territory, cmp_out, cmp_criterion;
+  std::vector<std::string> cmp_scenarios;
+  EvalOptions cmp_opts;
+  auto* cmp = app.add_subcommand("compare", "Compare the baseline and several scenarios: comparaison.csv and comparaison.md");
+  cmp->add_option("territory", cmp_territory, "Territory directory")->required();
+  cmp->add_option("--scenario", cmp_scenarios, "Scenario file (JSON); repeat for each option")->required();
+  cmp->add_option("--out", cmp_out, "Output directory")->required();
+  cmp->add_option("--critere", cmp_criterion,
+                  "Facility kind or flag the communes rank the options on (default: the one whose mean time varies most)");
+  add_eval_options(cmp, cmp_opts);
+
+  // regime (issue 16): every basin of the regime compared (planner/basins_comparison.hpp)
+  std::string reg_manifest, reg_work, reg_out, reg_data_root;
+  std::vector<std::string> reg_dirs;
+  EvalOptions reg_opts;
+  auto* reg = app.add_subcommand("regime", "Every mining basin on the same indicators: bassins.csv and bassins.md");
+  reg->add_option("manifest", reg_manifest, "Regime manifest listing the basin manifests (datasets/france-regime-minier.json)");
+  reg->add_option("--territory", reg_dirs, "An imported territory directory (repeat); instead of or besides the manifest");
+  reg->add_option("--work", reg_work, "Where the manifest's basins are imported (reused when already there)");
+  reg->add_option("--out", reg_out, "Output directory")->required();
+  reg->add_option("--data-root", reg_data_root, "Raw data root (default: $RECOMPOSE_DATA_ROOT or ../shared/datasets/raw)");
+  add_eval_options(reg, reg_opts);
+  // map, atlas (print maps: planner/cartography/map_render.hpp)
+  struct MapArgs {
+    std::string territory, scenario, indicator = "temps:urgent_care", out, paper = "A4", method = "quantiles";
+    std::string layout = "single", by = "epci", data_root, title, date, need_indicator;
+    bool portrait = false, isochrones = false, catchments = false, no_roads = false, no_labels = false, no_inset = false;
+    double dpi = 150, cutoff_min = 60;
+    int classes = 5;
+  };
+  MapArgs map_args, atlas_args;
+  auto add_map_options = [](CLI::App* c, MapArgs& a) {
+    c->add_option("territory", a.territory, "Territory directory")->required();
+    c->add_option("--scenario", a.scenario, "Scenario file (JSON); none: the baseline");
+    c->add_option("--indicator", a.indicator,
+                  "Indicator key (default temps:urgent_care; temps:KIND, ecart:KIND, e2sfca, population, besoin, affilies...)");
+    c->add_option("--out", a.out, "Output file")->required();
+    c->add_option("--paper", a.paper, "A4 (default) or A3");
+    c->add_flag("--portrait", a.portrait, "Portrait page (default landscape)");
+    c->add_option("--dpi", a.dpi, "PNG resolution (default 150)");
+    c->add_option("--classes", a.classes, "Number of classes (default 5)")->check(CLI::Range(2, 9));
+    c->add_option("--method", a.method, "quantiles (default), equal or jenks");
+    c->add_flag("--isochrones", a.isochrones, "Draw the 10/20/30 min isochrones of the urgent-care sites");
+    c->add_flag("--catchments", a.catchments, "Draw the catchment outlines of the indicator's sites");
+    c->add_flag("--no-roads", a.no_roads, "No road network");
+    c->add_flag("--no-labels", a.no_labels, "No labels");
+    c->add_flag("--no-inset", a.no_inset, "No locator inset");
+    c->add_option("--title", a.title, "Title (default: the territory's)");
+    c->add_option("--date", a.date, "Date printed and stamped in the PDF, YYYY-MM-DD (default today)");
+    c->add_option("--data-root", a.data_root, "Raw data root, for the inset (default: $RECOMPOSE_DATA_ROOT or ../shared/datasets/raw)");
+    c->add_option("--need-indicator", a.need_indicator, "Indicator used as need index (ICM, France = 100)");
+    c->add_option("--cutoff-min", a.cutoff_min, "Travel-time tables limit in minutes (default 60)")->check(CLI::Range(1.0, 600.0));
+  };
+  auto* mapc = app.add_subcommand("map", "Print map of an indicator (PDF, SVG or PNG): one map, before/after or difference");
+  add_map_options(mapc, map_args);
+  mapc->add_option("--layout", map_args.layout, "single (default), before-after or difference");
+  auto* atlasc = app.add_subcommand("atlas", "Atlas (PDF): an overview and one page per EPCI or zone d'emploi");
+  add_map_options(atlasc, atlas_args);
+  atlasc->add_option("--by", atlas_args.by, "epci (default) or ze");
 
   // optimise (issue 14): options override the problem file's values.
   std::string opt_territory, opt_out, opt_problem;
@@ -210,7 +321,7 @@ int run(int argc, char** argv) {
   op->add_option("--out", opt_out, "Output directory (proposition.json, optimisation.md, evaluation/...)")->required();
   op->add_option("--problem", opt_problem, "Problem file (JSON, \"format\": \"recompose-optimise/1\")");
   std::string o_objective, o_target, o_weight, o_closed, o_measure, o_file, o_file_id = "id", o_file_name, o_name,
-      o_need, o_new_kind;
+      o_new_kind;
   int o_sites = 0, o_close = 0;
   double o_cov = 0, o_max = 0, o_pen = 0, o_crit = 0, o_merge = 0, o_grid = 0, o_limit = 0;
   std::vector<std::string> o_lock_open, o_lock_closed, o_sources;
@@ -253,7 +364,10 @@ int run(int argc, char** argv) {
   auto* o_limit_opt = op->add_option("--time-limit", o_limit, "Exact mode (CBC): time limit in seconds (default 30)")
                           ->check(CLI::PositiveNumber);
   op->add_flag("--cold-start", o_cold, "Exact mode: do not give CBC the heuristic's answer first");
-  auto* o_need_opt = op->add_option("--need-indicator", o_need, "Indicator used as need index (ICM, France = 100)");
+  // The evaluation's options (need indicator, cutoff, critical size, UFT...): for the weights
+  // and for the proposal's evaluation/ outputs.
+  EvalOptions opt_eval;
+  add_eval_options(op, opt_eval);
 
   try {
     app.parse(argc, argv);
@@ -295,28 +409,10 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (ev->parsed()) {
-    if (!decline_series.empty()) {
-      std::stringstream ss(decline_series);
-      for (std::string item; std::getline(ss, item, ',');) {
-        const auto eq = item.find('=');
-        try {
-          if (eq == std::string::npos) throw std::invalid_argument("no =");
-          std::size_t used_y = 0, used_r = 0;
-          const int year = std::stoi(item.substr(0, eq), &used_y);
-          const double rate = std::stod(item.substr(eq + 1), &used_r);
-          if (used_y != eq || used_r != item.size() - eq - 1 || rate < 0 || rate > 1) throw std::invalid_argument("range");
-          params.regime.decline_series[year] = rate;
-        } catch (const std::exception&) {
-          throw geo::Error("--decline-series: '" + item + "' is not YEAR=RATE with a rate between 0 and 1",
-                           geo::ErrorKind::Usage);
-        }
-      }
+    params = finish_eval_options(eval_opts);
+    if (!dossier_path.empty() && planner::cartography::format_from_path(dossier_path) != planner::cartography::OutputFormat::Pdf) {
+      throw geo::Error("--dossier " + dossier_path + ": the dossier is a PDF", geo::ErrorKind::Usage);
     }
-    if (recruitment_range.size() == 2) {
-      params.regime.recruitment_multiplier_low = std::min(recruitment_range[0], recruitment_range[1]);
-      params.regime.recruitment_multiplier_high = std::max(recruitment_range[0], recruitment_range[1]);
-    }
-    params.regime.count_dental_centres = !without_dental;
     const planner::Territory t = planner::load_territory(eval_territory);
     const planner::Scenario scenario =
         scenario_path.empty() ? planner::Scenario::baseline() : planner::Scenario::load(scenario_path);
@@ -331,6 +427,19 @@ int run(int argc, char** argv) {
     const planner::Evaluation after = planner::evaluate(engine, scenario, params);
     const auto out = planner::write_evaluation(engine, scenario, params, before, after, eval_out);
     std::cout << out.summary_text;
+    if (!dossier_path.empty()) {
+      planner::cartography::MapOptions mo;
+      try {
+        mo.data_root = planner::resolve_data_root("");
+      } catch (const geo::Error&) {
+        mo.data_root.clear();  // only the maps' locator inset needs it
+      }
+      std::ifstream in(fs::path(eval_out) / "rapport.md", std::ios::binary);
+      if (!in) throw geo::Error("cannot read " + (fs::path(eval_out) / "rapport.md").string());
+      const std::string report((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const auto d = planner::cartography::write_dossier({engine, before, after, params, scenario}, report, mo, dossier_path);
+      std::printf("dossier: %d pages (%zu maps) written to %s\n", d.pages, d.map_pages.size(), dossier_path.c_str());
+    }
     std::printf("tables %.3f s (%zu entries%s), baseline %.4f s, scenario %.4f s (%zu new searches); outputs in %s\n",
                 tables_s, engine.entries(), engine.loaded_from_cache() ? ", from cache" : "", before.seconds, after.seconds, after.searches, eval_out.c_str());
     return 0;
@@ -374,12 +483,21 @@ int run(int argc, char** argv) {
     if (o_heuristic_only) pb.exact = false;
     if (o_limit_opt->count()) pb.exact_time_limit_s = o_limit;
     if (o_cold) pb.exact_warm_start = false;
-    if (o_need_opt->count()) pb.need_indicator = o_need;
-    pb.validate();
-    planner::EvalParams oparams;
-    oparams.cutoff_min = pb.cutoff_min;
-    oparams.need_indicator = pb.need_indicator;
+    planner::EvalParams oparams = finish_eval_options(opt_eval);
+    // The command line's evaluation options win over the problem file's.
+    if (op->get_option("--need-indicator")->count()) {
+      pb.need_indicator = oparams.need_indicator;
+    } else {
+      oparams.need_indicator = pb.need_indicator;
+    }
+    if (op->get_option("--cutoff-min")->count()) {
+      pb.cutoff_min = oparams.cutoff_min;
+    } else {
+      oparams.cutoff_min = pb.cutoff_min;
+    }
+    // The critical size the optimiser asks is the one the evaluation checks.
     if (!std::isnan(pb.critical_fte)) oparams.regime.critical_gp_fte = pb.critical_fte;
+    pb.validate();
     const planner::Territory t = planner::load_territory(opt_territory);
     const auto start = std::chrono::steady_clock::now();
     planner::AccessEngine engine(t, oparams.cutoff_min, oparams.straight,
@@ -402,6 +520,141 @@ int run(int argc, char** argv) {
     std::printf("tables and baseline %.3f s%s, problem %.3f s, optimisation %.3f s in all; outputs in %s\n", prep_s,
                 engine.loaded_from_cache() ? " (tables from cache)" : "", r.seconds_instance, r.seconds_total,
                 opt_out.c_str());
+    return 0;
+  }
+  if (cmp->parsed()) {
+    const planner::EvalParams cparams = finish_eval_options(cmp_opts);
+    const planner::Territory t = planner::load_territory(cmp_territory);
+    std::vector<planner::Scenario> scenarios;
+    for (const auto& path : cmp_scenarios) {
+      planner::Scenario s = planner::Scenario::load(path);
+      if (!s.territory.empty() && s.territory != t.name) {
+        throw geo::Error("scenario " + path + " is for territory '" + s.territory + "', not '" + t.name + "'");
+      }
+      scenarios.push_back(std::move(s));
+    }
+    const auto start = std::chrono::steady_clock::now();
+    planner::AccessEngine engine(t, cparams.cutoff_min, cparams.straight,
+                                 (fs::path(cmp_territory) / "access_tables.bin").string());
+    const double tables_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    planner::ComparisonSettings settings;
+    settings.criterion_target = cmp_criterion;
+    const planner::ComparisonRun run = planner::run_comparison(engine, scenarios, cparams, settings);
+    planner::write_comparison(run.comparison, cmp_out);
+    const auto& c = run.comparison;
+    std::size_t searches = 0;
+    for (const auto& e : run.evaluations) searches += e.searches;
+    std::cout << c.territory_title << " — " << c.options.size() << " options (" << c.time_model_label << ")\n";
+    std::string group;
+    for (const auto& r : c.rows) {
+      if (!r.key_figure) continue;
+      if (r.group != group) std::cout << "  " << (group = r.group) << "\n";
+      std::cout << "    " << r.label << " :";
+      for (std::size_t i = 0; i < r.values.size(); ++i) std::cout << (i ? " | " : " ") << planner::format_value(r, r.values[i]);
+      std::cout << "\n";
+    }
+    std::printf("tables %.3f s (%zu entries%s), %zu evaluations and comparison %.3f s (%zu new searches); "
+                "%zu communes rank the options differently from the territory; outputs in %s\n",
+                tables_s, engine.entries(), engine.loaded_from_cache() ? ", from cache" : "", run.evaluations.size(),
+                run.seconds, searches, c.communes.size(), cmp_out.c_str());
+    return 0;
+  }
+  if (reg->parsed()) {
+    const planner::EvalParams rp = finish_eval_options(reg_opts);
+    if (reg_manifest.empty() && reg_dirs.empty()) {
+      throw geo::Error("regime: give a regime manifest or --territory DIR (one per basin)", geo::ErrorKind::Usage);
+    }
+    std::vector<std::string> dirs = reg_dirs;
+    std::string title = "Le régime minier, bassin par bassin";
+    if (!reg_manifest.empty()) {
+      if (reg_work.empty()) throw geo::Error("regime: --work DIR is needed to import the manifest's basins", geo::ErrorKind::Usage);
+      const planner::RegimeManifest rm = planner::RegimeManifest::load(reg_manifest);
+      title = rm.title;
+      for (const auto& mpath : rm.territories) {
+        const planner::Manifest m = planner::Manifest::load(mpath);
+        const fs::path dir = fs::path(reg_work) / m.name;
+        if (!fs::exists(dir / "territory.json")) {
+          std::fprintf(stderr, "[regime] importing %s...\n", m.name.c_str());
+          planner::ImportOptions opt;
+          opt.data_root = planner::resolve_data_root(reg_data_root, mpath);
+          // One graph cache per road file: basins on the same file share it.
+          const std::string key = m.roads.kind == "none" ? m.name : fs::path(m.roads.layer.path).stem().string();
+          opt.cache_dir = (fs::path(reg_work) / "graph-cache" / key).string();
+          fs::create_directories(opt.cache_dir);
+          fs::create_directories(dir);
+          planner::ImportReport report;
+          planner::Territory t = planner::import_territory(m, opt, report);
+          const std::string md = report.to_markdown(), js = report.to_json() + "\n";
+          planner::save_territory(t, dir.string());
+          geo::write_text_file_atomic((dir / "import_report.md").string(), md);
+          geo::write_text_file_atomic((dir / "import_report.json").string(), js);
+        } else {
+          std::fprintf(stderr, "[regime] %s already imported in %s: reused\n", m.name.c_str(), dir.string().c_str());
+        }
+        dirs.push_back(dir.string());
+      }
+    }
+    std::vector<planner::Comparison> baselines;
+    for (const auto& dir : dirs) {
+      const planner::Territory t = planner::load_territory(dir);
+      planner::AccessEngine engine(t, rp.cutoff_min, rp.straight, (fs::path(dir) / "access_tables.bin").string());
+      const planner::ComparisonRun run = planner::run_comparison(engine, {}, rp);
+      std::fprintf(stderr, "[regime] %s evaluated (%.2f s)\n", t.name.c_str(), run.seconds);
+      baselines.push_back(run.comparison);
+    }
+    const auto b = planner::compare_basins(baselines, dirs, title);
+    planner::write_basins(b, reg_out);
+    std::printf("%zu basins compared on %zu indicators; bassins.csv and bassins.md in %s\n", b.basins.size(),
+                b.rows.size(), reg_out.c_str());
+    return 0;
+  }
+  if (mapc->parsed() || atlasc->parsed()) {
+    const MapArgs& a = mapc->parsed() ? map_args : atlas_args;
+    planner::cartography::PageSpec page;
+    page.paper = a.paper;
+    page.landscape = !a.portrait;
+    page.dpi = a.dpi;
+    page.check();
+    planner::cartography::MapOptions o;
+    o.roads = !a.no_roads;
+    o.labels = !a.no_labels;
+    o.inset = !a.no_inset;
+    o.isochrones = a.isochrones;
+    o.catchments = a.catchments;
+    o.classes = a.classes;
+    if (a.method == "quantiles") o.method = planner::ClassMethod::Quantiles;
+    else if (a.method == "equal") o.method = planner::ClassMethod::EqualIntervals;
+    else if (a.method == "jenks") o.method = planner::ClassMethod::NaturalBreaks;
+    else throw geo::Error("--method '" + a.method + "': quantiles, equal or jenks", geo::ErrorKind::Usage);
+    o.title = a.title;
+    o.iso_date = a.date;
+    try {
+      o.data_root = planner::resolve_data_root(a.data_root);
+    } catch (const geo::Error&) {
+      o.data_root.clear();  // only the locator inset needs it: the map says it is unavailable
+    }
+    planner::cartography::format_from_path(a.out);  // a bad extension stops before any computation
+    const auto layout = planner::cartography::layout_from_name(a.layout);
+    planner::EvalParams mp;
+    mp.need_indicator = a.need_indicator;
+    mp.cutoff_min = a.cutoff_min;
+    const planner::Territory t = planner::load_territory(a.territory);
+    const planner::Scenario scenario = a.scenario.empty() ? planner::Scenario::baseline() : planner::Scenario::load(a.scenario);
+    if (!scenario.territory.empty() && scenario.territory != t.name) {
+      throw geo::Error("scenario " + a.scenario + " is for territory '" + scenario.territory + "', not '" + t.name + "'");
+    }
+    planner::AccessEngine engine(t, mp.cutoff_min, mp.straight, (fs::path(a.territory) / "access_tables.bin").string());
+    const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), mp);
+    const planner::Evaluation after = planner::evaluate(engine, scenario, mp);
+    const planner::cartography::MapSource src{engine, before, after, mp, scenario};
+    if (mapc->parsed()) {
+      const auto info = planner::cartography::render_map(src, a.indicator, layout, page, o, a.out);
+      std::printf("%s — %s\n%zu labels placed; written to %s\n", info.title.c_str(), info.subtitle.c_str(),
+                  info.labels_placed, a.out.c_str());
+    } else {
+      const int pages = planner::cartography::render_atlas(src, a.indicator, a.by, page, o, a.out);
+      std::printf("atlas of %s by %s: %d pages written to %s\n", t.name.c_str(), a.by.c_str(), pages, a.out.c_str());
+    }
     return 0;
   }
   if (ginfo->parsed()) {

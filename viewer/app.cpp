@@ -6,6 +6,8 @@
 
 #include "geo/error.hpp"
 #include "geo/vector_io.hpp"
+#include "planner/cartography/map_render.hpp"
+#include "planner/data_root.hpp"
 #include "planner/evaluation_report.hpp"
 #include "planner/format.hpp"
 
@@ -54,6 +56,7 @@ bool App::apply(planner::Scenario next, const std::string& what) {
     redo_.clear();
     scenario_ = std::move(next);
     after_ = std::move(e);
+    ++scenarios_version_;
   } catch (const geo::Error& err) {
     view.status = "Modification refusée : " + std::string(err.what());
     return false;
@@ -201,6 +204,10 @@ void App::set_uft_grouping(const std::string& grouping) {
   params_.regime.uft_grouping = grouping;
   before_ = planner::evaluate(*engine_, planner::Scenario::baseline(), params_);
   after_ = planner::evaluate(*engine_, scenario_, params_);
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    if (i != active_) slots_[i].after = planner::evaluate(*engine_, slots_[i].scenario, params_);
+  }
+  ++scenarios_version_;
   rebuild_indicators();
 }
 
@@ -229,74 +236,142 @@ void App::export_outputs(const std::string& dir) {
   view.status = "Couches exportées dans " + dir;
 }
 
+// [SECTION] several scenarios held at once
+
+void App::switch_to(std::size_t i) {
+  if (i >= slots_.size() || i == active_) return;
+  slots_[active_] = {std::move(scenario_), std::move(undo_), std::move(redo_), std::move(after_)};
+  active_ = i;
+  scenario_ = std::move(slots_[i].scenario);
+  undo_ = std::move(slots_[i].undo);
+  redo_ = std::move(slots_[i].redo);
+  after_ = std::move(slots_[i].after);
+  slots_[i] = ScenarioSlot{};
+  view.selection.clear();
+  view.mode = Mode::Select;
+  rebuild_indicators();
+  view.status = "Scénario actif : " + scenario_.name;
+}
+
+std::string App::unique_name(const std::string& base) const {
+  auto used = [&](const std::string& n) {
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (scenario_at(i).name == n) return true;
+    }
+    return false;
+  };
+  std::string name = base.empty() ? "Scénario" : base;
+  for (int k = 2; used(name); ++k) name = (base.empty() ? "Scénario" : base) + " (" + std::to_string(k) + ")";
+  return name;
+}
+
+bool App::add_slot(planner::Scenario s, const std::string& what) {
+  s.territory = territory_.name;
+  try {
+    planner::Evaluation e = planner::evaluate(*engine_, s, params_);
+    slots_.push_back({std::move(s), {}, {}, std::move(e)});
+  } catch (const geo::Error& err) {
+    view.status = what + " impossible : " + std::string(err.what());
+    return false;
+  }
+  ++scenarios_version_;
+  switch_to(slots_.size() - 1);
+  view.status = what + " : " + scenario_.name;
+  return true;
+}
+
+void App::new_scenario(const std::string& name) {
+  planner::Scenario s = planner::Scenario::baseline();
+  s.name = unique_name(name);
+  add_slot(std::move(s), "Nouveau scénario");
+}
+
+void App::duplicate_scenario(const std::string& name) {
+  planner::Scenario s = scenario_;
+  s.name = unique_name(name.empty() ? scenario_.name + " (copie)" : name);
+  s.path.clear();
+  add_slot(std::move(s), "Scénario dupliqué");
+}
+
+void App::rename_scenario(const std::string& name) {
+  if (name.empty() || name == scenario_.name) return;
+  scenario_.name = unique_name(name);
+  ++scenarios_version_;
+  view.status = "Scénario renommé : " + scenario_.name;
+}
+
+bool App::open_scenario(const std::string& path) {
+  planner::Scenario s;
+  try {
+    s = planner::Scenario::load(path);
+  } catch (const geo::Error& e) {
+    view.status = "Chargement impossible : " + std::string(e.what());
+    return false;
+  }
+  if (!s.territory.empty() && s.territory != territory_.name) {
+    view.status = "Chargement impossible : le scénario " + path + " est pour le territoire « " + s.territory +
+                  " », pas « " + territory_.name + " »";
+    return false;
+  }
+  s.name = unique_name(s.name);
+  return add_slot(std::move(s), "Scénario chargé");
+}
+
+bool App::remove_scenario(std::size_t i) {
+  if (slots_.size() <= 1 || i >= slots_.size()) return false;
+  if (i == active_) switch_to(i == 0 ? 1 : 0);
+  const std::string name = slots_[i].scenario.name;
+  slots_.erase(slots_.begin() + static_cast<std::ptrdiff_t>(i));
+  if (active_ > i) --active_;
+  ++scenarios_version_;
+  view.status = "Scénario retiré : " + name;
+  return true;
+}
+
+const planner::Comparison& App::comparison() {
+  if (compared_version_ != scenarios_version_) {
+    std::vector<planner::ComparedOption> options = {{&baseline_, &before_, ""}};
+    for (std::size_t i = 0; i < slots_.size(); ++i) options.push_back({&scenario_at(i), &evaluation_at(i), scenario_at(i).path});
+    try {
+      comparison_ = planner::compare_options(territory_, params_, options);
+    } catch (const std::exception& e) {
+      view.status = "Comparaison impossible : " + std::string(e.what());
+    }
+    compared_version_ = scenarios_version_;
+  }
+  return comparison_;
+}
+
+bool App::export_map(const std::string& path, planner::cartography::Layout layout) {
+  try {
+    planner::cartography::MapOptions o;
+    o.method = view.method;
+    o.classes = view.classes;
+    o.isochrones = view.show_isochrones;
+    o.roads = view.show_roads;
+    o.communes = view.show_communes;
+    o.facilities = view.show_facilities || view.show_regime;
+    try {
+      o.data_root = planner::resolve_data_root("");
+    } catch (const geo::Error&) {
+      o.data_root.clear();  // the locator inset says it is unavailable
+    }
+    const auto& ind = indicators_[static_cast<std::size_t>(view.indicator)];
+    const planner::cartography::MapSource src{*engine_, before_, after_, params_, scenario_};
+    planner::cartography::PageSpec page;
+    planner::cartography::render_map(src, ind.key, layout, page, o, path);
+    view.status = "Carte exportée : " + path;
+    return true;
+  } catch (const geo::Error& e) {
+    view.status = "Export de la carte impossible : " + std::string(e.what());
+    return false;
+  }
+}
+
 void App::rebuild_indicators() {
   ++version_;
-  indicators_.clear();
-  const auto& t = territory_;
-  const std::size_t n = t.units.size();
-  const bool road = after_.model == planner::TimeModel::Road;
-  const std::string suffix = road ? "" : " (vol d'oiseau)";
-  for (const auto& target : after_.targets) {
-    const int ta = after_.target_index(target), tb = before_.target_index(target);
-    Indicator now{"Temps vers " + planner::target_label(target) + suffix, "min", {}, {}, {}, false};
-    Indicator delta{"Écart de temps vers " + planner::target_label(target) + suffix, "min", {}, {}, {}, false};
-    for (std::size_t u = 0; u < n; ++u) {
-      const auto a = after_.nearest_time[static_cast<std::size_t>(ta)][u];
-      const auto b = tb < 0 ? planner::kNoAccess : before_.nearest_time[static_cast<std::size_t>(tb)][u];
-      const bool off = road && !t.units[u].snap.result.ok();
-      now.values.push_back(a == planner::kNoAccess ? std::nan("") : geo::deciseconds_to_minutes(a));
-      now.class_values.push_back(b == planner::kNoAccess || off ? std::nan("") : geo::deciseconds_to_minutes(b));
-      now.no_access.push_back(off || a == planner::kNoAccess);
-      delta.values.push_back(a == planner::kNoAccess || b == planner::kNoAccess
-                                 ? std::nan("")
-                                 : geo::deciseconds_to_minutes(a) - geo::deciseconds_to_minutes(b));
-      delta.no_access.push_back(off || a == planner::kNoAccess);
-    }
-    now.classes_from_baseline = true;
-    indicators_.push_back(std::move(now));
-    indicators_.push_back(std::move(delta));
-  }
-  Indicator e2{"Accessibilité E2SFCA (" + planner::target_label(params_.e2sfca_kind) + ")", "/100 000 hab.", {}, {}, {}, false};
-  Indicator e2d{"Écart E2SFCA", "/100 000 hab.", {}, {}, {}, false};
-  Indicator pop{"Population", "hab.", {}, {}, {}, false};
-  Indicator need{"Indice de besoin", "France = 100", {}, {}, {}, false};
-  for (std::size_t u = 0; u < n; ++u) {
-    const bool off = road && !t.units[u].snap.result.ok();
-    e2.values.push_back(after_.e2sfca_per_100k[u]);
-    e2.class_values.push_back(off ? std::nan("") : before_.e2sfca_per_100k[u]);
-    e2.no_access.push_back(off);
-    e2d.values.push_back(after_.e2sfca_per_100k[u] - before_.e2sfca_per_100k[u]);
-    e2d.no_access.push_back(off);
-    pop.values.push_back(t.units[u].population);
-    pop.no_access.push_back(0);
-    need.values.push_back(after_.need_index[u]);
-    need.no_access.push_back(0);
-  }
-  // The regime's affiliates (issue 12), labelled when the data are fictitious.
-  if (t.regime.has_affiliates()) {
-    const auto& r = after_.recomposition;
-    const std::string note = t.regime.fictitious ? " — données fictives" : "";
-    Indicator now{"Affiliés du régime minier " + std::to_string(r.base_year) + note, "affiliés", {}, {}, {}, false};
-    Indicator horizon{"Affiliés projetés " + std::to_string(r.horizon_year) + note, "affiliés", {}, {}, {}, false};
-    Indicator density{"Densité d'affiliés " + std::to_string(r.base_year) + note, "affiliés / km²", {}, {}, {}, false};
-    for (std::size_t u = 0; u < n; ++u) {
-      const double a = t.regime.affiliates[u];
-      now.values.push_back(a);
-      now.no_access.push_back(0);
-      horizon.values.push_back(r.affiliates_horizon.empty() ? std::nan("") : r.affiliates_horizon[u]);
-      horizon.no_access.push_back(0);
-      density.values.push_back(t.units[u].area_km2 > 0 ? a / t.units[u].area_km2 : std::nan(""));
-      density.no_access.push_back(0);
-    }
-    indicators_.push_back(std::move(now));
-    indicators_.push_back(std::move(density));
-    indicators_.push_back(std::move(horizon));
-  }
-  e2.classes_from_baseline = true;
-  indicators_.push_back(std::move(e2));
-  indicators_.push_back(std::move(e2d));
-  indicators_.push_back(std::move(pop));
-  indicators_.push_back(std::move(need));
+  indicators_ = planner::cartography::unit_indicators(territory_, before_, after_, params_);
+  baseline_indicators_ = planner::cartography::unit_indicators(territory_, before_, before_, params_);
   view.indicator = std::clamp(view.indicator, 0, static_cast<int>(indicators_.size()) - 1);
 }
 

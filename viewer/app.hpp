@@ -10,26 +10,27 @@
 #include <vector>
 
 #include "planner/access_engine.hpp"
+#include "planner/cartography/map_render.hpp"
+#include "planner/cartography/unit_indicators.hpp"
 #include "planner/classification.hpp"
+#include "planner/comparison.hpp"
 #include "planner/evaluation.hpp"
 #include "planner/scenario.hpp"
 #include "planner/territory.hpp"
 
 namespace recompose::viewer {
 
-// One choropleth indicator: a value per unit, or a state when there is none.
-struct Indicator {
-  std::string label, unit;
-  std::vector<double> values;         // NaN when no value
-  std::vector<std::uint8_t> no_access;  // 1: unit off the network or nothing within the cutoff
-  // Values the colour classes are computed from (NaN ignored); empty: `values`.
-  // Indicators that exist before and after a scenario take their classes from the
-  // baseline, so the same colour means the same minutes on both maps.
-  std::vector<double> class_values;
-  bool classes_from_baseline = false;
-};
+// One choropleth indicator: the planner's catalogue, shared with the print maps.
+using Indicator = planner::cartography::UnitIndicator;
 
 enum class Mode { Select, AddCentre, Relocate, MergeAt };
+
+// What was found by the search box and is shown for a while after the map flew to it.
+struct Highlight {
+  enum class Kind { None, Commune, Unit, Facility } kind = Kind::None;
+  std::size_t index = 0;  // into Territory::communes / units, or the active evaluation's facilities
+  double until_s = 0;     // ImGui time until which it is drawn
+};
 
 struct ViewState {
   double cx_m = 0, cy_m = 0, scale_px_per_m = 0.01;  // camera: centre and zoom
@@ -47,6 +48,21 @@ struct ViewState {
   bool interactive = true;  // false under --script / --screenshot: the mouse is ignored
   bool fit_requested = false;
   std::string png_request;  // a map export asked from a panel, taken at the end of the frame
+  // Room layout (viewer/layout.cpp): side columns, the comparison drawer, the split
+  // before / after map, the presentation mode (map, legend and key figures only).
+  bool show_left = true, show_right = true, show_compare = false;
+  bool split = false, presentation = false, fullscreen = false;
+  bool show_labels = true;
+  std::string search;
+  Highlight highlight;
+  int tooltip_unit = -1;  // scripts: the unit whose tooltip is shown (no mouse under --script)
+};
+
+// A scenario held by the viewer beside the active one (see App::switch_to).
+struct ScenarioSlot {
+  planner::Scenario scenario;
+  std::vector<planner::Scenario> undo, redo;
+  planner::Evaluation after;
 };
 
 class App {
@@ -78,17 +94,43 @@ class App {
   bool pharmacy_edit(const std::string& op, const std::vector<std::string>& ids, const std::string& into = "");
   bool undo();
   bool redo();
+
+  // Several named scenarios held at once (issue 17); the active one is the one
+  // edited, drawn and exported. Every function keeps the others as they are.
+  std::size_t scenario_count() const { return slots_.size(); }
+  std::size_t active_scenario() const { return active_; }
+  const planner::Scenario& scenario_at(std::size_t i) const { return i == active_ ? scenario_ : slots_[i].scenario; }
+  const planner::Evaluation& evaluation_at(std::size_t i) const { return i == active_ ? after_ : slots_[i].after; }
+  void switch_to(std::size_t i);
+  // A new scenario (the baseline, or a copy of the active one) under `name`; it becomes active.
+  void new_scenario(const std::string& name);
+  void duplicate_scenario(const std::string& name);
+  void rename_scenario(const std::string& name);
+  // Loads a scenario file as a new held scenario (active); false with a status on a bad file.
+  bool open_scenario(const std::string& path);
+  bool remove_scenario(std::size_t i);  // never the last one
+  // A name not used by any held scenario: `base`, else "base (2)"...
+  std::string unique_name(const std::string& base) const;
+  // The comparison of the baseline and every held scenario (planner/comparison.hpp),
+  // recomputed when a scenario changed since the last call.
+  const planner::Comparison& comparison();
+  // The baseline's indicators (same keys as indicators()): the left map of the split view.
+  const std::vector<Indicator>& baseline_indicators() const { return baseline_indicators_; }
   void reset();
   void save(const std::string& path) const;
   // Loads a scenario file as the current scenario (an undoable edit).
   bool load(const std::string& path);
   void export_outputs(const std::string& dir);
+  // The print map of the current indicator (planner/cartography/map_render.hpp, the
+  // renderer of `recompose map`): PDF, SVG or PNG by extension; false with a status on failure.
+  bool export_map(const std::string& path, planner::cartography::Layout layout);
   const std::string& autosave_path() const { return autosave_path_; }
 
   ViewState view;
 
  private:
   bool apply(planner::Scenario next, const std::string& what);
+  bool add_slot(planner::Scenario s, const std::string& what);  // evaluated, appended, made active
   int free_number(const std::string& id_prefix) const;  // smallest n with no facility id prefix+n
   void rebuild_indicators();
 
@@ -98,7 +140,12 @@ class App {
   planner::Scenario scenario_;
   std::vector<planner::Scenario> undo_, redo_;
   planner::Evaluation before_, after_;
-  std::vector<Indicator> indicators_;
+  std::vector<Indicator> indicators_, baseline_indicators_;
+  std::vector<ScenarioSlot> slots_ = std::vector<ScenarioSlot>(1);  // slots_[active_] is stale: the live one is below
+  std::size_t active_ = 0;
+  std::uint64_t scenarios_version_ = 1, compared_version_ = 0;  // any held scenario changed / compared
+  planner::Comparison comparison_;
+  planner::Scenario baseline_ = planner::Scenario::baseline();
   std::uint64_t version_ = 0;
   double last_eval_ms_ = 0;
   std::string autosave_path_;

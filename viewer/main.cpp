@@ -1,13 +1,18 @@
-// recompose-viewer TERRITORY_DIR [--scenario FILE] [--screenshot FILE.png] [--script FILE]
+// recompose-viewer TERRITORY_DIR [--scenario FILE]... [--screenshot FILE.png] [--script FILE]
 //
 // Interactive map of a territory for planning workshops: choose an indicator,
 // click facilities, close / reopen / merge / relocate / open, see every figure
-// change at once. --screenshot renders one view to a PNG and exits (headless
+// change at once; hold several scenarios (one --scenario each), compare them,
+// present them. --screenshot renders one view to a PNG and exits (headless
 // tests under Xvfb); --script runs a list of actions, one per frame:
 //   select ID..., close, reopen, merge, merge-at X_L93 Y_L93, relocate X_L93 Y_L93,
 //   open KIND CAPACITY X_L93 Y_L93, isochrones on|off, uft connexe|complet,
-//   capacity ID VALUE, undo, redo, indicator N, pan DX_PX DY_PX, zoom FACTOR,
-//   save FILE, export DIR, screenshot FILE, quit,
+//   capacity ID VALUE, undo, redo, indicator N|KEY, pan DX_PX DY_PX, zoom FACTOR, fit,
+//   save FILE, export DIR, export-map FILE [single|before-after|difference] (the print
+//   renderer of `recompose map`), screenshot FILE, quit,
+//   scenario load FILE | new NAME | duplicate NAME | rename NAME | switch N|NAME | remove,
+//   compare on|off | compare export DIR, layout presentation|normal|split|single,
+//   panels left|right on|off, labels on|off, search TEXT, fullscreen on|off, tooltip IRIS_CODE|off
 //   optimise OBJECTIVE SIZE [options], optimise-wait, optimise-cancel (panel_optimise.hpp)
 #include <CLI/CLI.hpp>
 #include <GLFW/glfw3.h>
@@ -23,6 +28,7 @@
 
 #include "app.hpp"
 #include "geo/error.hpp"
+#include "layout.hpp"
 #include "map_view.hpp"
 #include "panel_optimise.hpp"
 #include "panels.hpp"
@@ -46,6 +52,83 @@ void screenshot(const std::string& path, int w, int h) {
                 flipped.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(h - 1 - y) * row));
   }
   write_png(path, w, h, flipped);
+}
+
+// The rest of a line, trimmed ("scenario rename Un nom avec des espaces").
+std::string rest_of(std::istringstream& in) {
+  std::string r;
+  std::getline(in, r);
+  r.erase(0, r.find_first_not_of(' '));
+  r.erase(r.find_last_not_of(" \r") + 1);
+  return r;
+}
+
+// Script commands of the room (issue 17): held scenarios, comparison, layouts, search.
+void run_room_command(App& app, MapView& map, const std::string& cmd, std::istringstream& in) {
+  auto& v = app.view;
+  std::string sub;
+  in >> sub;
+  const std::string arg = rest_of(in);
+  if (cmd == "scenario") {
+    if (sub == "load") {
+      app.open_scenario(arg);
+    } else if (sub == "new") {
+      app.new_scenario(arg.empty() ? "Nouveau scénario" : arg);
+    } else if (sub == "duplicate") {
+      app.duplicate_scenario(arg);
+    } else if (sub == "rename") {
+      app.rename_scenario(arg);
+    } else if (sub == "remove") {
+      app.remove_scenario(app.active_scenario());
+    } else if (sub == "switch") {
+      std::size_t found = app.scenario_count();
+      for (std::size_t i = 0; i < app.scenario_count(); ++i) {
+        if (app.scenario_at(i).name == arg) found = i;
+      }
+      if (found == app.scenario_count() && !arg.empty() && std::all_of(arg.begin(), arg.end(), ::isdigit)) {
+        found = static_cast<std::size_t>(std::stoul(arg)) - 1;  // 1-based, as shown
+      }
+      if (found < app.scenario_count()) {
+        app.switch_to(found);
+      } else {
+        std::fprintf(stderr, "[viewer] script: no scenario '%s'\n", arg.c_str());
+      }
+    } else {
+      std::fprintf(stderr, "[viewer] script: unknown 'scenario %s'\n", sub.c_str());
+    }
+  } else if (cmd == "compare") {
+    if (sub == "export") {
+      planner::write_comparison(app.comparison(), arg);
+      v.status = "Comparaison exportée dans " + arg;
+    } else {
+      v.show_compare = sub != "off";
+    }
+  } else if (cmd == "layout") {
+    if (sub == "presentation") v.presentation = true;
+    else if (sub == "normal") v.presentation = false;
+    else if (sub == "split" || sub == "avant-apres") v.split = true;
+    else if (sub == "single") v.split = false;
+    else std::fprintf(stderr, "[viewer] script: unknown layout '%s'\n", sub.c_str());
+    v.fit_requested = true;
+  } else if (cmd == "panels") {
+    const bool on = arg != "off";
+    if (sub == "left") v.show_left = on;
+    else if (sub == "right") v.show_right = on;
+    else std::fprintf(stderr, "[viewer] script: panels left|right on|off\n");
+  } else if (cmd == "labels") {
+    v.show_labels = sub != "off";
+  } else if (cmd == "fullscreen") {
+    v.fullscreen = sub != "off";
+  } else if (cmd == "search") {
+    const std::string query = sub + (arg.empty() ? "" : " " + arg);
+    const auto hits = search(app, query, 1);
+    if (hits.empty()) {
+      std::fprintf(stderr, "[viewer] script: nothing found for '%s'\n", query.c_str());
+      v.status = "Aucun résultat pour « " + query + " »";
+    } else {
+      fly_to_hit(app, map, hits.front());
+    }
+  }
 }
 
 // Runs one script line; returns false on "quit".
@@ -104,7 +187,27 @@ bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::str
   } else if (cmd == "redo") {
     app.redo();
   } else if (cmd == "indicator") {
-    in >> v.indicator;
+    std::string which;
+    in >> which;
+    const int k = planner::cartography::find_indicator(app.indicators(), which);
+    if (k >= 0) {
+      v.indicator = k;
+    } else if (!which.empty() && std::all_of(which.begin(), which.end(), ::isdigit)) {
+      v.indicator = std::clamp(std::stoi(which), 0, static_cast<int>(app.indicators().size()) - 1);
+    } else {
+      std::fprintf(stderr, "[viewer] script: unknown indicator '%s'\n", which.c_str());
+    }
+  } else if (cmd == "tooltip") {
+    std::string code;
+    in >> code;
+    v.tooltip_unit = -1;
+    for (std::size_t u = 0; u < app.territory().units.size(); ++u) {
+      if (app.territory().units[u].code == code) v.tooltip_unit = static_cast<int>(u);
+    }
+    if (code != "off" && v.tooltip_unit < 0) std::fprintf(stderr, "[viewer] script: no unit '%s'\n", code.c_str());
+  } else if (cmd == "scenario" || cmd == "compare" || cmd == "layout" || cmd == "panels" || cmd == "labels" ||
+             cmd == "search" || cmd == "fullscreen") {
+    run_room_command(app, map, cmd, in);
   } else if (cmd == "pan") {
     double dx = 0, dy = 0;
     in >> dx >> dy;
@@ -115,7 +218,7 @@ bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::str
     in >> f;
     v.scale_px_per_m *= f;
   } else if (cmd == "fit") {
-    map.fit();
+    v.fit_requested = true;
   } else if (cmd == "save") {
     std::string path;
     in >> path;
@@ -124,6 +227,14 @@ bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::str
     std::string dir;
     in >> dir;
     app.export_outputs(dir);
+  } else if (cmd == "export-map") {
+    std::string path, layout = "single";
+    in >> path >> layout;
+    try {
+      app.export_map(path, planner::cartography::layout_from_name(layout));
+    } catch (const geo::Error& e) {
+      v.status = std::string("export-map : ") + e.what();
+    }
   } else if (cmd == "screenshot") {
     in >> shot;
     want_shot = true;
@@ -136,17 +247,40 @@ bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::str
   return true;
 }
 
+// Windowed position and size, restored when full screen ends.
+struct WindowedPlacement {
+  int x = 0, y = 0, w = 0, h = 0;
+};
+
+void apply_fullscreen(GLFWwindow* window, bool want, bool& is, WindowedPlacement& saved) {
+  if (want == is) return;
+  if (want) {
+    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+    const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+    if (!mode) return;
+    glfwGetWindowPos(window, &saved.x, &saved.y);
+    glfwGetWindowSize(window, &saved.w, &saved.h);
+    glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+  } else {
+    glfwSetWindowMonitor(window, nullptr, saved.x, saved.y, saved.w, saved.h, 0);
+  }
+  is = want;
+}
+
 int run(int argc, char** argv) {
   CLI::App cli{"recompose-viewer: carte interactive d'un territoire Recompose"};
-  std::string territory, scenario, shot_path, script_path;
+  std::string territory, shot_path, script_path;
+  std::vector<std::string> scenarios;
   int width = 1400, height = 900;
-  bool timing = false;
+  bool timing = false, presentation = false, fullscreen = false;
   cli.add_option("territory", territory, "Territory directory written by `recompose import`")->required();
-  cli.add_option("--scenario", scenario, "Scenario file to open");
+  cli.add_option("--scenario", scenarios, "Scenario file to open (repeat: several scenarios held at once)");
   cli.add_option("--screenshot", shot_path, "Render the first view to this PNG and exit");
   cli.add_option("--script", script_path, "Run these actions, one per frame, then exit");
   cli.add_option("--width", width, "Window width (px)");
   cli.add_option("--height", height, "Window height (px)");
+  cli.add_flag("--presentation", presentation, "Start in presentation mode (map, legend and key figures, large fonts)");
+  cli.add_flag("--fullscreen", fullscreen, "Start full screen on the primary monitor (F11 toggles)");
   cli.add_flag("--timing", timing, "Print frame-time statistics on exit");
   try {
     cli.parse(argc, argv);
@@ -164,8 +298,14 @@ int run(int argc, char** argv) {
     script.push_back("quit");
   }
 
-  App app(territory, scenario);
+  App app(territory, scenarios.empty() ? std::string() : scenarios.front());
+  for (std::size_t i = 1; i < scenarios.size(); ++i) {
+    if (!app.open_scenario(scenarios[i])) throw geo::Error(app.view.status);
+  }
+  app.switch_to(0);
   app.view.interactive = script.empty();
+  app.view.presentation = presentation;
+  app.view.fullscreen = fullscreen;
   if (!glfwInit()) throw geo::Error("cannot initialise GLFW (no display? run under Xvfb)", geo::ErrorKind::Internal);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
@@ -180,11 +320,9 @@ int run(int argc, char** argv) {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // the layout is not saved between sessions
-  // French labels need accents, œ, typographic spaces and arrows.
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2000, 0x206F, 0x2190, 0x2193, 0x2264, 0x2265, 0};
-  const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-  if (std::filesystem::exists(font)) io.Fonts->AddFontFromFileTTF(font, 15.0f, nullptr, ranges);
+  const Fonts fonts = load_fonts(io);
   ImGui::StyleColorsLight();
+  ImGui::GetStyle().ScrollbarSize = 16;
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 130");
 
@@ -192,27 +330,49 @@ int run(int argc, char** argv) {
   OptimisePanel optimise(app);  // after App: its worker thread is joined before App goes
   std::size_t next = 0;
   int frame = 0;
-  bool running = true;
+  bool running = true, is_fullscreen = false;
+  WindowedPlacement windowed;
   std::vector<double> frame_ms, draw_ms;
   auto last = std::chrono::steady_clock::now();
-  while (running && !glfwWindowShouldClose(window)) {
-    glfwPollEvents();
+  // One frame of the whole interface: the map in its part of the window, then the room around it.
+  auto build_frame = [&](bool measure) {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
-    if (!io.WantCaptureKeyboard && io.KeyCtrl) {
-      if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) app.undo();
-      if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Y))) app.redo();
+    const ImVec2 display = io.DisplaySize;
+    const FontSet set = font_set(fonts, display.y);
+    ImFont* ui = set.ui;
+    ImGui::PushFont(ui);
+    if (app.view.interactive) {
+      room_shortcuts(app);
+      if (!io.WantCaptureKeyboard && io.KeyCtrl) {
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) app.undo();
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Y))) app.redo();
+      }
     }
-    if (frame == 1) map.fit();
+    const RoomLayout layout = room_layout(app.view, display, ui->FontSize, set.big->FontSize);
     const auto draw_start = std::chrono::steady_clock::now();
-    map.draw();
-    draw_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - draw_start).count());
-    if (app.view.show_layers) draw_layers_panel(app, &app.view.show_layers);
-    if (app.view.show_scenario) draw_scenario_panel(app, &app.view.show_scenario);
-    if (app.view.show_figures) draw_figures_panel(app, &app.view.show_figures);
-    optimise.draw();
+    if (app.view.presentation) ImGui::PushFont(set.big);
+    map.set_legend_in_panel(layout.left.visible);
+    map.set_reserved_top(app.view.presentation && !app.view.split ? set.huge->FontSize * 1.25f + set.big->FontSize * 1.3f : 0.0f);
+    map.set_compact_legend(app.view.presentation);
+    if (!app.view.presentation || app.view.split) map.set_reserved_corner(ImVec2(0, 0));
+    map.draw(layout.map);
+    if (app.view.presentation) ImGui::PopFont();
+    if (measure) {
+      draw_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - draw_start).count());
+    }
+    map.clear_obstacles();
+    draw_room(app, map, layout, set);
+    optimise.poll();  // « Proposer une recomposition »: a finished run's proposal becomes the scenario
+    ImGui::PopFont();
     ImGui::Render();
+  };
+  while (running && !glfwWindowShouldClose(window)) {
+    glfwPollEvents();
+    apply_fullscreen(window, app.view.fullscreen, is_fullscreen, windowed);
+    if (frame == 1) app.view.fit_requested = true;  // the first frame measured the layout
+    build_frame(true);
     int w = 0, h = 0;
     glfwGetFramebufferSize(window, &w, &h);
     glViewport(0, 0, w, h);
@@ -234,21 +394,21 @@ int run(int argc, char** argv) {
       running = false;
     }
     if (want_shot) {
-      // The action changed the model after this frame was drawn: draw once more, then read.
-      ImGui_ImplOpenGL3_NewFrame();
-      ImGui_ImplGlfw_NewFrame();
-      ImGui::NewFrame();
-      map.draw();
-      if (app.view.show_layers) draw_layers_panel(app, &app.view.show_layers);
-      if (app.view.show_scenario) draw_scenario_panel(app, &app.view.show_scenario);
-      if (app.view.show_figures) draw_figures_panel(app, &app.view.show_figures);
-      optimise.draw();
-      ImGui::Render();
-      glClear(GL_COLOR_BUFFER_BIT);
-      ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      // The action changed the model after this frame was drawn: draw again until the layout
+      // has settled (auto-sized windows measured, the fit that needs them redone), then read.
+      apply_fullscreen(window, app.view.fullscreen, is_fullscreen, windowed);
+      for (int pass = 0; pass < 6; ++pass) {
+        glfwPollEvents();
+        build_frame(false);
+        glfwGetFramebufferSize(window, &w, &h);
+        glViewport(0, 0, w, h);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        if (pass >= 1 && !app.view.fit_requested) break;
+      }
       glFinish();
       screenshot(shot, w, h);
-      std::fprintf(stderr, "[viewer] screenshot %s (%dx%d)\n", shot.c_str(), w, h);
+      std::fprintf(stderr, "[viewer] screenshot %s (%dx%d), %zu labels\n", shot.c_str(), w, h, map.labels_drawn());
     }
     glfwSwapBuffers(window);
     const auto now = std::chrono::steady_clock::now();

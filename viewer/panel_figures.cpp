@@ -63,15 +63,7 @@ void draw_pharmacy_figures(App& app) {
 
 }  // namespace
 
-void draw_figures_panel(App& app, bool* open) {
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x - 560, vp->WorkPos.y + vp->WorkSize.y - 400),
-                          ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(550, 390), ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Chiffres clés", open)) {
-    ImGui::End();
-    return;
-  }
+void draw_figures_panel(App& app) {
   const auto& t = app.territory();
   const auto& p = app.params();
   // The regime's offer and demand (issue 12).
@@ -114,7 +106,12 @@ void draw_figures_panel(App& app, bool* open) {
       ImGui::EndTable();
     }
   }
-  if (ImGui::BeginTable("figures", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+  // Fixed-fit columns scrolled sideways in a narrow column: no figure is cut.
+  const float rows_h = ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(std::min<std::size_t>(app.after().targets.size() + 1, 12)) +
+                       ImGui::GetStyle().ScrollbarSize + ImGui::GetStyle().CellPadding.y * 4;
+  if (ImGui::BeginTable("figures", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit |
+                                          ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY, ImVec2(0, rows_h))) {
+    ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("Destination");
     ImGui::TableSetupColumn("Pop. > 30 min");
     ImGui::TableSetupColumn("Temps moyen");
@@ -168,7 +165,8 @@ void draw_figures_panel(App& app, bool* open) {
       return da > db;
     });
   }
-  if (ImGui::BeginTable("communes", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY,
+  if (ImGui::BeginTable("communes", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                           ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit,
                         ImVec2(0, 150))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("Commune");
@@ -195,7 +193,6 @@ void draw_figures_panel(App& app, bool* open) {
     ImGui::EndTable();
   }
   ImGui::Text("Dernière réévaluation : %s ms", planner::fr_number(app.last_eval_ms(), 2).c_str());
-  ImGui::End();
 }
 
 }  // namespace recompose::viewer

@@ -4,34 +4,33 @@
 
 namespace recompose::viewer {
 
-void draw_layers_panel(App& app, bool* open) {
-  ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(420, 200), ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Carte", open)) {
-    ImGui::End();
-    return;
-  }
+void draw_layers_panel(App& app) {
   auto& v = app.view;
   const auto& inds = app.indicators();
   ImGui::TextWrapped("%s", app.territory().title.c_str());
-  if (ImGui::BeginCombo("Indicateur", inds[static_cast<std::size_t>(v.indicator)].label.c_str())) {
+  ImGui::PushItemWidth(-1);
+  ImGui::TextUnformatted("Indicateur");
+  if (ImGui::BeginCombo("##indicateur", inds[static_cast<std::size_t>(v.indicator)].label.c_str())) {
     for (std::size_t i = 0; i < inds.size(); ++i) {
       if (ImGui::Selectable(inds[i].label.c_str(), static_cast<int>(i) == v.indicator)) v.indicator = static_cast<int>(i);
     }
     ImGui::EndCombo();
   }
   int method = static_cast<int>(v.method);
-  ImGui::Combo("Classes", &method, "quantiles\0intervalles égaux\0seuils naturels (Jenks)\0");
+  ImGui::TextUnformatted("Classes");
+  ImGui::Combo("##classes", &method, "quantiles\0intervalles égaux\0seuils naturels (Jenks)\0");
   v.method = static_cast<planner::ClassMethod>(method);
-  ImGui::SliderInt("Nombre de classes", &v.classes, 3, 7);
+  ImGui::SliderInt("##nombre", &v.classes, 3, 7, "%d classes");
+  ImGui::PopItemWidth();
+  ImGui::Checkbox("Noms des communes et des sites modifiés", &v.show_labels);
   ImGui::Checkbox("Routes", &v.show_roads);
-  ImGui::SameLine();
+  same_line_if_fits("   Communes");
   ImGui::Checkbox("Communes", &v.show_communes);
-  ImGui::SameLine();
+  same_line_if_fits("   Établissements");
   ImGui::Checkbox("Établissements", &v.show_facilities);
   if (app.territory().regime.present()) {
     ImGui::Checkbox("Sites du régime minier", &v.show_regime);
-    ImGui::SameLine();
+    same_line_if_fits("   UFT (liens entre centres)");
     ImGui::Checkbox("UFT (liens entre centres)", &v.show_uft);
     bool complete = app.params().regime.uft_grouping == "complet";
     if (ImGui::Checkbox("UFT : centres tous liés deux à deux", &complete)) {
@@ -39,15 +38,16 @@ void draw_layers_panel(App& app, bool* open) {
     }
   }
   ImGui::Checkbox("Isochrones urgences 10/20/30 min", &v.show_isochrones);
-  ImGui::SameLine();
+  same_line_if_fits("Recadrer");
   if (ImGui::Button("Recadrer")) v.fit_requested = true;
   if (app.territory().regime.fictitious) {
-    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "Régime minier : %s", planner::kFictitiousLabel);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.1f, 0.1f, 1));
+    ImGui::TextWrapped("Régime minier : %s", planner::kFictitiousLabel);
+    ImGui::PopStyleColor();
   }
   if (app.after().model == planner::TimeModel::StraightLine) {
     ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "Temps estimés à vol d'oiseau (pas de réseau routier)");
   }
-  ImGui::End();
 }
 
 }  // namespace recompose::viewer

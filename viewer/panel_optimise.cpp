@@ -13,6 +13,7 @@
 #include "planner/format.hpp"
 #include "planner/optimise/optimisation_report.hpp"
 #include "planner/optimise/optimiser.hpp"
+#include "panels.hpp"
 
 namespace recompose::viewer {
 
@@ -33,12 +34,26 @@ double now_s() {
 
 }  // namespace
 
-OptimisePanel::OptimisePanel(App& app) : app_(app) {}
+namespace {
+// The panel of the running viewer (one App, one panel), for the room's right column.
+OptimisePanel* g_panel = nullptr;
+}  // namespace
+
+OptimisePanel::OptimisePanel(App& app) : app_(app) { g_panel = this; }
 
 OptimisePanel::~OptimisePanel() {
   cancel_ = true;
   if (worker_.joinable()) worker_.join();
+  if (g_panel == this) g_panel = nullptr;
 }
+
+void draw_optimise_panel(App&) {
+  if (g_panel) g_panel->draw_content();
+}
+
+bool optimise_panel_unfold() { return g_panel && g_panel->take_unfold(); }
+
+void OptimisePanel::poll() { collect(); }
 
 opt::Problem OptimisePanel::problem() const {
   opt::Problem p;
@@ -204,23 +219,8 @@ bool OptimisePanel::run_script(const std::string& command, std::istringstream& a
   return true;
 }
 
-void OptimisePanel::draw() {
-  collect();
-  if (!show) return;
-  // Top centre, folded until used (the map stays visible); a run started by a script unfolds it.
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f - 240, 10), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(480, 470), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowCollapsed(true, ImGuiCond_FirstUseEver);
-  if (unfold_) {
-    ImGui::SetNextWindowCollapsed(false);
-    unfold_ = false;
-  }
-  if (!ImGui::Begin("Proposer une recomposition", &show)) {
-    ImGui::End();
-    return;
-  }
-  ImGui::PushItemWidth(ImGui::GetWindowWidth() * 0.55f);
+void OptimisePanel::draw_content() {
+  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.5f);
   const planner::Territory& t = app_.territory();
   if (t.regime.fictitious) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.3f, 0, 1));
@@ -249,34 +249,27 @@ void OptimisePanel::draw() {
     ImGui::SliderFloat("T (min)", &coverage_min_, 5, 45, "%.0f min");
   }
   ImGui::Checkbox("Temps maximal pour tous", &use_max_time_);
-  if (use_max_time_) {
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(140);
-    ImGui::SliderFloat("##max", &max_time_min_, 5, 60, "%.0f min");
-  }
+  if (use_max_time_) ImGui::SliderFloat("Temps maximal", &max_time_min_, 5, 60, "%.0f min");
   if (o == opt::Objective::Capacitated) {
-    ImGui::SliderFloat("Taille critique", &critical_fte_, 1, 6, "%.1f ETP de MG par site");
-    ImGui::SliderFloat("Équipes déplacées", &merge_max_min_, 5, 60, "à moins de %.0f min");
+    ImGui::SliderFloat("Taille critique", &critical_fte_, 1, 6, "%.1f ETP MG");
+    ImGui::SliderFloat("Regroupement max.", &merge_max_min_, 5, 60, "%.0f min");
   }
   if (o != opt::Objective::CloseK) {
     ImGui::TextUnformatted("Sites candidats : existants, et");
     ImGui::Checkbox("bâtiments historiques", &historic_);
-    ImGui::SameLine();
+    same_line_if_fits("centres des communes");
     ImGui::Checkbox("centres des communes", &communes_);
-    ImGui::SetNextItemWidth(140);
-    ImGui::InputFloat("grille de nœuds routiers (km ; 0 : non)", &grid_km_, 0.5f, 1.0f, "%.1f");
+    ImGui::InputFloat("Grille (km, 0 : non)", &grid_km_, 0.5f, 1.0f, "%.1f");
     grid_km_ = grid_km_ < 0.2f ? 0.0f : grid_km_;
   }
-  ImGui::Checkbox("Mode exact (CBC), limite", &exact_);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(120);
-  ImGui::SliderFloat("##limit", &time_limit_s_, 2, 120, "%.0f s");
+  ImGui::Checkbox("Mode exact (CBC)", &exact_);
+  if (exact_) ImGui::SliderFloat("Limite de CBC", &time_limit_s_, 2, 120, "%.0f s");
   ImGui::EndDisabled();
 
   if (!running_) {
     if (ImGui::Button("Proposer")) start();
-    ImGui::SameLine();
-    ImGui::TextDisabled("(la proposition devient le scénario courant)");
+    same_line_if_fits("(devient le scénario courant)");
+    ImGui::TextDisabled("(devient le scénario courant)");
   } else {
     opt::Progress pr;
     {
@@ -308,12 +301,11 @@ void OptimisePanel::draw() {
     }
     if (!lines.empty()) {
       if (ImGui::Button("Abandonner la proposition")) app_.reset();
-      ImGui::SameLine();
+      same_line_if_fits("(ou Ctrl+Z)");
       ImGui::TextDisabled("(ou Ctrl+Z)");
     }
   }
   ImGui::PopItemWidth();
-  ImGui::End();
 }
 
 }  // namespace recompose::viewer

@@ -8,23 +8,15 @@
 
 namespace recompose::viewer {
 
-void draw_scenario_panel(App& app, bool* open) {
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x - 430, 10), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(420, 380), ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Scénario", open)) {
-    ImGui::End();
-    return;
-  }
+void draw_scenario_panel(App& app) {
   auto& v = app.view;
-  ImGui::TextWrapped("%s", app.scenario().name.c_str());
   if (ImGui::Button("Annuler (Ctrl+Z)")) app.undo();
-  ImGui::SameLine();
+  same_line_if_fits("Rétablir (Ctrl+Y)");
   if (ImGui::Button("Rétablir (Ctrl+Y)")) app.redo();
-  ImGui::SameLine();
+  same_line_if_fits("Situation actuelle");
   if (ImGui::Button("Situation actuelle")) app.reset();
   ImGui::Separator();
-  ImGui::Text("Sélection (clic, Maj+clic pour ajouter ; glisser pour déplacer) : %zu", v.selection.size());
+  ImGui::TextWrapped("Sélection (clic, Maj+clic pour ajouter ; glisser pour déplacer) : %zu", v.selection.size());
   for (const auto& id : v.selection) {
     for (const auto& f : app.after().facilities) {
       if (f.id == id) ImGui::BulletText("%s (%s)%s", f.name.c_str(), f.id.c_str(), f.open ? "" : " — fermé");
@@ -34,17 +26,17 @@ void draw_scenario_panel(App& app, bool* open) {
     if (ImGui::Button("Fermer")) {
       for (const auto& id : std::vector<std::string>(v.selection)) app.close(id);
     }
-    ImGui::SameLine();
+    same_line_if_fits("Rouvrir");
     if (ImGui::Button("Rouvrir")) {
       for (const auto& id : std::vector<std::string>(v.selection)) app.reopen(id);
     }
-    ImGui::SameLine();
+    same_line_if_fits("Regrouper dans le premier");
     if (v.selection.size() >= 2 && ImGui::Button("Regrouper dans le premier")) {
       app.merge_into(v.selection, v.selection.front());
     }
-    ImGui::SameLine();
+    same_line_if_fits("Regrouper sur un point (clic)");
     if (v.selection.size() >= 2 && ImGui::Button("Regrouper sur un point (clic)")) v.mode = Mode::MergeAt;
-    ImGui::SameLine();
+    same_line_if_fits("Déplacer (clic sur la carte)");
     if (ImGui::Button("Déplacer (clic sur la carte)")) v.mode = Mode::Relocate;
     // Pharmacy edits: the first selected facility is a mining pharmacy.
     const planner::FacilityState* first = nullptr;
@@ -55,18 +47,18 @@ void draw_scenario_panel(App& app, bool* open) {
     }
     if (first && planner::offer::is_mining_pharmacy(*first)) {
       ImGui::TextUnformatted("Pharmacie minière :");
-      ImGui::SameLine();
+      same_line_if_fits("Fermer");
       if (ImGui::Button("Fermer##pharma")) app.pharmacy_edit("close_pharmacy", {first->id});
-      ImGui::SameLine();
+      same_line_if_fits("Ouverture bilatérale");
       if (ImGui::Button("Ouverture bilatérale")) app.pharmacy_edit("open_bilateral", {first->id});
       if (second && !planner::offer::is_mining_pharmacy(*second) && second->kind != "pharmacy") {
-        ImGui::SameLine();
+        same_line_if_fits("Transférer dans le 2e (pharmacie intégrée)");
         if (ImGui::Button("Transférer dans le 2e (pharmacie intégrée)")) {
           app.pharmacy_edit("transfer_pharmacy", {first->id}, second->id);
         }
       }
       if (v.selection.size() >= 2) {
-        ImGui::SameLine();
+        same_line_if_fits("Regrouper les pharmacies dans la 1re");
         if (ImGui::Button("Regrouper les pharmacies dans la 1re")) {
           app.pharmacy_edit("regroup_pharmacies", v.selection, first->id);
         }
@@ -82,7 +74,7 @@ void draw_scenario_panel(App& app, bool* open) {
       }
       ImGui::SetNextItemWidth(120);
       ImGui::InputFloat("##cap", &capacity, 1, 1, "%.1f");
-      ImGui::SameLine();
+      same_line_if_fits("Changer la capacité");
       if (ImGui::Button("Changer la capacité")) app.set_capacity(f.id, std::max(0.0f, capacity));
     }
   }
@@ -106,19 +98,34 @@ void draw_scenario_panel(App& app, bool* open) {
     app.save(path);
     v.status = "Scénario enregistré : " + path;
   }
-  ImGui::SameLine();
+  same_line_if_fits("Exporter les couches");
   if (ImGui::Button("Exporter les couches")) {
     app.export_outputs((std::filesystem::path(app.autosave_path()).parent_path() / "evaluation-atelier").string());
   }
   const auto dir = std::filesystem::path(app.autosave_path()).parent_path();
   if (ImGui::Button("Charger scenario.json")) app.load((dir / "scenario.json").string());
-  ImGui::SameLine();
+  same_line_if_fits("Restaurer la sauvegarde automatique");
   if (std::filesystem::exists(app.autosave_path()) && ImGui::Button("Restaurer la sauvegarde automatique")) {
     app.load(app.autosave_path());
   }
-  if (ImGui::Button("Exporter la carte (PNG)")) v.png_request = (dir / "carte.png").string();
+  // Print maps, by the renderer of `recompose map` (not a screen grab).
+  const bool any_edit = !app.scenario().edits.empty();
+  if (ImGui::Button("Exporter la carte (PDF)")) app.export_map((dir / "carte.pdf").string(), planner::cartography::Layout::Single);
+  same_line_if_fits("PNG");
+  if (ImGui::Button("PNG")) app.export_map((dir / "carte.png").string(), planner::cartography::Layout::Single);
+  if (any_edit) {
+    if (ImGui::Button("Carte avant / après (PDF)")) {
+      app.export_map((dir / "carte-avant-apres.pdf").string(), planner::cartography::Layout::BeforeAfter);
+    }
+    const auto& ind = app.indicators()[static_cast<std::size_t>(v.indicator)];
+    if (!planner::cartography::difference_key(ind.key).empty()) {
+      same_line_if_fits("Carte des écarts (PDF)");
+      if (ImGui::Button("Carte des écarts (PDF)")) {
+        app.export_map((dir / "carte-ecarts.pdf").string(), planner::cartography::Layout::Difference);
+      }
+    }
+  }
   ImGui::TextWrapped("%s", v.status.c_str());
-  ImGui::End();
 }
 
 }  // namespace recompose::viewer

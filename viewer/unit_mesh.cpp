@@ -114,7 +114,12 @@ void UnitMesh::queue(ImDrawList* dl, double cx, double cy, double scale, ImVec2 
 void UnitMesh::render(const ImDrawList*, const ImDrawCmd* cmd) {
   auto* self = static_cast<UnitMesh*>(cmd->UserCallbackData);
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  glDisable(GL_SCISSOR_TEST);
+  const ImVec2 fb = ImGui::GetIO().DisplayFramebufferScale;
+  // Clipped to the draw command's rectangle: the map's pane (two panes in the split view).
+  const ImVec4 clip = cmd->ClipRect;
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(static_cast<GLint>(clip.x * fb.x), static_cast<GLint>((display.y - clip.w) * fb.y),
+            static_cast<GLsizei>((clip.z - clip.x) * fb.x), static_cast<GLsizei>((clip.w - clip.y) * fb.y));
   glDisable(GL_BLEND);
   glUseProgram(self->program_);
   glUniform2f(self->u_centre_, self->centre_[0], self->centre_[1]);

@@ -836,12 +836,15 @@ TEST_CASE("Loire: evaluation outputs read back with GDAL", "[evaluation][real]")
     const auto layers = geo::list_layers(dir.file("evaluation.gpkg"));
     std::map<std::string, std::int64_t> count;
     for (const auto& l : layers) count[l.name] = l.feature_count;
-    CHECK(count.size() == 4);
+    CHECK(count.size() == 5);  // and the QGIS layer_styles table
+    CHECK(count["layer_styles"] == 3);
     CHECK(count["unites"] == 328);
     CHECK(count["etablissements"] == static_cast<std::int64_t>(t.facilities.size()));
     CHECK(count["bassins"] > 0);
     CHECK(count["isochrones"] == 6);
-    for (const auto& l : layers) CHECK(l.crs == "EPSG:2154");
+    for (const auto& l : layers) {
+      if (l.name != "layer_styles") CHECK(l.crs == "EPSG:2154");  // an attribute table has none
+    }
   }
   {  // unites.csv keeps leading zeros
     geo::ReadOptions o;
