@@ -18,6 +18,7 @@
 
 #include "geo/binary_record.hpp"
 #include "geo/error.hpp"
+#include "geo/output_folder.hpp"
 #include "geo/fingerprint.hpp"
 
 namespace recompose::geo {
@@ -864,16 +865,7 @@ void save_contraction_hierarchy(const ContractionHierarchy& ch, std::uint64_t fi
   put(header, fingerprint);
   put(header, binary::checksum(payload, 0));
 
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot write contraction hierarchy " + tmp);
-    out << header << payload;
-    if (!out.flush()) throw Error("cannot write contraction hierarchy " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw Error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  write_file_atomic(path, {header, payload});  // the system's reason on failure, no temporary left
 }
 
 ContractionHierarchy load_contraction_hierarchy(const std::string& path, std::uint64_t expected_fingerprint) {

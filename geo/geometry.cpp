@@ -157,6 +157,24 @@ std::vector<std::vector<PointM>> Geometry::rings() const {
   return out;
 }
 
+Geometry Geometry::difference(const Geometry& other) const {
+  if (!g_) return {};
+  if (!other.g_) return Geometry(*this);
+  return Geometry(check(GEOSDifference_r(geos_context(), g_, other.g_), "difference"));
+}
+
+Geometry Geometry::intersection(const Geometry& other) const {
+  if (!g_ || !other.g_) return {};
+  return Geometry(check(GEOSIntersection_r(geos_context(), g_, other.g_), "intersection"));
+}
+
+bool Geometry::relate_pattern(const Geometry& other, const char* pattern) const {
+  if (!g_ || !other.g_) return false;
+  const char r = GEOSRelatePattern_r(geos_context(), g_, other.g_, pattern);
+  if (r == 2) fail("relate");
+  return r == 1;
+}
+
 Geometry Geometry::buffer(double distance, int quadrant_segments) const {
   if (!g_) return {};
   return Geometry(check(GEOSBuffer_r(geos_context(), g_, distance, quadrant_segments), "buffer"));
@@ -312,6 +330,21 @@ Geometry Geometry::make_valid_polygonal() const {
   GEOSGeometry* v = GEOSMakeValidWithParams_r(h, g_, params);
   GEOSMakeValidParams_destroy_r(h, params);
   return Geometry(check(v, "make-valid")).polygonal_parts();
+}
+
+Geometry Geometry::with_precision(double grid) const {
+  if (!g_) return {};
+  auto h = geos_context();
+  const int t = GEOSGeomTypeId_r(h, g_);
+  const bool linear = t == GEOS_LINESTRING || t == GEOS_MULTILINESTRING || t == GEOS_LINEARRING;
+  return Geometry(check(GEOSGeom_setPrecision_r(h, g_, grid, linear ? GEOS_PREC_KEEP_COLLAPSED : 0), "set-precision"));
+}
+
+Geometry Geometry::made_valid() const {
+  if (!g_) return {};
+  if (is_valid()) return Geometry(*this);
+  if (is_polygonal()) return make_valid_polygonal();
+  return Geometry(check(GEOSMakeValid_r(geos_context(), g_), "make-valid"));
 }
 
 namespace {

@@ -74,6 +74,22 @@ class Geometry {
   [[nodiscard]] Geometry make_valid_polygonal() const;
   // The polygonal parts of this geometry (for a GeometryCollection), or a copy.
   [[nodiscard]] Geometry polygonal_parts() const;
+  // This geometry with every coordinate on a grid of `grid` CRS units, reduced
+  // topologically (GEOS snap-rounding, GEOSGeom_setPrecision): polygons stay valid at
+  // that precision (rings that would cross are noded, parts that collapse below the
+  // grid are dropped, so a tiny polygon may come back empty); lines keep their
+  // collapsed parts. Cost: an overlay, O(n log n) in vertices.
+  [[nodiscard]] Geometry with_precision(double grid) const;
+  // A valid copy: unchanged when valid; a polygonal geometry through
+  // make_valid_polygonal; other invalid geometries through GEOS make-valid.
+  [[nodiscard]] Geometry made_valid() const;
+
+  // Overlay with `other` (GEOS OverlayNG); throws Error(Internal) when GEOS fails.
+  [[nodiscard]] Geometry difference(const Geometry& other) const;
+  [[nodiscard]] Geometry intersection(const Geometry& other) const;
+  // DE-9IM: whether the relation with `other` matches `pattern` ("2********": the
+  // interiors share an area).
+  [[nodiscard]] bool relate_pattern(const Geometry& other, const char* pattern) const;
 
   // Buffer at `distance` (CRS units), `quadrant_segments` per quarter circle.
   [[nodiscard]] Geometry buffer(double distance, int quadrant_segments = 4) const;

@@ -11,6 +11,7 @@
 
 #include "geo/binary_record.hpp"
 #include "geo/error.hpp"
+#include "geo/output_folder.hpp"
 #include "geo/fingerprint.hpp"
 
 namespace recompose::geo {
@@ -60,16 +61,7 @@ void save_graph(const RoadGraph& g, std::uint64_t fingerprint, const std::string
   put(header, fingerprint);
   put(header, binary::checksum(payload, 0));
 
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot write graph cache " + tmp);
-    out << header << payload;
-    if (!out.flush()) throw Error("cannot write graph cache " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw Error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  write_file_atomic(path, {header, payload});  // the system's reason on failure, no temporary left
 }
 
 bool read_graph_header(const std::string& path, std::uint32_t& version, std::uint64_t& fingerprint) {

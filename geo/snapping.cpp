@@ -15,6 +15,16 @@ const char* snap_status_name(SnapStatus s) {
   return "?";
 }
 
+std::string off_network_text(const SnapResult& s, double max_distance_m) {
+  if (s.status == SnapStatus::NoNetwork) return "the road graph is empty";
+  if (!std::isfinite(s.distance_m)) {
+    return "no road it can be entered from the roadside within 100 km (motorways, ramps, parking aisles and private "
+           "driveways route but are never joined from the roadside)";
+  }
+  return std::to_string(std::lround(s.distance_m)) + " m from the nearest road of the main network it can be entered "
+         "from (limit " + std::to_string(std::lround(max_distance_m)) + " m)";
+}
+
 Snapper::Snapper(const RoadGraph& g, double max_distance_m, double access_speed_kmh,
                  const std::vector<std::string>& no_roadside_access)
     : g_(g), max_distance_m_(max_distance_m), access_speed_kmh_(access_speed_kmh),

@@ -45,6 +45,12 @@ struct SnapResult {
   [[nodiscard]] bool ok() const { return status == SnapStatus::Snapped; }
 };
 
+// Why a point is not on the network, for messages: "1234 m from the nearest road it
+// can be entered from (limit 1000 m)", or, when no such road lies within 100 km (a
+// graph of motorways and ramps only), "no road it can be entered from the roadside
+// within 100 km" (never a sentinel number).
+std::string off_network_text(const SnapResult& s, double max_distance_m);
+
 // Seeds and times of a snapped point; they need the graph, not the spatial index.
 std::vector<Seed> departure_seeds(const RoadGraph& g, const SnapResult& s);
 std::vector<Seed> arrival_seeds(const RoadGraph& g, const SnapResult& s);

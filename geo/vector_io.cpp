@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +20,8 @@
 
 #include "geo/crs.hpp"
 #include "geo/error.hpp"
+#include "geo/number_text.hpp"
+#include "geo/output_folder.hpp"
 
 namespace recompose::geo {
 
@@ -36,10 +40,29 @@ void ensure_gdal() {
 
 std::string last_gdal_error() {
   const char* m = CPLGetLastErrorMsg();
-  return (m && *m) ? std::string(m) : std::string("unknown GDAL error");
+  return (m && *m) ? std::string(m) : std::string("GDAL gives no reason (not a format it reads, or an empty file?)");
 }
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+// Why a write failed: GDAL's message, and the system's reason when there is one
+// ("No space left on device", "File too large").
+std::string write_failure_reason(const std::string& path) {
+  const int err = errno;
+  const char* gdal = CPLGetLastErrorMsg();
+  std::string m = gdal ? gdal : "";
+  // The system's reason: errno when it tells one, else the conditions checked now
+  // (SQLite and GDAL often report a later symptom and lose errno).
+  std::string sys;
+  if (err == ENOSPC || err == EFBIG || err == EDQUOT || err == EACCES || err == EROFS || err == EIO) {
+    sys = std::strerror(err);
+  } else {
+    sys = probable_write_failure(path);
+  }
+  if (m.empty()) return sys.empty() ? std::string("GDAL gives no reason") : sys;
+  if (!sys.empty() && m.find(sys) == std::string::npos) m = sys + " — " + m;
+  return m;
+}
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -61,15 +84,11 @@ std::string srs_identity(const OGRSpatialReference* srs) {
   return id.empty() ? w : id;
 }
 
-bool parse_double(std::string s, double& out) {
-  // Accept a decimal comma, as in INSEE tables saved from spreadsheets.
-  std::replace(s.begin(), s.end(), ',', '.');
-  s.erase(0, s.find_first_not_of(" \t"));
-  s.erase(s.find_last_not_of(" \t") + 1);
-  if (s.empty()) return false;
-  const auto* end = s.data() + s.size();
-  auto [p, ec] = std::from_chars(s.data(), end, out);
-  return ec == std::errc() && p == end && std::isfinite(out);
+bool parse_double(const std::string& s, double& out) {
+  // French tables: decimal comma, spaces between thousands (geo/number_text.hpp).
+  const auto v = parse_number(s);
+  if (v) out = *v;
+  return v.has_value();
 }
 
 bool is_json_array_file(const std::string& path) {
@@ -156,7 +175,7 @@ std::string LayerData::where(const FeatureRecord& f) const {
 std::vector<LayerInfo> list_layers(const std::string& path) {
   ensure_gdal();
   if (!fs::exists(path)) throw Error("file not found: " + path);
-  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR));
   if (!ds) throw Error("GDAL cannot open " + path + " as a vector dataset: " + last_gdal_error());
   std::vector<LayerInfo> out;
   for (OGRLayer* layer : ds->GetLayers()) {
@@ -176,13 +195,34 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
   ensure_gdal();
   return with_error_context("file " + path, [&]() -> LayerData {
     if (!fs::exists(path)) throw Error("file not found");
+    std::error_code ec;
+    if (fs::is_directory(path, ec) && fs::path(path).extension() != ".gdb") {
+      // GDAL would open a folder of shapefiles and take its first layer: never guess.
+      std::vector<std::string> names;
+      for (const auto& e : fs::directory_iterator(path, ec)) names.push_back(e.path().filename().string());
+      std::sort(names.begin(), names.end());
+      std::string inside;
+      for (std::size_t i = 0; i < names.size() && i < 6; ++i) inside += (i ? ", " : "") + names[i];
+      throw Error("is a folder, not a file: give the file of the layer" +
+                  (names.empty() ? std::string(" (the folder is empty)")
+                                 : " (the folder holds " + inside + (names.size() > 6 ? ", ..." : "") + ")"));
+    }
+    if (fs::path(path).extension() == ".shp" || fs::path(path).extension() == ".SHP") {
+      fs::path dbf = path, DBF = path;
+      dbf.replace_extension(".dbf");
+      DBF.replace_extension(".DBF");
+      if (!fs::exists(dbf, ec) && !fs::exists(DBF, ec)) {
+        throw Error("shapefile without its attribute table: " + dbf.filename().string() +
+                    " is missing beside it (a shapefile is several files: copy the .dbf, .shx and .prj with the .shp)");
+      }
+    }
     if (is_json_array_file(path)) return read_json_records(path, o);
 
     std::vector<const char*> oo;
     for (const auto& s : o.open_options) oo.push_back(s.c_str());
     oo.push_back(nullptr);
     CPLErrorReset();
-    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                                               nullptr, oo.data(), nullptr));
     if (!ds) throw Error("GDAL cannot open it as a vector dataset: " + last_gdal_error());
     if (ds->GetLayerCount() == 0) throw Error("no layer in file");
@@ -206,6 +246,9 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
       for (std::size_t i = 0; i < out.field_names.size(); ++i) {
         const int k = defn->GetFieldIndex(out.field_names[i].c_str());
         if (k < 0 && i < o.fields.size()) {
+          if (available.empty() && layer->GetFeatureCount() == 0) {
+            throw Error("the layer is empty (no feature, no field): was it exported with a filter that kept nothing?");
+          }
           throw Error("unknown field " + quote(out.field_names[i]) + " (fields: " + join(available) + ")");
         }
         index.push_back(k);
@@ -308,9 +351,17 @@ struct VectorWriter::Impl {
   GDALDatasetUniquePtr ds;
   OGRLayer* layer = nullptr;
   std::vector<FieldDef> fields;
-  OGRSpatialReference srs;
+  OGRSpatialReference srs;  // of the file: the source CRS, or WGS84 for GeoJSON
+  // GeoJSON: the source CRS to WGS84, applied here (not by GDAL) so that the precision
+  // reduction sees the coordinates as they are written. Null when the source is WGS84.
+  std::unique_ptr<CrsTransform> to_wgs84;
   int layers = 0;
 };
+
+namespace {
+// GeoJSON coordinates are written with 6 decimals (RFC 7946 advice, ~0.1 m).
+constexpr double kGeoJsonGrid = 1e-6;
+}  // namespace
 
 namespace {
 const char* driver_name(VectorFormat f) {
@@ -348,10 +399,19 @@ VectorWriter::VectorWriter(std::string path, VectorFormat format, std::string so
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name(format));
   if (!drv) throw Error(std::string("GDAL has no ") + driver_name(format) + " driver", ErrorKind::Internal);
   impl_->ds.reset(drv->Create(tmp_path_.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!impl_->ds) throw Error("cannot create " + tmp_path_ + ": " + last_gdal_error());
+  if (!impl_->ds) throw Error("cannot create " + path_ + ": " + write_failure_reason(path_));
   impl_->srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   if (impl_->srs.SetFromUserInput(source_crs.c_str()) != OGRERR_NONE) {
     throw Error("unknown CRS " + quote(source_crs) + " for output " + path_);
+  }
+  if (format == VectorFormat::GeoJson) {
+    const char* auth = impl_->srs.GetAuthorityName(nullptr);
+    const char* code = impl_->srs.GetAuthorityCode(nullptr);
+    const bool wgs84 = auth && code && std::string(auth) == "EPSG" && std::string(code) == "4326";
+    if (!wgs84) impl_->to_wgs84 = std::make_unique<CrsTransform>(source_crs, kWgs84);
+    impl_->srs.Clear();
+    impl_->srs.importFromEPSG(4326);
+    impl_->srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   }
 }
 
@@ -385,14 +445,14 @@ void VectorWriter::begin_layer(const std::string& name, GeometryKind kind,
   const bool spatial = kind != GeometryKind::None;
   impl_->layer = impl_->ds->CreateLayer(name.c_str(), spatial ? &impl_->srs : nullptr, ogr_type(kind),
                                         const_cast<char**>(copts.data()));
-  if (!impl_->layer) throw Error("cannot create layer " + quote(name) + " in " + path_ + ": " + last_gdal_error());
+  if (!impl_->layer) throw Error("cannot create layer " + quote(name) + " in " + path_ + ": " + write_failure_reason(path_));
   for (const auto& f : fields) {
     OGRFieldType t = f.type == FieldType::String ? OFTString
                      : f.type == FieldType::Integer ? OFTInteger64
                                                     : OFTReal;
     OGRFieldDefn d(f.name.c_str(), t);
     if (impl_->layer->CreateField(&d) != OGRERR_NONE) {
-      throw Error("cannot create field " + quote(f.name) + " in " + path_ + ": " + last_gdal_error());
+      throw Error("cannot create field " + quote(f.name) + " in " + path_ + ": " + write_failure_reason(path_));
     }
   }
   impl_->fields = fields;
@@ -411,7 +471,7 @@ void VectorWriter::write(const std::vector<FieldValue>& values, const Geometry* 
           if constexpr (std::is_same_v<T, std::monostate>) {
             f.SetFieldNull(k);
           } else if constexpr (std::is_same_v<T, std::string>) {
-            f.SetField(k, v.c_str());
+            f.SetField(k, format_ == VectorFormat::Csv ? csv_safe_text(v).c_str() : v.c_str());
           } else if constexpr (std::is_same_v<T, std::int64_t>) {
             f.SetField(k, static_cast<GIntBig>(v));
           } else {
@@ -420,7 +480,29 @@ void VectorWriter::write(const std::vector<FieldValue>& values, const Geometry* 
         },
         values[i]);
   }
+  Geometry out;  // outlives the pointer below
   if (geometry && *geometry && !geometry->empty()) {
+    // Every geometry is written valid at the precision it is written: GeoJSON is
+    // reduced topologically to its 6-decimal grid in WGS84 (rounding alone leaves
+    // rings with repeated points or crossing edges), other formats keep full precision
+    // and are made valid when they are not.
+    out = geometry->is_polygonal() ? geometry->made_valid() : Geometry(*geometry);
+    if (format_ == VectorFormat::GeoJson) {
+      Geometry wgs84 = impl_->to_wgs84 ? out.transformed(*impl_->to_wgs84) : std::move(out);
+      // Snap-rounding needs a valid input: reprojection can fold a near-degenerate
+      // ring that was valid in Lambert-93.
+      if (wgs84.is_polygonal() && !wgs84.is_valid()) wgs84 = wgs84.made_valid();
+      out = wgs84.with_precision(kGeoJsonGrid);
+      if (out.is_polygonal() && !out.is_valid()) {
+        throw Error("a polygon cannot be made valid at 6 decimals for " + path_ + ": " + out.invalid_reason(),
+                    ErrorKind::Internal);
+      }
+    }
+    geometry = out.empty() ? nullptr : &out;
+  } else {
+    geometry = nullptr;
+  }
+  if (geometry) {
     const auto wkb = geometry->to_wkb();
     OGRGeometry* g = nullptr;
     if (OGRGeometryFactory::createFromWkb(wkb.data(), &impl_->srs, &g, wkb.size()) != OGRERR_NONE) {
@@ -433,33 +515,42 @@ void VectorWriter::write(const std::vector<FieldValue>& values, const Geometry* 
     }
     f.SetGeometryDirectly(g);
   }
-  if (impl_->layer->CreateFeature(&f) != OGRERR_NONE) {
-    throw Error("cannot write a feature to " + path_ + ": " + last_gdal_error());
+  errno = 0;
+  CPLErrorReset();
+  if (impl_->layer->CreateFeature(&f) != OGRERR_NONE || CPLGetLastErrorType() >= CE_Failure) {
+    throw Error("cannot write a feature to " + path_ + ": " + write_failure_reason(path_));
   }
 }
 
 void VectorWriter::commit() {
   if (!impl_->ds) throw Error("commit twice", ErrorKind::Internal);
-  if (format_ == VectorFormat::GeoPackage && impl_->layers > 0) impl_->ds->CommitTransaction();
-  impl_->ds.reset();
   std::error_code ec;
+  auto fail = [&](const std::string& what) {
+    fs::remove(tmp_path_, ec);  // no temporary left behind
+    throw Error("cannot write " + path_ + ": " + what);
+  };
+  errno = 0;
+  if (format_ == VectorFormat::GeoPackage && impl_->layers > 0 && impl_->ds->CommitTransaction() != OGRERR_NONE) {
+    const std::string reason = write_failure_reason(path_);
+    impl_->ds.reset();
+    fail(reason);
+  }
+  // Closing flushes what GDAL buffered: a full disk shows here, as a GDAL error.
+  CPLErrorReset();
+  errno = 0;
+  impl_->ds.reset();
+  if (CPLGetLastErrorType() >= CE_Failure) fail(write_failure_reason(path_));
   fs::rename(tmp_path_, path_, ec);
-  if (ec) throw Error("cannot rename " + tmp_path_ + " to " + path_ + ": " + ec.message());
+  if (ec) fail("cannot rename " + tmp_path_ + " to it: " + ec.message());
 }
 
-void write_text_file_atomic(const std::string& path, const std::string& text) {
-  const fs::path p(path);
-  if (p.has_parent_path()) fs::create_directories(p.parent_path());
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw Error("cannot write " + tmp);
-    out << text;
-    if (!out.flush()) throw Error("cannot write " + tmp);
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) throw Error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+std::string csv_safe_text(const std::string& text) {
+  if (text.empty()) return text;
+  const char c = text.front();
+  if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') return "'" + text;
+  return text;
 }
+
+void write_text_file_atomic(const std::string& path, const std::string& text) { write_file_atomic(path, {text}); }
 
 }  // namespace recompose::geo

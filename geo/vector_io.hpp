@@ -101,6 +101,9 @@ class VectorWriter {
   // `path` is the final file. Input geometries are in `source_crs` (Lambert-93 by
   // default): GeoJSON output is reprojected to WGS84 with 6 decimals (RFC 7946),
   // GeoPackage is stored in EPSG:2154, CSV gets no geometry unless `csv_wkt`.
+  // Every geometry is written valid at the precision of its format: GeoJSON
+  // geometries are reduced topologically to the 1e-6 degree grid (a polygon that
+  // collapses below it is written without geometry), others are made valid.
   VectorWriter(std::string path, VectorFormat format, std::string source_crs = "EPSG:2154");
   ~VectorWriter();
   VectorWriter(const VectorWriter&) = delete;
@@ -128,6 +131,13 @@ class VectorWriter {
 // (CPLRecode); `*recoded` is set to true when it was converted. Readers that convert
 // record one "encoding-converted" diagnostic per file.
 std::string to_utf8(const std::string& text, bool* recoded = nullptr);
+
+// A text cell made safe for spreadsheets (CSV injection): a cell that starts with
+// '=', '+', '-', '@', a tab or a carriage return would be read as a formula by
+// Excel or LibreOffice; it is prefixed with an apostrophe, which they display as
+// text. Every text cell of every CSV the writer produces goes through it; numeric
+// cells (FieldType::Integer / Real) are written as numbers, negative ones included.
+std::string csv_safe_text(const std::string& text);
 
 // Writes `text` to `path` atomically (temporary file, then rename).
 void write_text_file_atomic(const std::string& path, const std::string& text);

@@ -10,23 +10,43 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <iterator>
+#include <string_view>
 
 #include "geo/error.hpp"
 #include "geo/fingerprint.hpp"
+#include "geo/output_folder.hpp"
 
 #include "geo/snapping.hpp"
 
 namespace recompose::planner {
 
 namespace {
-constexpr char kTableMagic[8] = {'R', 'C', 'M', 'P', 'A', 'C', 'C', '1'};
+constexpr char kTableMagic[8] = {'R', 'C', 'M', 'P', 'A', 'C', 'C', '2'};  // 2: payload checksum
+}  // namespace
+
+namespace {
+// The cutoff in deciseconds, range-checked first: 1e7 minutes would wrap the 32-bit
+// deciseconds into a short cutoff.
+geo::Deciseconds checked_cutoff_ds(double cutoff_min, const StraightLineParams& straight) {
+  if (!std::isfinite(cutoff_min) || cutoff_min <= 0 || cutoff_min > 1440) {
+    throw geo::Error("--cutoff-min " + std::to_string(cutoff_min) + ": must be a number of minutes in ]0, 1440]",
+                     geo::ErrorKind::Usage);
+  }
+  if (!std::isfinite(straight.detour_factor) || straight.detour_factor <= 0 || straight.detour_factor > 100 ||
+      !std::isfinite(straight.speed_kmh) || straight.speed_kmh <= 0 || straight.speed_kmh > 1000) {
+    throw geo::Error("--detour-factor / --straight-speed-kmh: must be numbers in ]0, 100] and ]0, 1000] km/h",
+                     geo::ErrorKind::Usage);
+  }
+  return static_cast<geo::Deciseconds>(std::llround(cutoff_min * 600.0));
+}
 }  // namespace
 
 AccessEngine::AccessEngine(const Territory& t, double cutoff_min, StraightLineParams straight,
                            const std::string& cache_path)
     : t_(t),
       model_(t.has_roads ? TimeModel::Road : TimeModel::StraightLine),
-      cutoff_ds_(static_cast<geo::Deciseconds>(std::lround(cutoff_min * 600.0))),
+      cutoff_ds_(checked_cutoff_ds(cutoff_min, straight)),
       straight_(straight) {
   geo::Fingerprint fp;
   char buf[128];
@@ -52,16 +72,40 @@ AccessEngine::AccessEngine(const Territory& t, double cutoff_min, StraightLinePa
       unit_first_exit_.push_back(static_cast<std::uint32_t>(exits_.size()));
     }
   }
-  if (!cache_path.empty() && load_tables(cache_path)) {
-    from_cache_ = true;
-    return;
+  // The cache beside the territory, else in the user's cache folder (a read-only
+  // territory: a network share, a USB key), else none: the tables stay in memory.
+  char name[48];
+  std::snprintf(name, sizeof name, "access-tables-%016llx.bin", static_cast<unsigned long long>(fingerprint_));
+  const std::string user_dir = geo::user_cache_dir();
+  const std::string user_path = user_dir.empty() ? "" : (std::filesystem::path(user_dir) / name).string();
+  if (!cache_path.empty()) {
+    for (const std::string& path : {cache_path, user_path}) {
+      if (!path.empty() && load_tables(path)) {
+        from_cache_ = true;
+        if (path == user_path) cache_note_ = "tables d'accès relues depuis " + user_path;
+        return;
+      }
+    }
   }
   if (model_ == TimeModel::Road && t.ch) {
     build_tables_phast();
   } else {
     build_tables_dijkstra();
   }
-  if (!cache_path.empty()) save_tables(cache_path);
+  if (cache_path.empty()) return;
+  try {
+    save_tables(cache_path);
+  } catch (const geo::Error& e) {
+    const std::string why = e.what();
+    try {
+      if (user_path.empty()) throw geo::Error("no user cache folder (HOME and XDG_CACHE_HOME unset)");
+      save_tables(user_path);
+      cache_note_ = "dossier du territoire non modifiable (" + why + ") : tables d'accès gardées dans " + user_path;
+    } catch (const geo::Error& e2) {
+      cache_note_ = "dossier du territoire non modifiable (" + why + ") ; cache utilisateur impossible (" +
+                    std::string(e2.what()) + ") : tables d'accès gardées en mémoire seulement";
+    }
+  }
 }
 
 namespace {
@@ -152,52 +196,67 @@ AccessColumn AccessEngine::read_column(const geo::SnapResult& snap, TimeOf&& tim
   return col;
 }
 
+// File layout: magic "RCMPACC2", fingerprint of the inputs (u64), facility count
+// (u64), FNV-1a checksum of the payload (u64), then per facility its entry count
+// (u64) and entries. A foreign, stale, truncated or corrupted file (checksum) is
+// refused, with the reason in `cache_note_`, and the tables are rebuilt.
 bool AccessEngine::load_tables(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
-  char magic[8] = {};
-  std::uint64_t fp = 0, nfac = 0;
-  in.read(magic, sizeof magic);
-  in.read(reinterpret_cast<char*>(&fp), sizeof fp);
-  in.read(reinterpret_cast<char*>(&nfac), sizeof nfac);
-  if (!in || std::memcmp(magic, kTableMagic, sizeof magic) != 0 || fp != fingerprint_ || nfac != t_.facilities.size()) {
-    return false;  // foreign or stale: rebuilt
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  constexpr std::size_t kHeader = sizeof kTableMagic + 3 * sizeof(std::uint64_t);
+  auto refuse = [&](const std::string& why) {
+    cache_note_ = "tables d'accès de " + path + " refusées (" + why + ") : recalculées";
+    return false;
+  };
+  if (bytes.size() < kHeader || std::memcmp(bytes.data(), kTableMagic, sizeof kTableMagic) != 0) {
+    return refuse("fichier étranger ou d'une autre version");
   }
+  std::uint64_t fp = 0, nfac = 0, sum = 0;
+  std::memcpy(&fp, bytes.data() + 8, 8);
+  std::memcpy(&nfac, bytes.data() + 16, 8);
+  std::memcpy(&sum, bytes.data() + 24, 8);
+  if (fp != fingerprint_ || nfac != t_.facilities.size()) return false;  // another territory or cutoff: rebuilt
+  geo::Fingerprint check;
+  check.add(std::string_view(bytes).substr(kHeader));
+  if (check.value() != sum) return refuse("somme de contrôle fausse : fichier abîmé");
+  std::size_t pos = kHeader;
   std::vector<AccessColumn> cols(nfac);
   for (auto& c : cols) {
     std::uint64_t n = 0;
-    in.read(reinterpret_cast<char*>(&n), sizeof n);
-    if (!in || n > t_.units.size()) return false;
+    if (bytes.size() - pos < sizeof n) return refuse("tronqué");
+    std::memcpy(&n, bytes.data() + pos, sizeof n);
+    pos += sizeof n;
+    if (n > t_.units.size() || (bytes.size() - pos) / sizeof(AccessEntry) < n) return refuse("tronqué");
     c.resize(n);
-    in.read(reinterpret_cast<char*>(c.data()), static_cast<std::streamsize>(n * sizeof(AccessEntry)));
-    if (!in) return false;
+    std::memcpy(c.data(), bytes.data() + pos, n * sizeof(AccessEntry));
+    pos += n * sizeof(AccessEntry);
     for (const auto& e : c) {
-      if (e.unit >= t_.units.size()) return false;
+      if (e.unit >= t_.units.size()) return refuse("unité inconnue");
     }
   }
+  if (pos != bytes.size()) return refuse("données en trop");
   base_ = std::move(cols);
   return true;
 }
 
 void AccessEngine::save_tables(const std::string& path) const {
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw geo::Error("cannot write access tables " + tmp);
-    out.write(kTableMagic, sizeof kTableMagic);
-    out.write(reinterpret_cast<const char*>(&fingerprint_), sizeof fingerprint_);
-    const std::uint64_t nfac = base_.size();
-    out.write(reinterpret_cast<const char*>(&nfac), sizeof nfac);
-    for (const auto& c : base_) {
-      const std::uint64_t n = c.size();
-      out.write(reinterpret_cast<const char*>(&n), sizeof n);
-      out.write(reinterpret_cast<const char*>(c.data()), static_cast<std::streamsize>(n * sizeof(AccessEntry)));
-    }
-    if (!out.flush()) throw geo::Error("cannot write access tables " + tmp);
+  std::string payload;
+  for (const auto& c : base_) {
+    const std::uint64_t n = c.size();
+    payload.append(reinterpret_cast<const char*>(&n), sizeof n);
+    payload.append(reinterpret_cast<const char*>(c.data()), n * sizeof(AccessEntry));
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw geo::Error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  geo::Fingerprint sum;
+  sum.add(payload);
+  std::string header(kTableMagic, sizeof kTableMagic);
+  const std::uint64_t nfac = base_.size(), checksum = sum.value();
+  header.append(reinterpret_cast<const char*>(&fingerprint_), sizeof fingerprint_);
+  header.append(reinterpret_cast<const char*>(&nfac), sizeof nfac);
+  header.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
+  geo::write_file_atomic(path, {header, payload});
 }
 
 geo::SnapResult AccessEngine::snap(geo::PointM p) const {

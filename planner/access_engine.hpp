@@ -53,11 +53,17 @@ using AccessColumn = std::vector<AccessEntry>;
 class AccessEngine {
  public:
   // `cache_path` (optional): a table file written beside the territory; reused when
-  // its fingerprint (graph, units, facilities, cutoff, model) matches, else rebuilt.
+  // its fingerprint (graph, units, facilities, cutoff, model) and its payload checksum
+  // match, else rebuilt. When it cannot be written (a read-only territory folder) the
+  // tables go to the user's cache folder (geo::user_cache_dir), else stay in memory;
+  // cache_note() says so.
   AccessEngine(const Territory& t, double cutoff_min, StraightLineParams straight = {},
                const std::string& cache_path = "");
 
   [[nodiscard]] bool loaded_from_cache() const { return from_cache_; }
+  // A notice (French) when the cache was not where it belongs: refused (corrupted),
+  // kept in the user's cache folder or in memory (read-only territory). Empty otherwise.
+  [[nodiscard]] const std::string& cache_note() const { return cache_note_; }
   [[nodiscard]] std::uint64_t fingerprint() const { return fingerprint_; }
 
   [[nodiscard]] TimeModel model() const { return model_; }
@@ -109,9 +115,10 @@ class AccessEngine {
   geo::RphastWorkspace rphast_ws_;
   std::size_t searches_ = 0;
   bool from_cache_ = false;
+  std::string cache_note_;
   std::uint64_t fingerprint_ = 0;
 
-  bool load_tables(const std::string& path);
+  bool load_tables(const std::string& path);  // false (and maybe a note) when refused
   void save_tables(const std::string& path) const;
 };
 

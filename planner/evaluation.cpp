@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <set>
 
@@ -38,7 +39,52 @@ double step_weight(const std::vector<E2sfcaStep>& steps, double minutes) {
 
 }  // namespace
 
+void check_params(const EvalParams& p) {
+  auto in = [](double v, double lo, double hi, bool lo_open, const std::string& option, const std::string& unit) {
+    const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+    if (!ok) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%s %g: must be a number in %s%g, %g] %s", option.c_str(), v, lo_open ? "]" : "[",
+                    lo, hi, unit.c_str());
+      throw geo::Error(buf, geo::ErrorKind::Usage);
+    }
+  };
+  in(p.cutoff_min, 0, kMaxMinutes, true, "--cutoff-min", "minutes");
+  for (double c : p.coverage_min) in(c, 0, kMaxMinutes, true, "coverage threshold", "minutes");
+  in(p.urgent_threshold_min, 0, kMaxMinutes, true, "urgent-care threshold", "minutes");
+  in(p.k_nearest, 1, 100, false, "k nearest", "facilities");
+  for (const auto& st : p.e2sfca_steps) {
+    in(st.up_to_min, 0, kMaxMinutes, true, "E2SFCA step", "minutes");
+    in(st.weight, 0, 1, false, "E2SFCA weight", "");
+  }
+  in(p.pharmacy_first_threshold, 0, 1e7, true, "--pharmacy-first-threshold", "inhabitants");
+  in(p.pharmacy_first_threshold_east, 0, 1e7, true, "--pharmacy-first-threshold-east", "inhabitants");
+  in(p.pharmacy_tranche, 0, 1e7, true, "--pharmacy-tranche", "inhabitants");
+  in(p.pharmacy_transfer_threshold_min, 0, kMaxMinutes, true, "--pharmacy-transfer-max-min", "minutes");
+  in(p.pharmacy_regroup_years, 0, 100, false, "--pharmacy-regroup-years", "years");
+  for (double th : p.pharmacy_loss_min) in(th, 0, kMaxMinutes, true, "pharmacy loss threshold", "minutes");
+  in(p.affiliate_decline_per_year, 0, 1, false, "--affiliate-decline", "(share per year)");
+  in(p.projection_years, 0, 100, false, "projection years", "years");
+  in(p.recruitment_multiplier, 0, 100, false, "--recruitment-multiplier", "patients per affiliate");
+  const RegimeParams& r = p.regime;
+  in(r.critical_gp_fte, 0, 1000, false, "--critical-gp", "FTE");
+  in(r.inter_replacement_min_fte, 0, 1000, false, "--inter-replacement", "FTE");
+  in(r.opening_min_hours_per_day, 0, 24, true, "--opening-hours", "hours per day");
+  in(r.opening_days_per_week, 1, 7, false, "--opening-days", "days per week");
+  in(r.uft_max_min, 0, kMaxMinutes, true, "--uft-minutes", "minutes");
+  in(r.uft_max_km, 0, 1000, true, "--uft-km", "km");
+  in(r.rayon_action_min, 0, kMaxMinutes, true, "--rayon-action", "minutes");
+  for (double th : r.thresholds_min) in(th, 0, kMaxMinutes, true, "regime threshold", "minutes");
+  if (r.horizon_year != 0) in(r.horizon_year, 1900, 2200, false, "--horizon", "");
+  for (const auto& [year, rate] : r.decline_series) in(rate, 0, 1, false, "--decline-series " + std::to_string(year), "");
+  in(r.recruitment_multiplier_low, 0, 100, false, "--recruitment-range", "patients per affiliate");
+  in(r.recruitment_multiplier_high, 0, 100, false, "--recruitment-range", "patients per affiliate");
+  in(p.straight.detour_factor, 0, 100, true, "--detour-factor", "");
+  in(p.straight.speed_kmh, 0, 1000, true, "--straight-speed-kmh", "km/h");
+}
+
 Evaluation evaluate(AccessEngine& engine, const Scenario& scenario, const EvalParams& p) {
+  check_params(p);
   const auto start = std::chrono::steady_clock::now();
   const Territory& t = engine.territory();
   const std::size_t searches_before = engine.searches_run();

@@ -81,6 +81,15 @@ struct Evaluation {
   [[nodiscard]] int target_index(const std::string& name) const;
 };
 
+// Longest travel time any table, threshold or option may ask for: 24 hours (so that
+// minutes x 600 always fits the 32-bit deciseconds, 13.6 years, with room to add).
+inline constexpr double kMaxMinutes = 1440;
+
+// Range checks of every numeric parameter before any use: NaN, infinities and values
+// out of range are an Error (ErrorKind::Usage) naming the option, never a
+// wrap-around or an assertion. Called by evaluate(); callers may call it first.
+void check_params(const EvalParams& params);
+
 Evaluation evaluate(AccessEngine& engine, const Scenario& scenario, const EvalParams& params);
 
 // Fills e.recomposition (called by evaluate; planner/offer/recomposition.cpp).

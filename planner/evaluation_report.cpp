@@ -15,7 +15,9 @@
 #include <set>
 #include <sstream>
 
+#include "geo/crs.hpp"
 #include "geo/error.hpp"
+#include "geo/output_folder.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/cartography/qgis_style.hpp"
 #include "planner/format.hpp"
@@ -139,11 +141,13 @@ KeyFigures key_figures(const Territory& t, const Evaluation& e, const EvalParams
   return k;
 }
 
-EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenario, const EvalParams& p,
-                                   const Evaluation& before, const Evaluation& after, const std::string& out_dir) {
+namespace {
+
+EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, const EvalParams& p,
+                            const Evaluation& before, const Evaluation& after, geo::OutputFolder& folder) {
   const Territory& t = engine.territory();
-  fs::create_directories(out_dir);
-  auto path = [&](const std::string& name) { return (fs::path(out_dir) / name).string(); };
+  const std::string& staging = folder.staging();
+  auto path = [&](const std::string& name) { return (fs::path(staging) / name).string(); };
   const std::vector<std::string> targets = all_targets(before, after);
   const std::string model = model_label(after.model);
   const bool road = after.model == TimeModel::Road;
@@ -176,7 +180,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
                                  after.need_index[u],
                                  after.need_population[u],
                                  model,
-                                 std::string(road ? (unit.snap.result.ok() ? "rattachée" : "hors réseau") : "sans réseau")};
+                                 std::string(road ? (unit.snap.result.ok() ? "rattachée" : kOffNetworkLabel) : "sans réseau")};
     for (const auto& tg : targets) {
       const geo::Deciseconds a = time_of(before, tg, u), b = time_of(after, tg, u);
       v.push_back(minutes_or_null(a));
@@ -185,8 +189,8 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
                       ? FieldValue(geo::deciseconds_to_minutes(b) - geo::deciseconds_to_minutes(a))
                       : kNull);
       const bool off = road && !unit.snap.result.ok();
-      std::string access = off                              ? "hors réseau (non routée)"
-                           : a == kNoAccess && b == kNoAccess ? "sans accès"
+      std::string access = off                              ? std::string(kOffNetworkLabel)
+                           : a == kNoAccess && b == kNoAccess ? std::string(kNoAccessLabel)
                            : a == kNoAccess                 ? "accès gagné"
                            : b == kNoAccess                 ? "accès perdu"
                                                             : "accès";
@@ -207,11 +211,23 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
       {"changement", FieldType::String},  {"capacite_avant", FieldType::Real},  {"capacite_apres", FieldType::Real},
       {"pop_desservie_avant", FieldType::Real}, {"pop_desservie_apres", FieldType::Real},
       {"besoin_desservi_apres", FieldType::Real}, {"rattachement", FieldType::String},
-      {"distance_reseau_m", FieldType::Real}, {"hors_territoire", FieldType::Integer}};
+      {"distance_reseau_m", FieldType::Real}, {"hors_territoire", FieldType::Integer},
+      {"lon_avant", FieldType::Real}, {"lat_avant", FieldType::Real},
+      {"lon_apres", FieldType::Real}, {"lat_apres", FieldType::Real}};
   if (fictitious) fac_fields.push_back({"avertissement_regime", FieldType::String});
+  // One row per id. A relocated (or transferred) facility is two states in `after`:
+  // its old position, closed, and its new site, appended under the same id. It is
+  // written as one row: the state before at the old position (lon/lat_avant), the
+  // state after at the new one (lon/lat_apres, and the row's geometry).
+  const FacilityRows rows = facility_rows(after.facilities);
+  auto lon_lat = [&](geo::PointM at) {
+    const geo::LonLat ll = geo::lambert93_to_wgs84(at);
+    return std::pair<FieldValue, FieldValue>{ll.lon, ll.lat};
+  };
   auto fac_row = [&](std::size_t i) {
     const FacilityState& f = after.facilities[i];
-    const bool in_before = i < before.facilities.size() && before.facilities[i].id == f.id;
+    const std::size_t b = rows.first[i];  // its baseline entry, when it has one
+    const bool in_before = b < before.facilities.size() && before.facilities[b].id == f.id;
     std::string flags;
     for (const auto& [k, v] : f.flags) {
       if (v) flags += (flags.empty() ? "" : ",") + k;
@@ -219,13 +235,16 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
     const std::string snap = !road ? "sans réseau" : f.snap.result.ok() ? "rattaché" : "hors réseau";
     std::vector<FieldValue> row{
         f.id, f.name, f.kind, flags,
-        in_before ? FieldValue(std::string(before.facilities[i].open ? "ouvert" : "fermé")) : FieldValue(std::string("absent")),
+        in_before ? FieldValue(std::string(before.facilities[b].open ? "ouvert" : "fermé")) : FieldValue(std::string("absent")),
         std::string(f.open ? "ouvert" : "fermé"), f.change,
-        in_before ? geo::real_if(before.facilities[i].capacity >= 0, before.facilities[i].capacity) : kNull,
+        in_before ? geo::real_if(before.facilities[b].capacity >= 0, before.facilities[b].capacity) : kNull,
         geo::real_if(f.capacity >= 0, f.capacity),
-        in_before ? FieldValue(before.served_population[i]) : kNull, after.served_population[i], after.served_need[i],
+        in_before ? FieldValue(before.served_population[b]) : kNull, after.served_population[i], after.served_need[i],
         snap, road ? geo::real_or_null(f.snap.result.distance_m) : kNull,
         std::int64_t{f.outside_territory ? 1 : 0}};
+    const auto [lon0, lat0] = in_before ? lon_lat(before.facilities[b].point) : std::pair{kNull, kNull};
+    const auto [lon1, lat1] = lon_lat(f.point);
+    row.insert(row.end(), {lon0, lat0, lon1, lat1});
     if (fictitious) row.push_back(f.regime ? std::string(kFictitiousLabel) : std::string());
     return row;
   };
@@ -253,6 +272,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
     csv.begin_layer("etablissements", geo::GeometryKind::None, fac_fields);
     gpkg.begin_layer("etablissements", geo::GeometryKind::Point, fac_fields, "Établissements avant / après");
     for (std::size_t i = 0; i < after.facilities.size(); ++i) {
+      if (!rows.written[i]) continue;  // superseded by its new site
       const auto row = fac_row(i);
       const geo::Geometry pt = geo::Geometry::point(after.facilities[i].point.x_m, after.facilities[i].point.y_m);
       gj.write(row, &pt);
@@ -279,9 +299,13 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
       for (const auto& kind : kinds) {
         const int ti = e->target_index(kind);
         if (ti < 0) continue;
+        // Key: the nearest facility; kOffNetwork for units off the road network (never
+        // routed, « hors réseau »), -1 for routed units with nothing within the cutoff.
+        constexpr std::int32_t kOffNetwork = -2;
         std::map<std::int32_t, std::vector<std::size_t>> groups;
         for (std::size_t u = 0; u < t.units.size(); ++u) {
-          groups[e->nearest_facility[static_cast<std::size_t>(ti)][u]].push_back(u);
+          const bool off = road && !t.units[u].snap.result.ok();
+          groups[off ? kOffNetwork : e->nearest_facility[static_cast<std::size_t>(ti)][u]].push_back(u);
         }
         for (const auto& [fi, units] : groups) {
           std::vector<const geo::Geometry*> parts;
@@ -294,8 +318,10 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
           const geo::Geometry area = geo::union_all(parts);
           const bool none = fi < 0;
           const FacilityState* f = none ? nullptr : &e->facilities[static_cast<std::size_t>(fi)];
-          const std::vector<FieldValue> row = {situation, kind, none ? std::string("") : f->id,
-                                               none ? std::string("sans accès dans le seuil") : f->name, pop, need,
+          const std::string label = fi == kOffNetwork ? std::string(kOffNetworkLabel)
+                                                      : std::string(kNoAccessLabel) + " dans la limite de calcul";
+          const std::vector<FieldValue> row = {situation, kind, none ? std::string("") : f->id, none ? label : f->name,
+                                               pop, need,
                                                static_cast<std::int64_t>(units.size()), model};
           gj.write(row, &area);
           gpkg.write(row, &area);
@@ -416,7 +442,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   }
   // Pharmacies (planner/offer/pharmacies): licences_pharmacie.csv, pharmacies.csv/.geojson.
   const offer::PharmacyAnalysis pharmacies = offer::analyse_pharmacies(t, scenario, before, after, p);
-  offer::write_pharmacy_outputs(t, pharmacies, p, out_dir);
+  offer::write_pharmacy_outputs(t, pharmacies, p, staging);
   const bool has_pharmacies = pharmacies.has_liberal;
 
   // [SECTION] rapport.md and summary.json
@@ -580,7 +606,7 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   r << offer::pharmacy_report_section(pharmacies, p);
   summary["pharmacies"] = offer::pharmacy_summary(pharmacies, p);
   if (!has_pharmacies) r << "\n**Excédent ou déficit inconnu : aucune liste de pharmacies pour ce territoire.**\n";
-  const RecompositionOutputs regime = write_recomposition(t, scenario, p, before, after, out_dir);
+  const RecompositionOutputs regime = write_recomposition(t, scenario, p, before, after, staging);
   if (regime.markdown.empty()) {
     r << "\n## Demande du régime minier\n\n**Aucune donnée du régime minier (sites, équipes, affiliés) pour ce "
          "territoire** : la projection (baisse de "
@@ -662,6 +688,22 @@ EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenari
   s << regime.terminal;
   out.summary_text = s.str();
   return out;
+}
+
+}  // namespace
+
+EvaluationOutputs write_evaluation(AccessEngine& engine, const Scenario& scenario, const EvalParams& p,
+                                   const Evaluation& before, const Evaluation& after, const std::string& out_dir) {
+  // Written as a whole: locked against another run, staged, moved in at the end; a
+  // failure leaves the previous outputs of `out_dir` as they were, and no temporary.
+  geo::OutputFolder folder(out_dir);
+  try {
+    EvaluationOutputs out = write_all(engine, scenario, p, before, after, folder);
+    folder.commit();
+    return out;
+  } catch (const geo::Error& e) {
+    throw folder.explained(e);
+  }
 }
 
 }  // namespace recompose::planner

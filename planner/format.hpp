@@ -18,10 +18,43 @@ inline std::string trim(std::string s) {
   return s;
 }
 
+// Control characters (U+0000..U+001F, U+007F) in text read from files or scenarios:
+// an id holding one is refused (ids key every output and are typed back in
+// scenarios); free text (names) has them replaced by spaces.
+inline bool has_control_char(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+inline std::string without_control_chars(std::string s) {
+  for (char& c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return s;
+}
+// `s` with control characters shown as \xNN, for messages.
+inline std::string printable(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Whether `s` is a non-empty run of ASCII digits (codes, FINESS numbers).
 inline bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
+
+// One vocabulary for the two states of a unit without a time, in every output and
+// the viewer: off the road network (never routed, neither near nor far), and routed
+// with no facility within the cutoff.
+inline constexpr const char* kOffNetworkLabel = "hors réseau";
+inline constexpr const char* kNoAccessLabel = "sans accès";
 
 inline std::string fr_number(double v, int decimals = 0) {
   if (std::isnan(v)) return "—";

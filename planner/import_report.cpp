@@ -42,6 +42,14 @@ std::string ImportReport::to_markdown() const {
     o << " |\n";
   }
   o << "\nGéométries réparées (GEOS make-valid) : " << geometries_repaired << "\n\n";
+  o << "Chevauchements entre unités (polygones IRIS) : " << unit_overlapping_pairs << " paires, "
+    << fmt(unit_overlap_area_km2, 3) << " km² ; chaque chevauchement est attribué à la plus petite des unités et "
+       "retiré des plus grandes (" << units_trimmed << " unités retouchées), de sorte que les unités et les bassins "
+       "pavent le territoire sans se recouvrir.";
+  for (std::size_t i = 0; i < unit_overlap_examples.size(); ++i) {
+    o << (i ? " ; " : " Plus grands : ") << unit_overlap_examples[i];
+  }
+  o << "\n\n";
 
   o << "## Réseau routier\n\n";
   if (!has_roads) {
@@ -141,6 +149,11 @@ std::string ImportReport::to_json() const {
                           {"unmatched_examples", x.unmatched_examples}});
   }
   j["geometries_repaired"] = geometries_repaired;
+  j["unit_overlaps"] = {{"pairs", unit_overlapping_pairs},
+                        {"area_km2", unit_overlap_area_km2},
+                        {"units_trimmed", units_trimmed},
+                        {"rule", "each overlap given to the smaller unit, cut out of the larger"},
+                        {"largest", unit_overlap_examples}};
   j["roads"] = {{"present", has_roads}, {"note", roads_note}, {"source", roads_source}};
   if (has_roads) {
     auto& r = j["roads"];

@@ -47,6 +47,10 @@ struct ImportReport {
   std::vector<JoinReport> joins;
   std::vector<PopulationTotal> populations;
   std::uint64_t geometries_repaired = 0;
+  // Unit coverage cleaned into a planar partition (planner/unit_coverage.hpp).
+  std::uint64_t unit_overlapping_pairs = 0, units_trimmed = 0;
+  double unit_overlap_area_km2 = 0;
+  std::vector<std::string> unit_overlap_examples;
   std::vector<std::string> crs_seen;
   // Roads
   bool has_roads = false;

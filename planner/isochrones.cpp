@@ -10,8 +10,10 @@
 
 namespace recompose::planner {
 
-std::vector<Isochrone> isochrones(const AccessEngine& engine, const std::vector<const FacilityState*>& sites,
-                                  const std::vector<double>& minutes, double buffer_m) {
+namespace {
+
+std::vector<Isochrone> raw_isochrones(const AccessEngine& engine, const std::vector<const FacilityState*>& sites,
+                                      const std::vector<double>& minutes, double buffer_m) {
   std::vector<Isochrone> out;
   const Territory& t = engine.territory();
   if (minutes.empty()) return out;
@@ -79,6 +81,30 @@ std::vector<Isochrone> isochrones(const AccessEngine& engine, const std::vector<
     }
     mask.dilate(static_cast<int>(std::lround(buffer_m / cell)));
     out.push_back({m, mask.polygons().simplified(cell / 2)});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Isochrone> isochrones(const AccessEngine& engine, const std::vector<const FacilityState*>& sites,
+                                  const std::vector<double>& minutes, double buffer_m) {
+  std::vector<Isochrone> out = raw_isochrones(engine, sites, minutes, buffer_m);
+  // Nesting: a place reached within T minutes is reached within any T' > T. The raw
+  // masks are nested, but their simplified outlines (and the discs' chords) are not
+  // quite: each band is united with the next smaller one, so that it contains it.
+  std::vector<std::size_t> order(out.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return out[a].minutes < out[b].minutes; });
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    const geo::Geometry& inner = out[order[k - 1]].area;
+    geo::Geometry& outer = out[order[k]].area;
+    if (!inner || inner.empty()) continue;
+    if (!outer || outer.empty()) {
+      outer = inner;
+      continue;
+    }
+    outer = geo::union_all({&outer, &inner}).polygonal_parts();
   }
   return out;
 }

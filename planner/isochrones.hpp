@@ -5,7 +5,8 @@
 // at most T is kept, and the kept network is buffered by `buffer_m` (default
 // 250 m) and dissolved with GEOS. The polygon shows where the *road network* is
 // within T; land far from any road is not included. Straight-line model: discs of
-// radius T x speed / detour factor around each site, dissolved.
+// radius T x speed / detour factor around each site, dissolved. The bands are
+// nested: each contains every band of fewer minutes (T < T' => area(T) within area(T')).
 #pragma once
 
 #include <vector>

@@ -1,6 +1,7 @@
 #include "planner/od_matrix.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "geo/dijkstra.hpp"
@@ -55,6 +56,10 @@ std::vector<OdPoint> od_points(const Territory& t, const std::string& layer, con
 
 OdStats write_od_matrix(const geo::RoadGraph& g, const std::vector<OdPoint>& origins,
                         const std::vector<OdPoint>& destinations, double max_minutes, const std::string& path) {
+  if (!std::isfinite(max_minutes) || max_minutes <= 0 || max_minutes > 1440) {
+    throw geo::Error("--max-minutes " + std::to_string(max_minutes) + ": must be a number of minutes in ]0, 1440]",
+                     geo::ErrorKind::Usage);
+  }
   OdStats st;
   st.origins = origins.size();
   st.destinations = destinations.size();
@@ -98,9 +103,10 @@ OdStats write_od_matrix(const geo::RoadGraph& g, const std::vector<OdPoint>& ori
       if (t == geo::kUnreachable || t > limit) continue;
       reached[i] = 1;
       ++st.pairs_within_limit;
-      const double network_s =
-          geo::deciseconds_to_seconds(t) - geo::deciseconds_to_seconds(o.snap.access_ds) -
-          geo::deciseconds_to_seconds(d.snap.access_ds);
+      // In whole deciseconds, then converted: an exact 0 prints as 0 (never -1.4e-14).
+      const auto network_ds = static_cast<std::int64_t>(t) - static_cast<std::int64_t>(o.snap.access_ds) -
+                              static_cast<std::int64_t>(d.snap.access_ds);
+      const double network_s = static_cast<double>(network_ds) / 10.0;
       w.write({o.id, d.id, std::string("ok"), geo::deciseconds_to_minutes(t), network_s,
                static_cast<std::int64_t>(o.snap.nearest_node), o.snap.distance_m,
                geo::deciseconds_to_seconds(o.snap.access_ds), static_cast<std::int64_t>(d.snap.nearest_node),

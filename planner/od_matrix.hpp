@@ -34,7 +34,17 @@ struct OdStats {
 };
 
 // Writes a CSV (one row per pair within `max_minutes`, plus one row per point off
-// the network) atomically to `path`.
+// the network) atomically to `path`. Columns:
+//   origin_id, destination_id, status (ok, origin-off-network, destination-off-network)
+//   total_time_min        door to door: access legs + network time
+//   network_time_s        total minus both access legs: the road part, which *includes*
+//                         the parts of the two snapped segments between each snapped
+//                         point and the segment end the route uses (or the stretch
+//                         between them when both lie on one segment); 0 is printed 0
+//   origin_node / destination_node   the end of the snapped segment nearer along the
+//                         road: a label for the snap, not necessarily the end the
+//                         fastest route leaves or enters by
+//   *_snap_m, *_access_s  snapping distance and access leg (at the access speed)
 OdStats write_od_matrix(const geo::RoadGraph& g, const std::vector<OdPoint>& origins,
                         const std::vector<OdPoint>& destinations, double max_minutes, const std::string& path);
 

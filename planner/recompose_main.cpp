@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,7 @@
 
 #include "geo/error.hpp"
 #include "geo/graph_cache.hpp"
+#include "geo/output_folder.hpp"
 #include "geo/road_import.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/comparison.hpp"
@@ -393,15 +395,13 @@ int run(int argc, char** argv) {
     opt.progress = [quiet](const std::string& step) {
       if (!quiet) std::fprintf(stderr, "[import] %s...\n", step.c_str());
     };
-    fs::create_directories(out_dir);
+    geo::OutputFolder folder(out_dir);  // locked first: a second import into it is refused at once
     planner::ImportReport report;
     planner::Territory t = planner::import_territory(m, opt, report);
     if (!quiet) std::fprintf(stderr, "[import] writing %s...\n", out_dir.c_str());
-    // Both reports are built before anything is written, so a failure leaves no partial set.
+    // Staged and moved in at once: a failure leaves the previous territory as it was.
     const std::string markdown = report.to_markdown(), json = report.to_json() + "\n";
-    planner::save_territory(t, out_dir);
-    geo::write_text_file_atomic((fs::path(out_dir) / "import_report.md").string(), markdown);
-    geo::write_text_file_atomic((fs::path(out_dir) / "import_report.json").string(), json);
+    planner::save_territory(t, folder, {{"import_report.md", markdown}, {"import_report.json", json}});
     if (!quiet) std::cout << markdown;
     std::fprintf(stderr, "[import] %s: %zu units, %zu communes, %zu facilities, %zu indicator values -> %s\n",
                  t.name.c_str(), t.units.size(), t.communes.size(), t.facilities.size(), t.indicators.size(),
@@ -423,6 +423,7 @@ int run(int argc, char** argv) {
     planner::AccessEngine engine(t, params.cutoff_min, params.straight,
                                  (fs::path(eval_territory) / "access_tables.bin").string());
     const double tables_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!engine.cache_note().empty()) std::fprintf(stderr, "recompose: note: %s\n", engine.cache_note().c_str());
     const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), params);
     const planner::Evaluation after = planner::evaluate(engine, scenario, params);
     const auto out = planner::write_evaluation(engine, scenario, params, before, after, eval_out);
@@ -691,6 +692,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit fails the write with its reason, not a kill
   try {
     return run(argc, argv);
   } catch (const geo::Error& e) {

@@ -78,6 +78,44 @@ void keep_pooled(FacilityState& target, const RegimeSite& pooled) {
   target.site.activity = pooled.activity;
 }
 
+// The values of an edit, range-checked wherever the edit comes from (a file, the
+// viewer, another command): the same checks everywhere, before any use.
+constexpr double kMaxCapacity = 1e6;  // beds, GPs, chairs...: far above any real site
+constexpr double kMaxFte = 1e4;
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+void check_edit_values(const ScenarioEdit& e, const std::string& label) {
+  if (e.capacity) {
+    const double c = *e.capacity;
+    // -1: a regime site opened without a capacity (its offer is its team).
+    const bool unknown_ok = e.op == "open" && e.kind == kRegimeKind && c == -1.0;
+    if (!unknown_ok && (!std::isfinite(c) || c < 0 || c > kMaxCapacity)) {
+      throw Error(label + ": capacity " + num(c) + " must be a number in [0, 1000000]");
+    }
+  }
+  if (e.fte && (!std::isfinite(*e.fte) || *e.fte <= 0 || *e.fte > kMaxFte)) {
+    throw Error(label + ": fte " + num(*e.fte) + " must be a number in ]0, 10000]");
+  }
+  for (const auto& [prof, v] : e.team) {
+    if (!std::isfinite(v) || v < 0 || v > kMaxFte) {
+      throw Error(label + ": team." + prof + " " + num(v) + " must be a number in [0, 10000]");
+    }
+  }
+  if (e.at && (!std::isfinite(e.at->x_m) || !std::isfinite(e.at->y_m))) {
+    throw Error(label + ": the point's coordinates are not finite numbers");
+  }
+  std::vector<std::string> ids = e.facilities;
+  for (const std::string* id : {&e.into, &e.id, &e.centre}) ids.push_back(*id);
+  for (const auto& id : ids) {
+    if (has_control_char(id)) throw Error(label + ": id '" + printable(id) + "' contains a control character");
+  }
+}
+
 }  // namespace
 
 Scenario Scenario::parse(const std::string& text, const std::string& origin) {
@@ -203,8 +241,20 @@ Scenario Scenario::parse_checked(const std::string& text, const std::string& ori
           }
         }
       }
+      // Ids key every output and are typed back by planners: a control character is
+      // refused; names and free text lose theirs.
+      std::vector<std::string> ids = ed.facilities;
+      for (const std::string* id : {&ed.into, &ed.id, &ed.centre}) ids.push_back(*id);
+      for (const auto& id : ids) {
+        if (has_control_char(id)) {
+          throw Error(where + " (" + ed.op + "): id '" + printable(id) + "' contains a control character");
+        }
+      }
+      ed.name = without_control_chars(ed.name);
       s.edits.push_back(std::move(ed));
     }
+    s.name = without_control_chars(s.name);
+    s.description = without_control_chars(s.description);
     return s;
   });
 }
@@ -251,6 +301,20 @@ std::string Scenario::to_json() const {
     j["edits"].push_back(o);
   }
   return j.dump(2);
+}
+
+FacilityRows facility_rows(const std::vector<FacilityState>& facilities) {
+  FacilityRows rows;
+  std::map<std::string, std::size_t> first, last;
+  for (std::size_t i = 0; i < facilities.size(); ++i) {
+    first.try_emplace(facilities[i].id, i);
+    last[facilities[i].id] = i;
+  }
+  for (std::size_t i = 0; i < facilities.size(); ++i) {
+    rows.first.push_back(first.at(facilities[i].id));
+    rows.written.push_back(last.at(facilities[i].id) == i);
+  }
+  return rows;
 }
 
 ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
@@ -301,9 +365,7 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
     if (snap) {
       const geo::SnapResult res = snap(p);
       if (t.has_roads && !res.ok()) {
-        throw Error(label + ": the site is " + std::to_string(static_cast<long>(res.distance_m)) +
-                    " m from the road network (limit " + std::to_string(static_cast<long>(t.profile.snap_max_distance_m)) +
-                    " m)");
+        throw Error(label + ": the site is " + geo::off_network_text(res, t.profile.snap_max_distance_m));
       }
       st.snap = SnapInfo(res);
     }
@@ -312,6 +374,7 @@ ScenarioResult apply_scenario(const Territory& t, const Scenario& s,
     const ScenarioEdit& e = s.edits[i];
     const std::string label = edit_label(i, e);
     geo::with_error_context("scenario " + (s.path.empty() ? s.name : s.path), [&] {
+      check_edit_values(e, label);
       for (const auto& id : e.facilities) {
         if (auto it = index.find(id); it != index.end() && r.facilities[it->second].outside_territory && !e.allow_outside) {
           throw Error(label + ": facility " + id + " (" + r.facilities[it->second].name +

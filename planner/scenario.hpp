@@ -94,6 +94,17 @@ struct ScenarioResult {
   std::vector<std::string> applied;  // one French line per edit, for reports
 };
 
+// Outputs keyed by id have one row per facility id. A relocated or transferred
+// facility is two entries of ScenarioResult::facilities under one id: its old
+// position (closed) and its new site, appended. `written[i]` is true for the entry
+// that carries the row (the last one of its id); `first[i]` is the first entry of
+// the id of entry i, whose baseline state gives the row's "before" columns.
+struct FacilityRows {
+  std::vector<std::size_t> first;
+  std::vector<bool> written;
+};
+FacilityRows facility_rows(const std::vector<FacilityState>& facilities);
+
 // Applies `s` to the baseline of `t`. `snap` snaps a new site (may be null when
 // the territory has no roads). Throws Error naming the edit on a bad edit.
 ScenarioResult apply_scenario(const Territory& t, const Scenario& s,

@@ -9,10 +9,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "geo/contraction.hpp"
 #include "geo/geometry.hpp"
+#include "geo/output_folder.hpp"
 #include "geo/road_graph.hpp"
 #include "geo/road_profile.hpp"
 #include "geo/snapping.hpp"
@@ -107,7 +109,13 @@ struct Territory {
   [[nodiscard]] const Commune* find_commune(const std::string& code) const;
 };
 
-// Writes territory.gpkg, graph.rcg (if roads) and territory.json into `dir`.
+// Writes territory.gpkg, graph.rcg (if roads), graph.ch and territory.json, and
+// `extra_files` (name, text: the import reports), into `folder` as a whole: staged,
+// then moved in at once (geo/output_folder.hpp); a graph.rcg already in the folder
+// for the same graph is kept, not rewritten.
+void save_territory(const Territory& t, geo::OutputFolder& folder,
+                    const std::vector<std::pair<std::string, std::string>>& extra_files = {});
+// The same into `dir` (locked for the time of the write).
 void save_territory(const Territory& t, const std::string& dir);
 // Loads a directory written by save_territory. Throws Error naming the file.
 Territory load_territory(const std::string& dir);

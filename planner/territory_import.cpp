@@ -28,6 +28,7 @@
 #include "geo/error.hpp"
 #include "geo/fingerprint.hpp"
 #include "geo/graph_cache.hpp"
+#include "geo/number_text.hpp"
 #include "geo/road_import.hpp"
 #include "geo/snapping.hpp"
 #include "geo/vector_io.hpp"
@@ -35,6 +36,7 @@
 #include "planner/offer/finess.hpp"
 #include "planner/offer/urgent_care.hpp"
 #include "planner/travel_summary.hpp"
+#include "planner/unit_coverage.hpp"
 
 namespace recompose::planner {
 
@@ -104,14 +106,14 @@ std::string normalize_code(const std::string& raw, std::size_t width, geo::Diagn
   return s;
 }
 
-std::optional<double> parse_number(const std::string& raw) {
-  std::string s = trim(raw);
-  std::replace(s.begin(), s.end(), ',', '.');  // decimal comma (INSEE tables)
-  if (s.empty()) return std::nullopt;
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
+using geo::parse_number;  // French numbers: "173 136", "12,5" (geo/number_text.hpp)
+
+// A value that cannot be read stops the import, naming the file, record and value:
+// it is never counted as 0 nor dropped without a word.
+[[noreturn]] void unreadable(const std::string& where, const std::string& what, const std::string& raw,
+                             const std::string& expected = "a number >= 0") {
+  throw Error(where + ": " + what + " '" + raw + "' is not " + expected +
+              " (French forms are read: 173 136, 173 136, 12,5); correct the file and import again");
 }
 
 double peak_memory_mib() {
@@ -206,11 +208,7 @@ void import_communes(const Manifest& m, const ImportOptions& opt, Territory& t, 
   for (const auto& f : pop.data.features) {
     const std::string code = normalize_code(f.values[0], 5, nullptr, "");
     const auto v = parse_number(f.values[2]);
-    if (!v || *v < 0) {
-      r.diagnostics.push_back({Severity::Warning, "bad-population", pop.data.where(f),
-                               "commune " + code + ": population '" + f.values[2] + "' is not a number >= 0"});
-      continue;
-    }
+    if (!v || *v < 0) unreadable(pop.data.where(f), "commune " + code + ": population", f.values[2]);
     if (!pop_by_code.try_emplace(code, f.values[1], *v).second) {
       r.diagnostics.push_back({Severity::Warning, "duplicate-code", pop.data.where(f),
                                "commune " + code + " has a second population record (" + f.values[2] +
@@ -361,6 +359,9 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
     unit.commune_code = normalize_code(f.values[1], 5, &r.diagnostics, where);
     if (!commune_index.count(unit.commune_code)) continue;
     unit.code = normalize_code(f.values[0], 9, &r.diagnostics, where);
+    if (has_control_char(unit.code)) {
+      throw Error(where + ": IRIS code '" + printable(unit.code) + "' contains a control character: correct the file");
+    }
     if (unit.code.size() != 9 || !unit.code.starts_with(unit.commune_code)) {
       r.diagnostics.push_back({Severity::Error, "bad-iris-code", where,
                                "IRIS code '" + unit.code + "' is not 9 characters starting with its commune " +
@@ -386,6 +387,9 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
   }
   r.layers.push_back({"unités (IRIS)", u.data.path, u.data.layer, u.data.source_crs, u.read, t.units.size(),
                       "IRIS des communes sélectionnées"});
+  if (u.read == 0) {
+    throw Error("file " + u.data.path + ", layer " + u.data.layer + ": the units layer is empty (no feature)");
+  }
 
   // IRIS population weights.
   std::unordered_map<std::string, double> weight;
@@ -403,12 +407,15 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
       bool ok = true;
       for (std::size_t k = 1; k < f.values.size() && k <= spec.population_sum.size(); ++k) {
         const auto v = parse_number(f.values[k]);
-        if (!v || *v < 0) {
-          ok = false;
+        if (!v && (trim(f.values[k]).empty() || geo::is_no_data_marker(f.values[k]))) {
+          ok = false;  // no value: recorded, the IRIS is weighted as one without a row
           r.diagnostics.push_back({Severity::Warning, "bad-population", p.data.where(f),
                                    "IRIS " + f.values[0] + ": '" + f.values[k] + "' in " +
-                                       spec.population_sum[k - 1] + " is not a number >= 0; row ignored"});
+                                       spec.population_sum[k - 1] + " is no value; row ignored"});
           break;
+        }
+        if (!v || *v < 0) {
+          unreadable(p.data.where(f), "IRIS " + f.values[0] + ": " + spec.population_sum[k - 1], f.values[k]);
         }
         sum += *v;
       }
@@ -435,14 +442,12 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
     r.joins.push_back(j);
   }
 
-  // Reconciliation: units always sum to their commune's population.
-  std::unordered_map<std::string, std::vector<std::size_t>> by_commune;
-  for (std::size_t i = 0; i < t.units.size(); ++i) by_commune[t.units[i].commune_code].push_back(i);
-  for (auto& c : t.communes) {
-    auto it = by_commune.find(c.code);
-    if (it == by_commune.end()) {
-      // A commune without IRIS becomes one unit from its own polygon.
-      if (!c.geometry) continue;
+  // A commune without IRIS becomes one unit from its own polygon.
+  {
+    std::set<std::string> with_units;
+    for (const auto& unit : t.units) with_units.insert(unit.commune_code);
+    for (auto& c : t.communes) {
+      if (with_units.count(c.code) || !c.geometry) continue;
       Unit unit;
       unit.code = c.code + "0000";
       unit.name = c.name;
@@ -456,10 +461,30 @@ void import_units(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
       r.diagnostics.push_back({Severity::Warning, "commune-without-iris", "commune " + c.code,
                                "no IRIS polygon; the commune polygon is used as its unit"});
       t.units.push_back(std::move(unit));
+    }
+  }
+
+  // A planar partition: overlaps between units (IRIS from vector tiles) are given to
+  // one unit each, before the areas are used and the points snapped.
+  {
+    const CoverageCleaning cleaning = clean_unit_coverage(t.units, r.diagnostics);
+    r.unit_overlapping_pairs = cleaning.overlapping_pairs;
+    r.units_trimmed = cleaning.units_trimmed;
+    r.unit_overlap_area_km2 = cleaning.overlap_area_km2;
+    r.unit_overlap_examples = cleaning.examples;
+  }
+
+  // Reconciliation: units always sum to their commune's population.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_commune;
+  for (std::size_t i = 0; i < t.units.size(); ++i) by_commune[t.units[i].commune_code].push_back(i);
+  for (auto& c : t.communes) {
+    auto it = by_commune.find(c.code);
+    if (it == by_commune.end()) continue;  // no polygon at all: reported with the communes
+    auto& idx = it->second;
+    if (idx.size() == 1 && t.units[idx[0]].population_method.rfind("commune sans IRIS", 0) == 0) {
       c.unit_count = 1;
       continue;
     }
-    auto& idx = it->second;
     c.unit_count = idx.size();
     if (idx.size() == 1) {
       Unit& unit = t.units[idx[0]];
@@ -655,11 +680,12 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
         const Commune* c = t.find_commune(code);
         if (!c) continue;
         const auto n = parse_number(f.values[1]);
-        if (!n || *n < 0) {
+        if (!n && (trim(f.values[1]).empty() || geo::is_no_data_marker(f.values[1]))) {
           r.diagnostics.push_back({Severity::Warning, "bad-count", d.data.where(f),
-                                   "count '" + f.values[1] + "' is not a number >= 0; skipped"});
+                                   "commune " + code + ": count '" + f.values[1] + "' is no value; skipped"});
           continue;
         }
+        if (!n || *n < 0) unreadable(d.data.where(f), "commune " + code + ": count", f.values[1]);
         if (!c->geometry) continue;
         Facility fac;
         fac.id = spec.id_prefix + code;
@@ -700,6 +726,10 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
     for (auto& f : d.data.features) {
       const std::string where = d.data.where(f);
       const std::string raw_id = numbered ? std::to_string(f.fid) : trim(f.values[0]);
+      if (has_control_char(raw_id)) {
+        throw Error(where + ": facility id '" + printable(raw_id) +
+                    "' contains a control character; ids key every output and scenario: correct the file");
+      }
       if (!f.geometry || f.geometry.empty()) {
         r.diagnostics.push_back({Severity::Warning, "facility-without-location", where,
                                  "facility " + spec.id_prefix + raw_id + " has no usable location; not kept"});
@@ -735,11 +765,17 @@ void import_facilities(const Manifest& m, const ImportOptions& opt, Territory& t
       if (!spec.capacity.empty()) {
         const std::string& raw = f.values[d.data.field(spec.capacity)];
         const auto v = parse_number(raw);
-        fac.capacity = v && *v >= 0 ? *v : -1;
         fac.capacity_unit = spec.capacity_unit;
-        if (!trim(raw).empty() && fac.capacity < 0) {
+        if (v && *v >= 0) {
+          fac.capacity = *v;
+        } else if (trim(raw).empty()) {
+          fac.capacity = -1;  // unknown
+        } else if (geo::is_no_data_marker(raw)) {
+          fac.capacity = -1;
           r.diagnostics.push_back({Severity::Warning, "bad-capacity", where,
-                                   "facility " + fac.id + ": capacity '" + raw + "' is not a number >= 0; kept as unknown"});
+                                   "facility " + fac.id + ": capacity '" + raw + "' is no value; kept as unknown"});
+        } else {
+          unreadable(where, "facility " + fac.id + ": capacity", raw);
         }
       }
       for (const auto& [name, rule] : spec.flags) fac.flags[name] = evaluate_flag(rule, d.data, f, fac.name);
@@ -825,10 +861,10 @@ void import_indicators(const Manifest& m, const ImportOptions& opt, Territory& t
       auto add = [&](const std::string& name, const std::string& raw) {
         const auto v = parse_number(raw);
         if (!v) {
-          if (!trim(raw).empty()) {
-            r.diagnostics.push_back({Severity::Warning, "bad-number", d.data.where(f),
-                                     name + ": '" + raw + "' is not a number; value left out"});
-          }
+          if (trim(raw).empty()) return;
+          if (!geo::is_no_data_marker(raw)) unreadable(d.data.where(f), spec.level + " " + code + ": " + name, raw, "a number");
+          r.diagnostics.push_back({Severity::Warning, "bad-number", d.data.where(f),
+                                   name + ": '" + raw + "' is no value (no-data marker); value left out"});
           return;
         }
         if (!stored.insert(code + "\n" + name).second) {
@@ -936,6 +972,13 @@ void import_roads(const Manifest& m, const ImportOptions& opt, Territory& t, Imp
     r.road_stats.diagnostics.clear();
     if (!cache.empty()) geo::save_graph(t.graph, fp.value(), cache);
   }
+  if (t.graph.empty() || t.graph.component_node_count.empty()) {
+    throw Error("file " + path + ": no routable road (" + std::to_string(r.road_stats.features_read) +
+                " features read; classes not routed by the profile: " + std::to_string(r.road_stats.excluded_not_car) +
+                ", access forbidden: " + std::to_string(r.road_stats.excluded_access) +
+                ", without geometry: " + std::to_string(r.road_stats.excluded_no_geometry) +
+                "); check the class field and class map of the manifest");
+  }
   t.has_roads = true;
   r.has_roads = true;
   if (m.roads.kind == "osm") {
@@ -1000,13 +1043,14 @@ void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
       if (r.off_network_examples.size() < 12) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.1f km", u.snap.distance_m / 1000.0);
-        r.off_network_examples.push_back("IRIS " + u.code + " (" + u.name + ", " +
-                                         std::to_string(std::lround(u.population)) + " hab.): route la plus proche à " + buf);
+        r.off_network_examples.push_back(
+            "IRIS " + u.code + " (" + u.name + ", " + std::to_string(std::lround(u.population)) + " hab.): " +
+            (std::isfinite(u.snap.distance_m) ? "route la plus proche à " + std::string(buf)
+                                              : std::string("aucune route accessible depuis le bord à moins de 100 km")));
       }
       r.diagnostics.push_back({Severity::Warning, "unit-off-network", "IRIS " + u.code,
-                               "representative point is " + std::to_string(std::lround(u.snap.distance_m)) +
-                                   " m from the main road network (limit " +
-                                   std::to_string(std::lround(snapper.max_distance_m())) + " m): not routed"});
+                               "representative point is " + geo::off_network_text(u.snap.result, snapper.max_distance_m()) +
+                                   ": not routed"});
     }
     if (u.snap.nearest_is_isolated && u.snap.status == geo::SnapStatus::Snapped) {
       r.diagnostics.push_back({Severity::Info, "nearest-road-isolated", "IRIS " + u.code,
@@ -1021,8 +1065,8 @@ void snap_all(Territory& t, const ImportOptions& opt, ImportReport& r) {
     } else {
       ++r.facilities_off_network;
       r.diagnostics.push_back({Severity::Warning, "facility-off-network", "facility " + f.id + " (" + f.name + ")",
-                               "is " + std::to_string(std::lround(f.snap.distance_m)) +
-                                   " m from the main road network: not routed"});
+                               "is " + geo::off_network_text(f.snap.result, snapper.max_distance_m()) +
+                                   ": not routed"});
     }
   }
 }
@@ -1057,6 +1101,35 @@ Territory import_territory(const Manifest& m, const ImportOptions& opt, ImportRe
   {
     StepTimer timer(r, opt, "travel summary");
     r.travel = summarize_travel_times(t);
+  }
+  // Text read from files: ids were checked where they were read; names lose their
+  // control characters (a tab or line break in a name would break CSV rows for
+  // some readers and Markdown tables), said once.
+  {
+    std::vector<std::string> examples;
+    std::size_t cleaned = 0;
+    auto clean = [&](std::string& text, const std::string& what) {
+      if (!has_control_char(text)) return;
+      if (examples.size() < 5) examples.push_back(what + " '" + printable(text) + "'");
+      text = without_control_chars(text);
+      ++cleaned;
+    };
+    for (auto& f : t.facilities) {
+      if (has_control_char(f.id)) {
+        throw Error("facility id '" + printable(f.id) + "' (source: " + f.source +
+                    ") contains a control character; ids key every output and scenario: correct the file");
+      }
+      clean(f.name, "facility " + f.id);
+    }
+    for (auto& u : t.units) clean(u.name, "IRIS " + u.code);
+    for (auto& c : t.communes) clean(c.name, "commune " + c.code);
+    if (cleaned > 0) {
+      std::string list;
+      for (const auto& e : examples) list += (list.empty() ? "" : "; ") + e;
+      r.diagnostics.push_back({Severity::Warning, "control-characters", "territory " + t.name,
+                               std::to_string(cleaned) + " names held control characters (tab, line break...), "
+                               "replaced by spaces: " + list});
+    }
   }
   // Assumptions: unique, in order of appearance.
   std::vector<std::string> unique;

@@ -26,6 +26,40 @@ using geo::FieldValue;
 
 namespace {
 
+// Keys of territory.json that describe the built territory (everything but the
+// presentation texts a planner may retitle, and the checksums themselves).
+bool described(const std::string& key) { return key != "title" && key != "description" && key != "checksums"; }
+
+// Of the value's canonical text (keys sorted, no spaces): an editor that reorders or
+// re-indents the file changes nothing.
+std::string checksum_of(const nlohmann::ordered_json& value) {
+  geo::Fingerprint f;
+  f.add(nlohmann::json(value).dump());
+  return f.hex();
+}
+
+// Refuses a territory.json whose described parameters no longer match their checksums.
+void check_metadata(const nlohmann::ordered_json& j, const std::string& meta_path) {
+  if (!j.contains("checksums")) return;  // written before checksums existed
+  const auto& sums = j["checksums"];
+  if (!sums.is_object()) throw geo::Error(meta_path + ": \"checksums\" is not an object (file edited by hand?)");
+  for (const auto& [key, value] : j.items()) {
+    if (!described(key)) continue;
+    if (!sums.contains(key)) {
+      throw geo::Error(meta_path + ": \"" + key + "\" was added by hand: it does not describe the imported territory; "
+                       "change the manifest or its files and run `recompose import` again");
+    }
+    if (sums[key] != checksum_of(value)) {
+      throw geo::Error(meta_path + ": \"" + key + "\" was edited by hand and no longer matches the territory it "
+                       "describes (the road graph, units and facilities were built without it); change the manifest, "
+                       "the profile or the data and run `recompose import` again");
+    }
+  }
+  for (const auto& [key, value] : sums.items()) {
+    if (!j.contains(key)) throw geo::Error(meta_path + ": \"" + key + "\" was removed by hand; run `recompose import` again");
+  }
+}
+
 std::string flags_text(const std::map<std::string, bool>& flags) {
   std::string s;
   for (const auto& [k, v] : flags) {
@@ -37,7 +71,29 @@ std::string flags_text(const std::map<std::string, bool>& flags) {
 }  // namespace
 
 void save_territory(const Territory& t, const std::string& dir) {
-  fs::create_directories(dir);
+  geo::OutputFolder folder(dir);
+  save_territory(t, folder);
+}
+
+namespace {
+void save_staged(const Territory& t, geo::OutputFolder& folder,
+                 const std::vector<std::pair<std::string, std::string>>& extra_files);
+}  // namespace
+
+void save_territory(const Territory& t, geo::OutputFolder& folder,
+                    const std::vector<std::pair<std::string, std::string>>& extra_files) {
+  try {
+    save_staged(t, folder, extra_files);
+    folder.commit();
+  } catch (const geo::Error& e) {
+    throw folder.explained(e);
+  }
+}
+
+namespace {
+void save_staged(const Territory& t, geo::OutputFolder& folder,
+                 const std::vector<std::pair<std::string, std::string>>& extra_files) {
+  const std::string dir = folder.staging();
   const std::string gpkg = (fs::path(dir) / "territory.gpkg").string();
   geo::VectorWriter w(gpkg, geo::VectorFormat::GeoPackage);
 
@@ -116,12 +172,16 @@ void save_territory(const Territory& t, const std::string& dir) {
   w.commit();
 
   if (t.has_roads) {
-    const std::string cache = (fs::path(dir) / "graph.rcg").string();
+    // The graph cache of the import is often this folder's own graph.rcg: kept when
+    // it holds this graph (its payload checksum is checked when it is loaded).
+    const std::string existing = (fs::path(folder.dir()) / "graph.rcg").string();
     std::uint32_t version = 0;
     std::uint64_t fp = 0;
-    if (!geo::read_graph_header(cache, version, fp) || version != geo::kGraphCacheVersion ||
-        fp != t.graph_fingerprint) {
-      geo::save_graph(t.graph, t.graph_fingerprint, cache);
+    if (geo::read_graph_header(existing, version, fp) && version == geo::kGraphCacheVersion &&
+        fp == t.graph_fingerprint) {
+      folder.keep("graph.rcg");
+    } else {
+      geo::save_graph(t.graph, t.graph_fingerprint, (fs::path(dir) / "graph.rcg").string());
     }
     if (t.ch) geo::save_contraction_hierarchy(*t.ch, t.graph_fingerprint, (fs::path(dir) / "graph.ch").string());
   }
@@ -151,20 +211,29 @@ void save_territory(const Territory& t, const std::string& dir) {
     for (const auto& u : t.units) codes.push_back(u.code);
     j["regime"] = regime_to_json(t.regime, codes);
   }
+  // Every parameter that describes what was built carries its checksum: one edited by
+  // hand (a speed of the profile, the graph fingerprint...) is refused on load
+  // instead of being half-applied to a graph built without it.
+  for (const auto& [key, value] : j.items()) {
+    if (described(key)) j["checksums"][key] = checksum_of(value);
+  }
   geo::write_text_file_atomic((fs::path(dir) / "territory.json").string(), j.dump(2) + "\n");
+  for (const auto& [name, text] : extra_files) geo::write_text_file_atomic((fs::path(dir) / name).string(), text);
 }
+}  // namespace
 
 Territory load_territory(const std::string& dir) {
   return geo::with_error_context("territory " + dir, [&] {
     const std::string meta_path = (fs::path(dir) / "territory.json").string();
     std::ifstream in(meta_path);
     if (!in) throw geo::Error("no territory.json (run `recompose import` first)");
-    nlohmann::json j;
+    nlohmann::ordered_json j;
     try {
-      j = nlohmann::json::parse(in);
+      j = nlohmann::ordered_json::parse(in);
     } catch (const std::exception& e) {
       throw geo::Error("territory.json is not valid JSON: " + std::string(e.what()));
     }
+    check_metadata(j, meta_path);
     if (j.value("format", "") != "recompose-territory/1") {
       throw geo::Error("territory.json: unsupported format '" + j.value("format", "") + "'");
     }

@@ -125,9 +125,11 @@ struct Run {
 };
 
 // Runs `recompose ARGS` in `cwd` under `timeout` (never a hang), stderr merged into stdout.
-inline Run run_cli(const std::string& args, const std::string& cwd, int limit_s = 300) {
-  const std::string cmd = "cd " + shell_quote(cwd) + " && timeout -k 5 " + std::to_string(limit_s) + " " +
-                          shell_quote(RECOMPOSE_CLI) + " " + args + " 2>&1";
+// `shell_prefix` runs first in the same shell (e.g. "ulimit -f 200 && ").
+inline Run run_cli(const std::string& args, const std::string& cwd, int limit_s = 300,
+                   const std::string& shell_prefix = "") {
+  const std::string cmd = "cd " + shell_quote(cwd) + " && " + shell_prefix + "timeout -k 5 " + std::to_string(limit_s) +
+                          " " + shell_quote(RECOMPOSE_CLI) + " " + args + " 2>&1";
   Run r;
   const auto start = std::chrono::steady_clock::now();
   FILE* p = ::popen(cmd.c_str(), "r");

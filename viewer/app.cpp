@@ -4,7 +4,11 @@
 #include <cmath>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "geo/error.hpp"
+#include "geo/fingerprint.hpp"
+#include "geo/output_folder.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/cartography/map_render.hpp"
 #include "planner/data_root.hpp"
@@ -15,12 +19,58 @@ namespace recompose::viewer {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Where this session autosaves: beside the territory, or in the user's cache folder
+// when the territory folder cannot be written (a network share, a USB key).
+std::string autosave_location(const std::string& dir, const std::string& territory, std::string& note) {
+  if (::access(dir.c_str(), W_OK) == 0) return (fs::path(dir) / "scenario.autosave.json").string();
+  const std::string user = geo::user_cache_dir();
+  geo::Fingerprint f;
+  f.add(fs::absolute(dir).lexically_normal().string());
+  const std::string name = "scenario.autosave-" + territory + "-" + f.hex().substr(0, 8) + ".json";
+  note = "Dossier du territoire non modifiable : sauvegarde automatique dans " + user;
+  return (fs::path(user.empty() ? fs::temp_directory_path().string() : user) / name).string();
+}
+
+void check_scenario_territory(const planner::Scenario& s, const planner::Territory& t, const std::string& path) {
+  if (!s.territory.empty() && s.territory != t.name) {
+    throw geo::Error("scenario " + path + " is for territory '" + s.territory + "', not '" + t.name + "'");
+  }
+}
+
+}  // namespace
+
 App::App(const std::string& dir, const std::string& scenario_path) {
   territory_ = planner::load_territory(dir);
   engine_ = std::make_unique<planner::AccessEngine>(territory_, params_.cutoff_min, params_.straight,
                                                     (fs::path(dir) / "access_tables.bin").string());
-  autosave_path_ = (fs::path(dir) / "scenario.autosave.json").string();
+  std::string note = engine_->cache_note();
+  std::string where;
+  autosave_path_ = autosave_location(dir, territory_.name, where);
+  if (!where.empty()) note += (note.empty() ? "" : " ; ") + where;
+  // The previous session's autosave is kept (never overwritten by this session's
+  // first edit) and offered for restoring when it holds edits of this territory.
+  previous_path_ = fs::path(autosave_path_).replace_extension(".previous.json").string();
+  if (fs::exists(autosave_path_)) {
+    std::error_code ec;
+    fs::rename(autosave_path_, previous_path_, ec);
+    if (ec) {
+      note += (note.empty() ? "" : " ; ") + std::string("sauvegarde précédente non déplacée (") + ec.message() +
+              ") : les sauvegardes automatiques de cette session sont désactivées pour la garder";
+      previous_path_ = autosave_path_;
+      autosave_path_.clear();
+    }
+    try {
+      planner::Scenario prev = planner::Scenario::load(previous_path_);
+      check_scenario_territory(prev, territory_, previous_path_);
+      if (!prev.edits.empty()) previous_ = std::move(prev);
+    } catch (const geo::Error& e) {
+      note += (note.empty() ? "" : " ; ") + std::string("sauvegarde précédente illisible, gardée telle quelle : ") + e.what();
+    }
+  }
   scenario_ = scenario_path.empty() ? planner::Scenario::baseline() : planner::Scenario::load(scenario_path);
+  check_scenario_territory(scenario_, territory_, scenario_path);
   if (scenario_path.empty()) scenario_.name = "Scénario de l'atelier";
   scenario_.territory = territory_.name;
   before_ = planner::evaluate(*engine_, planner::Scenario::baseline(), params_);
@@ -39,6 +89,7 @@ App::App(const std::string& dir, const std::string& scenario_path) {
   view.cx_m = (e.min_x + e.max_x) / 2;
   view.cy_m = (e.min_y + e.max_y) / 2;
   view.scale_px_per_m = std::min(900.0 / std::max(1.0, e.max_x - e.min_x), 700.0 / std::max(1.0, e.max_y - e.min_y));
+  if (!note.empty()) view.status = note;
   // Default indicator: time to urgent care after the scenario, when there is one.
   for (std::size_t i = 0; i < indicators_.size(); ++i) {
     if (indicators_[i].label.find("urgences") != std::string::npos) {
@@ -64,6 +115,7 @@ bool App::apply(planner::Scenario next, const std::string& what) {
   last_eval_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   rebuild_indicators();
   view.status = what + " — réévalué en " + planner::fr_number(last_eval_ms_, 1) + " ms";
+  if (autosave_path_.empty()) return true;  // kept off so as not to overwrite the previous session's
   try {
     geo::write_text_file_atomic(autosave_path_, scenario_.to_json() + "\n");
   } catch (const geo::Error& err) {
@@ -221,6 +273,7 @@ void App::reset() {
 bool App::load(const std::string& path) {
   try {
     planner::Scenario s = planner::Scenario::load(path);
+    check_scenario_territory(s, territory_, path);
     s.territory = territory_.name;
     return apply(std::move(s), "Scénario chargé : " + path);
   } catch (const geo::Error& e) {
@@ -229,11 +282,41 @@ bool App::load(const std::string& path) {
   }
 }
 
-void App::save(const std::string& path) const { geo::write_text_file_atomic(path, scenario_.to_json() + "\n"); }
+bool App::restore_previous() {
+  if (!previous_) return false;
+  planner::Scenario s = *previous_;
+  s.territory = territory_.name;
+  s.path.clear();  // now this session's scenario, no longer the file it came from
+  const bool ok = apply(std::move(s), "Session précédente restaurée (" + previous_path_ + ")");
+  if (ok) previous_.reset();
+  return ok;
+}
 
-void App::export_outputs(const std::string& dir) {
-  planner::write_evaluation(*engine_, scenario_, params_, before_, after_, dir);
-  view.status = "Couches exportées dans " + dir;
+void App::dismiss_previous() {
+  previous_.reset();
+  view.status = "Session précédente gardée dans " + previous_path_;
+}
+
+bool App::save(const std::string& path) {
+  try {
+    geo::write_text_file_atomic(path, scenario_.to_json() + "\n");
+    view.status = "Scénario enregistré : " + path;
+    return true;
+  } catch (const geo::Error& e) {
+    view.status = "Enregistrement impossible : " + std::string(e.what());
+    return false;
+  }
+}
+
+bool App::export_outputs(const std::string& dir) {
+  try {
+    planner::write_evaluation(*engine_, scenario_, params_, before_, after_, dir);
+    view.status = "Couches exportées dans " + dir;
+    return true;
+  } catch (const geo::Error& e) {
+    view.status = "Export impossible : " + std::string(e.what());
+    return false;
+  }
 }
 
 // [SECTION] several scenarios held at once

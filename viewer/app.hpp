@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -117,14 +118,24 @@ class App {
   // The baseline's indicators (same keys as indicators()): the left map of the split view.
   const std::vector<Indicator>& baseline_indicators() const { return baseline_indicators_; }
   void reset();
-  void save(const std::string& path) const;
-  // Loads a scenario file as the current scenario (an undoable edit).
+  // Save and export never end the session: a failure (a full disk, a folder being
+  // written by another run) is a message in view.status and false.
+  bool save(const std::string& path);
+  // Loads a scenario file as the current scenario (an undoable edit); a scenario of
+  // another territory is refused.
   bool load(const std::string& path);
-  void export_outputs(const std::string& dir);
+  bool export_outputs(const std::string& dir);
   // The print map of the current indicator (planner/cartography/map_render.hpp, the
   // renderer of `recompose map`): PDF, SVG or PNG by extension; false with a status on failure.
   bool export_map(const std::string& path, planner::cartography::Layout layout);
   const std::string& autosave_path() const { return autosave_path_; }
+  // The previous session's autosave, kept at start (moved to previous_autosave_path())
+  // before this session writes its own, and offered for restoring.
+  [[nodiscard]] bool has_previous_session() const { return previous_.has_value(); }
+  [[nodiscard]] const planner::Scenario* previous_session() const { return previous_ ? &*previous_ : nullptr; }
+  [[nodiscard]] const std::string& previous_autosave_path() const { return previous_path_; }
+  bool restore_previous();   // applies it (undoable); the offer ends
+  void dismiss_previous();   // starts without it; the file stays
 
   ViewState view;
 
@@ -148,7 +159,8 @@ class App {
   planner::Scenario baseline_ = planner::Scenario::baseline();
   std::uint64_t version_ = 0;
   double last_eval_ms_ = 0;
-  std::string autosave_path_;
+  std::string autosave_path_, previous_path_;
+  std::optional<planner::Scenario> previous_;
 };
 
 }  // namespace recompose::viewer

@@ -8,12 +8,16 @@
 //   select ID..., close, reopen, merge, merge-at X_L93 Y_L93, relocate X_L93 Y_L93,
 //   open KIND CAPACITY X_L93 Y_L93, isochrones on|off, uft connexe|complet,
 //   capacity ID VALUE, undo, redo, indicator N|KEY, pan DX_PX DY_PX, zoom FACTOR, fit,
-//   save FILE, export DIR, export-map FILE [single|before-after|difference] (the print
-//   renderer of `recompose map`), screenshot FILE, quit,
+//   save FILE, load FILE, restore (the previous session's autosave), export DIR,
+//   export-map FILE [single|before-after|difference] (the print renderer of `recompose map`),
+//   screenshot FILE, quit,
 //   scenario load FILE | new NAME | duplicate NAME | rename NAME | switch N|NAME | remove,
 //   compare on|off | compare export DIR, layout presentation|normal|split|single,
 //   panels left|right on|off, labels on|off, search TEXT, fullscreen on|off, tooltip IRIS_CODE|off
 //   optimise OBJECTIVE SIZE [options], optimise-wait, optimise-cancel (panel_optimise.hpp)
+// A bad line (an unknown command, a missing or unreadable number, an indicator out of
+// range, a refused edit or a failed save) is reported on stderr and the script goes
+// on: the session is never lost.
 #include <CLI/CLI.hpp>
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -21,10 +25,12 @@
 #include <imgui_impl_opengl3.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include "app.hpp"
 #include "geo/error.hpp"
@@ -131,9 +137,46 @@ void run_room_command(App& app, MapView& map, const std::string& cmd, std::istri
   }
 }
 
-// Runs one script line; returns false on "quit".
+// A script line that cannot be run: reported, then the script goes on.
+struct BadLine {
+  std::string why;
+};
+
+// Reads the numbers a command needs; a missing or unreadable one, NaN or an
+// infinity is a BadLine naming the command.
+template <class... T>
+void numbers(std::istringstream& in, const std::string& cmd, T&... out) {
+  auto one = [&](auto& v) {
+    if (!(in >> v)) throw BadLine{"\"" + cmd + "\" needs a number here"};
+    if constexpr (std::is_floating_point_v<std::decay_t<decltype(v)>>) {
+      if (!std::isfinite(v)) throw BadLine{"\"" + cmd + "\": the number is not finite"};
+    }
+  };
+  (one(out), ...);
+}
+
+bool run_line(App& app, MapView& map, OptimisePanel& optimise, const std::string& line, int w, int h, bool& want_shot,
+              std::string& shot);
+
+// Runs one script line; returns false on "quit". Never throws: a bad line is
+// reported (stderr and the status line) and ignored.
 bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::string& line, int w, int h, bool& want_shot,
                  std::string& shot) {
+  std::string why;
+  try {
+    return run_line(app, map, optimise, line, w, h, want_shot, shot);
+  } catch (const BadLine& b) {
+    why = b.why;
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  std::fprintf(stderr, "[viewer] script: \"%s\": %s; line ignored\n", line.c_str(), why.c_str());
+  app.view.status = "Script : ligne ignorée (" + why + ")";
+  return true;
+}
+
+bool run_line(App& app, MapView& map, OptimisePanel& optimise, const std::string& line, int w, int h, bool& want_shot,
+              std::string& shot) {
   std::istringstream in(line);
   std::string cmd;
   in >> cmd;
@@ -158,7 +201,7 @@ bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::str
     app.merge_into(v.selection, v.selection.front());
   } else if (cmd == "merge-at") {
     double x = 0, y = 0;
-    in >> x >> y;
+    numbers(in, cmd, x, y);
     app.merge_at(v.selection, {x, y});
   } else if (cmd == "uft") {
     std::string grouping;
@@ -170,17 +213,19 @@ bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::str
     v.show_isochrones = on != "off";
   } else if (cmd == "relocate") {
     double x = 0, y = 0;
-    in >> x >> y;
+    numbers(in, cmd, x, y);
     app.relocate(v.selection.front(), {x, y});
   } else if (cmd == "open") {
     std::string kind;
     double cap = 0, x = 0, y = 0;
-    in >> kind >> cap >> x >> y;
-    app.open_site(kind, cap, {x, y});
+    if (!(in >> kind)) throw BadLine{"\"open\" needs a kind"};
+    numbers(in, cmd, cap, x, y);
+    app.open_site(kind, cap, {x, y});  // refused by the same checks as `recompose evaluate`
   } else if (cmd == "capacity") {
     std::string id;
     double c = 0;
-    in >> id >> c;
+    if (!(in >> id)) throw BadLine{"\"capacity\" needs an id"};
+    numbers(in, cmd, c);
     app.set_capacity(id, c);
   } else if (cmd == "undo") {
     app.undo();
@@ -190,12 +235,17 @@ bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::str
     std::string which;
     in >> which;
     const int k = planner::cartography::find_indicator(app.indicators(), which);
+    const int count = static_cast<int>(app.indicators().size());
     if (k >= 0) {
       v.indicator = k;
-    } else if (!which.empty() && std::all_of(which.begin(), which.end(), ::isdigit)) {
-      v.indicator = std::clamp(std::stoi(which), 0, static_cast<int>(app.indicators().size()) - 1);
+    } else if (!which.empty() && which.size() < 9 && std::all_of(which.begin(), which.end(), ::isdigit)) {
+      const int n = std::stoi(which);
+      if (n >= count) {
+        throw BadLine{"indicator " + which + " does not exist (0 to " + std::to_string(count - 1) + ")"};
+      }
+      v.indicator = n;
     } else {
-      std::fprintf(stderr, "[viewer] script: unknown indicator '%s'\n", which.c_str());
+      throw BadLine{"unknown indicator '" + which + "' (0 to " + std::to_string(count - 1) + " or a key)"};
     }
   } else if (cmd == "tooltip") {
     std::string code;
@@ -210,22 +260,32 @@ bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::str
     run_room_command(app, map, cmd, in);
   } else if (cmd == "pan") {
     double dx = 0, dy = 0;
-    in >> dx >> dy;
+    numbers(in, cmd, dx, dy);
     v.cx_m -= dx / v.scale_px_per_m;
     v.cy_m += dy / v.scale_px_per_m;
   } else if (cmd == "zoom") {
     double f = 1;
-    in >> f;
-    v.scale_px_per_m *= f;
+    numbers(in, cmd, f);
+    const double scale = v.scale_px_per_m * f;
+    if (!(f > 0) || !std::isfinite(scale) || scale < 1e-7 || scale > 1e3) {
+      throw BadLine{"zoom factor out of range (the scale must stay within 1e-7 to 1000 px per metre)"};
+    }
+    v.scale_px_per_m = scale;
   } else if (cmd == "fit") {
     v.fit_requested = true;
   } else if (cmd == "save") {
     std::string path;
-    in >> path;
+    if (!(in >> path)) throw BadLine{"\"save\" needs a file"};
     app.save(path);
+  } else if (cmd == "load") {
+    std::string path;
+    if (!(in >> path)) throw BadLine{"\"load\" needs a file"};
+    app.load(path);  // a scenario of another territory is refused
+  } else if (cmd == "restore") {
+    if (!app.restore_previous()) throw BadLine{"no previous session to restore"};
   } else if (cmd == "export") {
     std::string dir;
-    in >> dir;
+    if (!(in >> dir)) throw BadLine{"\"export\" needs a folder"};
     app.export_outputs(dir);
   } else if (cmd == "export-map") {
     std::string path, layout = "single";
@@ -236,10 +296,10 @@ bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::str
       v.status = std::string("export-map : ") + e.what();
     }
   } else if (cmd == "screenshot") {
-    in >> shot;
+    if (!(in >> shot)) throw BadLine{"\"screenshot\" needs a file"};
     want_shot = true;
   } else {
-    std::fprintf(stderr, "recompose-viewer: unknown script command '%s'\n", cmd.c_str());
+    throw BadLine{"unknown command '" + cmd + "'"};
   }
   (void)w;
   (void)h;
@@ -286,6 +346,11 @@ int run(int argc, char** argv) {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
+  }
+  if (width < 320 || width > 16384 || height < 240 || height > 16384) {
+    throw geo::Error("--width / --height " + std::to_string(width) + " x " + std::to_string(height) +
+                         ": a window of 320 x 240 to 16384 x 16384 pixels",
+                     geo::ErrorKind::Usage);
   }
   std::vector<std::string> script;
   if (!script_path.empty()) {
@@ -365,6 +430,7 @@ int run(int argc, char** argv) {
     map.clear_obstacles();
     draw_room(app, map, layout, set);
     optimise.poll();  // « Proposer une recomposition »: a finished run's proposal becomes the scenario
+    if (app.view.interactive) draw_restore_offer(app);
     ImGui::PopFont();
     ImGui::Render();
   };

@@ -95,8 +95,7 @@ void draw_scenario_panel(App& app) {
   for (std::size_t i = 0; i < app.after().applied.size(); ++i) ImGui::BulletText("%s", app.after().applied[i].c_str());
   if (ImGui::Button("Enregistrer le scénario")) {
     const std::string path = (std::filesystem::path(app.autosave_path()).parent_path() / "scenario.json").string();
-    app.save(path);
-    v.status = "Scénario enregistré : " + path;
+    app.save(path);  // says where, or why not, in the status line
   }
   same_line_if_fits("Exporter les couches");
   if (ImGui::Button("Exporter les couches")) {
@@ -104,9 +103,9 @@ void draw_scenario_panel(App& app) {
   }
   const auto dir = std::filesystem::path(app.autosave_path()).parent_path();
   if (ImGui::Button("Charger scenario.json")) app.load((dir / "scenario.json").string());
-  same_line_if_fits("Restaurer la sauvegarde automatique");
-  if (std::filesystem::exists(app.autosave_path()) && ImGui::Button("Restaurer la sauvegarde automatique")) {
-    app.load(app.autosave_path());
+  if (app.has_previous_session()) {
+    same_line_if_fits("Restaurer la session précédente");
+    if (ImGui::Button("Restaurer la session précédente")) app.restore_previous();
   }
   // Print maps, by the renderer of `recompose map` (not a screen grab).
   const bool any_edit = !app.scenario().edits.empty();

@@ -17,6 +17,7 @@ void draw_scenario_panel(App& app);   // edits, selection actions, undo/redo, sa
 void draw_figures_panel(App& app);    // key figures before / after / delta
 void draw_scenarios_panel(App& app);  // the scenarios held: switch, new, duplicate, rename, open, remove
 void draw_compare_panel(App& app);    // the comparison table of every held scenario (planner/comparison)
+void draw_restore_offer(App& app);    // restore the previous session's autosave? (modal, once)
 
 // SameLine() when an item about as wide as `label` (a button, a check box) still fits on
 // the line: rows of buttons wrap in a narrow column instead of running off it.

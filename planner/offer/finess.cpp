@@ -13,8 +13,9 @@
 
 #include "geo/crs.hpp"
 #include "geo/error.hpp"
-#include "planner/format.hpp"
+#include "geo/number_text.hpp"
 #include "geo/vector_io.hpp"
+#include "planner/format.hpp"
 
 namespace recompose::planner::offer {
 
@@ -54,15 +55,7 @@ const FinessEstablishment* FinessExtract::find(const std::string& nofinesset) co
 
 namespace {
 
-std::optional<double> parse_coordinate(std::string s) {
-  s = trim(s);
-  std::replace(s.begin(), s.end(), ',', '.');  // decimal comma, should a copy have one
-  if (s.empty()) return std::nullopt;
-  double v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
+std::optional<double> parse_coordinate(const std::string& s) { return geo::parse_number(s); }
 
 // Splits one line on `;` with GDAL's tokenizer (empty fields kept, quotes honoured).
 std::vector<std::string> tokenize(const std::string& line) {

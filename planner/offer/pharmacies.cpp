@@ -8,10 +8,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "geo/crs.hpp"
 #include "geo/error.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/format.hpp"
@@ -523,12 +526,38 @@ void write_pharmacy_outputs(const Territory& t, const PharmacyAnalysis& a, const
   fields.push_back({"regle_transfert", FieldType::String});
   fields.push_back({"source", FieldType::String});
   fields.push_back({"avertissement", FieldType::String});
+  for (const char* f : {"lon_avant", "lat_avant", "lon_apres", "lat_apres"}) fields.push_back({f, FieldType::Real});
+  // One row per id. A transferred mining pharmacy is two rows of the analysis: its
+  // origin (closed; it holds the affiliates' figures and the transfer verdict) and its
+  // new site. They are written as one row at the new site, with both positions.
+  struct Written {
+    PharmacyRow row;
+    std::optional<geo::PointM> before;  // position before the scenario, when it existed
+  };
+  std::vector<Written> rows;
+  std::map<std::string, std::size_t> row_of_id;
+  for (const auto& r : a.pharmacies) {
+    const auto [it, fresh] = row_of_id.try_emplace(r.id, rows.size());
+    if (fresh) {
+      rows.push_back({r, r.new_site ? std::nullopt : std::optional<geo::PointM>(r.point)});
+      continue;
+    }
+    PharmacyRow& m = rows[it->second].row;
+    m.facility = r.facility;
+    m.status = r.status;
+    m.commune_code = r.commune_code;
+    m.commune_name = r.commune_name;
+    m.point = r.point;
+    m.open_after = r.open_after;
+    m.new_site = r.new_site;
+    m.counted_after = r.counted_after;
+  }
   geo::VectorWriter gj(path("pharmacies.geojson"), geo::VectorFormat::GeoJson);
   geo::VectorWriter csv(path("pharmacies.csv"), geo::VectorFormat::Csv);
   gj.begin_layer("pharmacies", geo::GeometryKind::Point, fields, "Pharmacies libérales et minières, avant / après");
   csv.begin_layer("pharmacies", geo::GeometryKind::None, fields);
   (void)t;
-  for (const auto& r : a.pharmacies) {
+  for (const auto& [r, point_before] : rows) {
     const bool mining = r.type == "pharmacie minière";
     std::string warn;
     if (mining && fold(r.source).find("fictiv") != std::string::npos) warn = kFictive;
@@ -547,6 +576,14 @@ void write_pharmacy_outputs(const Territory& t, const PharmacyAnalysis& a, const
     row.push_back(r.transfer ? FieldValue(std::string(r.transfer_rule_ok ? "respectée" : "non respectée")) : null);
     row.push_back(r.source);
     row.push_back(warn);
+    if (point_before && r.open_before) {
+      const geo::LonLat b = geo::lambert93_to_wgs84(*point_before);
+      row.insert(row.end(), {b.lon, b.lat});
+    } else {
+      row.insert(row.end(), {null, null});
+    }
+    const geo::LonLat now = geo::lambert93_to_wgs84(r.point);
+    row.insert(row.end(), {now.lon, now.lat});
     const geo::Geometry pt = geo::Geometry::point(r.point.x_m, r.point.y_m);
     gj.write(row, &pt);
     csv.write(row);

@@ -204,11 +204,15 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
                      {"regle", FieldType::String}});
     const std::string rule = p.regime.uft_rule + " (" + fr_number(p.regime.uft_max_min) + " min / " +
                              fr_number(p.regime.uft_max_km) + " km), groupes " + p.regime.uft_grouping;
+    // One row per id: a relocated site is written once, before at its old position.
+    const FacilityRows rows = facility_rows(after.facilities);
     for (const auto& sf : ra.sites) {
+      if (!rows.written[sf.facility]) continue;
       const FacilityState& f = after.facilities[sf.facility];
-      const bool in_before = sf.facility < before.facilities.size() && before.facilities[sf.facility].id == f.id;
-      const FacilityState* fb = in_before ? &before.facilities[sf.facility] : nullptr;
-      const RegimeSiteFigures* sb = in_before ? rb.site_of(sf.facility) : nullptr;
+      const std::size_t b = rows.first[sf.facility];
+      const bool in_before = b < before.facilities.size() && before.facilities[b].id == f.id;
+      const FacilityState* fb = in_before ? &before.facilities[b] : nullptr;
+      const RegimeSiteFigures* sb = in_before ? rb.site_of(b) : nullptr;
       std::string services;
       for (const auto& [k, v] : f.flags) {
         if (v && k.rfind("regime_", 0) == 0) services += (services.empty() ? "" : ",") + k;
@@ -382,7 +386,7 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
         return ci < 0 ? std::string() : r.centres[static_cast<std::size_t>(ci)].id;
       };
       auto outside = [&](geo::Deciseconds d) {
-        return off ? std::string("hors réseau") : (d == kNoAccess || d > rayon_ds) ? std::string("oui") : std::string("non");
+        return off ? std::string(kOffNetworkLabel) : (d == kNoAccess || d > rayon_ds) ? std::string("oui") : std::string("non");
       };
       std::vector<FieldValue> row = {unit.code,
                                      warn,
@@ -395,7 +399,7 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
                                      static_cast<std::int64_t>(ra.horizon_year),
                                      ra.affiliates_horizon[u]};
       for (std::size_t b = 0; b < t.regime.age_bands.size(); ++b) row.push_back(t.regime.affiliates_by_age[b][u]);
-      row.push_back(std::string(!road ? "sans réseau (vol d'oiseau)" : off ? "hors réseau (non routée)" : "rattachée"));
+      row.push_back(std::string(!road ? "sans réseau (vol d'oiseau)" : off ? kOffNetworkLabel : "rattachée"));
       row.push_back(idb);
       row.push_back(ida);
       row.push_back(minutes(db));

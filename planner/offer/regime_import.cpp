@@ -8,8 +8,9 @@
 #include <set>
 
 #include "geo/error.hpp"
-#include "planner/format.hpp"
+#include "geo/number_text.hpp"
 #include "geo/vector_io.hpp"
+#include "planner/format.hpp"
 
 namespace recompose::planner {
 
@@ -17,15 +18,7 @@ using geo::Severity;
 
 namespace {
 
-std::optional<double> parse_number(const std::string& raw) {
-  std::string s = trim(raw);
-  std::replace(s.begin(), s.end(), ',', '.');
-  if (s.empty()) return std::nullopt;
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
+using geo::parse_number;  // French numbers (geo/number_text.hpp)
 
 std::string pad_code(const std::string& raw, std::size_t width) {
   std::string s = trim(raw);
@@ -90,6 +83,10 @@ void import_sites(const Manifest& m, const RegimeSitesSpec& s, Territory& t, Imp
     if (raw_id.empty()) {
       r.diagnostics.push_back({Severity::Error, "missing-id", where, "regime site without id; skipped"});
       continue;
+    }
+    if (has_control_char(raw_id)) {
+      throw geo::Error(where + ": regime site id '" + printable(raw_id) +
+                       "' contains a control character; ids key every output and scenario: correct the file");
     }
     Facility fac;
     RegimeSite site;
@@ -257,11 +254,15 @@ void import_affiliates(const Manifest& m, const AffiliatesSpec& a, Territory& t,
     bool bad = false;
     for (std::size_t k = 1; k < f.values.size() && k <= 1 + a.age_bands.size(); ++k) {
       const auto v = parse_number(f.values[k]);
-      if (!v || *v < 0) {
+      if (!v && (trim(f.values[k]).empty() || geo::is_no_data_marker(f.values[k]))) {
         r.diagnostics.push_back({Severity::Warning, "regime-bad-count", where,
-                                 "affiliates of " + code + ": '" + f.values[k] + "' is not a number >= 0; row skipped"});
+                                 "affiliates of " + code + ": '" + f.values[k] + "' is no value; row skipped"});
         bad = true;
         break;
+      }
+      if (!v || *v < 0) {
+        throw geo::Error(where + ": affiliates of " + code + ": '" + f.values[k] +
+                         "' is not a number >= 0 (French forms are read: 1 234, 12,5); correct the file and import again");
       }
       counts.push_back(*v);
     }

@@ -9,8 +9,9 @@
 
 #include "geo/crs.hpp"
 #include "geo/error.hpp"
-#include "planner/format.hpp"
+#include "geo/number_text.hpp"
 #include "geo/vector_io.hpp"
+#include "planner/format.hpp"
 
 namespace recompose::planner::offer {
 
@@ -19,15 +20,7 @@ using geo::Severity;
 
 namespace {
 
-std::optional<double> parse_number(std::string s) {
-  s = trim(s);
-  std::replace(s.begin(), s.end(), ',', '.');
-  if (s.empty()) return std::nullopt;
-  double v = 0;
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
+using geo::parse_number;  // French numbers (geo/number_text.hpp)
 
 }  // namespace
 

@@ -384,6 +384,118 @@ TEST_CASE("Layers without a CRS", "[vector_io]") {
   }
 }
 
+TEST_CASE("Every geometry is written valid at the precision of its format", "[vector_io][geometry]") {
+  // A square of 10 x 10 micro-degrees near (4, 45) with a notch whose tip lies 0.4
+  // micro-degree above the bottom edge: valid as given, but rounded to 6 decimals the
+  // tip falls onto that edge (a ring self-intersection), the defect of bassins.geojson.
+  const std::vector<LonLat> ring = {{4.0, 45.0},       {4.00001, 45.0},     {4.00001, 45.00001},
+                                    {4.000005, 45.0000004}, {4.0, 45.00001}, {4.0, 45.0}};
+  auto wkt = [](const std::vector<PointM>& pts) {
+    std::string s = "POLYGON((";
+    char buf[80];
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "%s%.17g %.17g", i ? ", " : "", pts[i].x_m, pts[i].y_m);
+      s += buf;
+    }
+    return s + "))";
+  };
+  std::vector<PointM> wgs, l93;
+  for (const auto& p : ring) {
+    wgs.push_back({p.lon, p.lat});
+    l93.push_back(wgs84_to_lambert93(p));
+  }
+  TempDir tmp;
+  for (const bool from_l93 : {false, true}) {
+    const Geometry g = Geometry::from_wkt(wkt(from_l93 ? l93 : wgs));
+    REQUIRE(g.is_valid());
+    for (const auto format : {VectorFormat::GeoJson, VectorFormat::GeoPackage}) {
+      const bool json = format == VectorFormat::GeoJson;
+      const std::string path = tmp.file(std::string(from_l93 ? "l93" : "wgs") + (json ? ".geojson" : ".gpkg"));
+      {
+        VectorWriter w(path, format, from_l93 ? "EPSG:2154" : "EPSG:4326");
+        w.begin_layer("notch", GeometryKind::MultiPolygon, {{"code", FieldType::String}});
+        w.write({std::string("A")}, &g);
+        w.commit();
+      }
+      ReadOptions o;
+      o.fields = {"code"};
+      // Checked in the CRS of the file, as another GIS reads it.
+      o.target_crs = json ? "EPSG:4326" : (from_l93 ? "EPSG:2154" : "EPSG:4326");
+      const LayerData d = read_layer(path, o);
+      REQUIRE(d.features.size() == 1);
+      const Geometry& back = d.features[0].geometry;
+      INFO(path << ": " << back.to_wkt(7));
+      REQUIRE(back);
+      CHECK(back.is_valid());
+      CHECK(back.invalid_reason().empty());
+      // Nothing else is lost: the square (1e-10 deg²) less the notch, two triangles of
+      // 2.5e-11 deg² each once the tip touches the bottom edge.
+      if (json) CHECK(back.area() == Approx(5e-11).epsilon(0.05));
+    }
+  }
+  SECTION("an invalid polygon (a bow-tie) is written valid in every format") {
+    const Geometry bow = Geometry::from_wkt(
+        "POLYGON((700000 6600000, 700100 6600100, 700100 6600000, 700000 6600100, 700000 6600000))");
+    REQUIRE_FALSE(bow.is_valid());
+    for (const auto format : {VectorFormat::GeoJson, VectorFormat::GeoPackage}) {
+      const std::string path = tmp.file(format == VectorFormat::GeoJson ? "bow.geojson" : "bow.gpkg");
+      {
+        VectorWriter w(path, format);
+        w.begin_layer("bow", GeometryKind::MultiPolygon, {{"code", FieldType::String}});
+        w.write({std::string("B")}, &bow);
+        w.commit();
+      }
+      ReadOptions o;
+      o.fields = {"code"};
+      o.target_crs = format == VectorFormat::GeoJson ? "EPSG:4326" : "EPSG:2154";
+      const LayerData d = read_layer(path, o);
+      REQUIRE(d.features.size() == 1);
+      REQUIRE(d.features[0].geometry);
+      CHECK(d.features[0].geometry.is_valid());
+      if (format == VectorFormat::GeoPackage) CHECK(d.features[0].geometry.area() == Approx(5000).margin(1e-6));
+    }
+  }
+}
+
+TEST_CASE("CSV text cells that a spreadsheet would run as formulas are neutralised, numbers are not",
+          "[vector_io][csv]") {
+  CHECK(csv_safe_text("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")");
+  CHECK(csv_safe_text("+33 1 23") == "'+33 1 23");
+  CHECK(csv_safe_text("-12") == "'-12");
+  CHECK(csv_safe_text("@SUM(A1)") == "'@SUM(A1)");
+  CHECK(csv_safe_text("\tx") == "'\tx");
+  CHECK(csv_safe_text("\rx") == "'\rx");
+  CHECK(csv_safe_text("Centre = santé") == "Centre = santé");
+  CHECK(csv_safe_text("") == "");
+  TempDir tmp;
+  for (const auto format : {VectorFormat::Csv, VectorFormat::GeoJson}) {
+    const bool csv = format == VectorFormat::Csv;
+    const std::string path = tmp.file(csv ? "cells.csv" : "cells.geojson");
+    {
+      VectorWriter w(path, format);
+      w.begin_layer("cells", csv ? GeometryKind::None : GeometryKind::Point,
+                    {{"nom", FieldType::String}, {"delta", FieldType::Real}, {"n", FieldType::Integer}});
+      const Geometry p = Geometry::point(700000, 6600000);
+      w.write({std::string("=1+1"), -3.5, std::int64_t{-2}}, csv ? nullptr : &p);
+      w.write({std::string("@cmd"), 0.0, std::int64_t{0}}, csv ? nullptr : &p);
+      w.commit();
+    }
+    if (csv) {
+      const auto rows = recompose::test::read_csv(path);
+      REQUIRE(rows.size() == 2);
+      CHECK(rows[0].at("nom") == "'=1+1");
+      CHECK(rows[0].at("delta") == "-3.5");  // a number stays a number
+      CHECK(rows[0].at("n") == "-2");
+      CHECK(rows[1].at("nom") == "'@cmd");
+      INFO(read_text(path));
+      CHECK(read_text(path).find("\n'=1+1,-3.5,") != std::string::npos);  // the number unquoted
+    } else {
+      // GeoJSON is data for GIS, not a spreadsheet: kept as written.
+      CHECK(read_text(path).find("\"nom\": \"=1+1\"") != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("VectorWriter output re-reads to the values written", "[vector_io]") {
   TempDir tmp;
   SECTION("GeoJSON is WGS84 with at most 6 decimals") {

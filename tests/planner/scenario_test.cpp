@@ -3,6 +3,7 @@
 // (tiny_territory.hpp: road y = 0 from x = 0 to 20 km, commune [-1, 21] x [-6, 6] km).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 
 #include "geo/crs.hpp"
@@ -83,10 +84,63 @@ TEST_CASE("Scenario::parse errors name the file and the edit", "[scenario]") {
     CHECK_THAT(parse_error(close_g1 + R"({"op": "merge", "facilities": ["G2"], "into": "G2"})"),
                Contains("edit #2") && Contains("at least two"));
   }
+  SECTION("an id with a control character") {
+    const auto m = parse_error(close_g1 + R"({"op": "open", "id": "G\u0007", "kind": "gp_point", "capacity": 1,
+                                             "at": {"x_l93": 1000, "y_l93": 0}})");
+    CHECK_THAT(m, Contains("edit #2") && Contains("id 'G\\x07'") && Contains("control character"));
+  }
+  SECTION("a name loses its control characters") {
+    const auto s = planner::Scenario::parse(
+        R"({"format": "recompose-scenario/1", "name": "Atelier\n2026", "edits": [
+            {"op": "open", "id": "G3", "name": "Centre\tnord", "kind": "gp_point", "capacity": 1,
+             "at": {"x_l93": 1000, "y_l93": 0}}]})", "test.json");
+    CHECK(s.name == "Atelier 2026");
+    CHECK(s.edits[0].name == "Centre nord");
+  }
   SECTION("wrong format and not JSON") {
     CHECK_THAT(error_of([] { planner::Scenario::parse(R"({"format": "x", "edits": []})", "f.json"); }),
                Contains("f.json") && Contains("format"));
     CHECK_THAT(error_of([] { planner::Scenario::parse("{not json", "g.json"); }), Contains("g.json"));
+  }
+}
+
+TEST_CASE("Edits built in code (the viewer) are range-checked like those of a file", "[scenario][ranges]") {
+  const auto t = territory();
+  planner::AccessEngine engine(t, 60);
+  const planner::EvalParams p;
+  auto edit_error = [&](planner::ScenarioEdit e) {
+    planner::Scenario s;
+    s.name = "atelier";
+    s.edits.push_back(std::move(e));
+    return error_of([&] { planner::evaluate(engine, s, p); });
+  };
+  planner::ScenarioEdit cap;
+  cap.op = "set_capacity";
+  cap.facilities = {"G1"};
+  for (const double bad : {-1.0, std::nan(""), 1e300, HUGE_VAL}) {
+    cap.capacity = bad;
+    INFO("capacity " << bad);
+    CHECK_THAT(edit_error(cap), Contains("edit #1") && Contains("capacity"));
+  }
+  planner::ScenarioEdit open;
+  open.op = "open";
+  open.id = "G3";
+  open.kind = "gp_point";
+  open.capacity = 2;
+  open.at = geo::PointM{std::nan(""), 0};
+  CHECK_THAT(edit_error(open), Contains("edit #1") && Contains("not finite"));
+  SECTION("parameters out of range, whoever sets them") {
+    planner::EvalParams q;
+    q.cutoff_min = 1e7;
+    CHECK_THROWS_WITH(planner::check_params(q), Contains("--cutoff-min"));
+    CHECK_THROWS_WITH(planner::AccessEngine(t, 1e7), Contains("--cutoff-min"));
+    q = {};
+    q.straight.detour_factor = std::nan("");
+    CHECK_THROWS_WITH(planner::evaluate(engine, planner::Scenario::baseline(), q), Contains("--detour-factor"));
+    q = {};
+    q.k_nearest = 0;
+    CHECK_THROWS_WITH(planner::check_params(q), Contains("k nearest"));
+    CHECK_NOTHROW(planner::check_params(planner::EvalParams{}));
   }
 }
 
@@ -137,7 +191,7 @@ TEST_CASE("apply_scenario refuses a bad edit, naming its number and the facility
         close_h1 + R"({"op": "open", "id": "G3", "kind": "gp_point", "capacity": 1, "at": {"x_l93": 10000, "y_l93": 3000}})");
     CHECK_THAT(m, Contains("edit #2"));
     CHECK_THAT(m, Contains("G3"));
-    CHECK_THAT(m, Contains("3000 m from the road network"));
+    CHECK_THAT(m, Contains("3000 m from the nearest road of the main network it can be entered from (limit 1000 m)"));
   }
   SECTION("the same facility closed twice") {
     const auto m = eval_error(R"({"op": "close", "facility": "G1"}, {"op": "close", "facility": "G1"})");

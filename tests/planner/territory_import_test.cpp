@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -257,6 +258,46 @@ TEST_CASE("A saved territory loads back with the same content", "[import][real]"
   CHECK_FALSE(again.ch_from_cache);
   REQUIRE(v.ch != nullptr);
   CHECK(v.ch->shortcut_count() == t.ch->shortcut_count());
+}
+
+TEST_CASE("A territory.json parameter edited by hand is refused on load, naming it", "[import][real][cache]") {
+  test::TempDir dir("territory-json");
+  planner::ImportReport report;
+  const auto t = import_small(dir, report, dir.path().string());
+  planner::save_territory(t, dir.path().string());
+  const std::string path = dir.file("territory.json");
+  const std::string original = test::read_text(path);
+  auto edited = [&](const std::function<void(nlohmann::json&)>& edit) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(original);
+    nlohmann::json plain = j;
+    edit(plain);
+    test::write_text(path, plain.dump(2));
+  };
+  SECTION("a speed of the profile: the graph was built with the old one") {
+    edited([](nlohmann::json& j) { j["profile"]["speeds_kmh"]["residential"] = 90; });
+    CHECK_THROWS_WITH(planner::load_territory(dir.path().string()),
+                      Catch::Contains("territory.json") && Catch::Contains("\"profile\" was edited by hand") &&
+                          Catch::Contains("recompose import"));
+  }
+  SECTION("the graph fingerprint, the roads flag, the assumptions") {
+    for (const char* key : {"graph_fingerprint", "has_roads", "assumptions"}) {
+      edited([&](nlohmann::json& j) { j[key] = j[key].is_boolean() ? nlohmann::json(false) : nlohmann::json("x"); });
+      INFO(key);
+      CHECK_THROWS_WITH(planner::load_territory(dir.path().string()), Catch::Contains(std::string("\"") + key + "\""));
+    }
+  }
+  SECTION("a parameter added by hand") {
+    edited([](nlohmann::json& j) { j["cutoff_min"] = 90; });
+    CHECK_THROWS_WITH(planner::load_territory(dir.path().string()), Catch::Contains("\"cutoff_min\" was added by hand"));
+  }
+  SECTION("the title may be changed") {
+    edited([](nlohmann::json& j) { j["title"] = "Bassin de la Loire (atelier du 3 mars)"; });
+    CHECK(planner::load_territory(dir.path().string()).title == "Bassin de la Loire (atelier du 3 mars)");
+  }
+  SECTION("a territory.json written before checksums existed loads as before") {
+    edited([](nlohmann::json& j) { j.erase("checksums"); });
+    CHECK_NOTHROW(planner::load_territory(dir.path().string()));
+  }
 }
 
 TEST_CASE("A corrupted territory GeoPackage is refused on load", "[import][real]") {

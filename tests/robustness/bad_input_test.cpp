@@ -36,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "geo/output_folder.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/territory.hpp"
 #include "test_support.hpp"
@@ -808,43 +809,61 @@ json mini_with_population(const TempDir& tmp, const std::function<void(json&)>& 
   return m;
 }
 
-void check_population_refused(const TempDir& tmp, const json& report, const std::string& raw) {
-  const auto bad = find_diags(report, "bad-population",
-                              {"communes-population-bad.json", "commune 42044", "population '" + raw + "'"});
-  REQUIRE(bad.size() == 1);
-  const auto missing = find_diags(report, "population-missing", {"commune 42044", "communes-population-bad.json"});
-  REQUIRE(missing.size() == 1);
-  CHECK(missing[0]["severity"] == "error");
-  const json* j = join_row(report, "population communale");
-  REQUIRE(j != nullptr);
-  CHECK((*j)["matched"] == 2);
-  CHECK((*j)["unmatched"] == 1);
-  CHECK((*j)["unmatched_examples"] == json::array({"42044"}));
-  const auto t = load(tmp);
-  REQUIRE(commune(t, "42044") != nullptr);
-  CHECK(commune(t, "42044")->population == 0);
-  CHECK(commune(t, "42095")->population == 17060);
+// The import stops (exit 1) naming the file, the record, the commune and the value:
+// a population that cannot be read is never counted as 0.
+void check_population_refused(const TempDir& tmp, const Run& r, const std::string& raw) {
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK(contains(r.output, "communes-population-bad.json"));
+  CHECK(contains(r.output, "feature "));
+  CHECK(contains(r.output, "commune 42044"));
+  CHECK(contains(r.output, "population '" + raw + "'"));
+  CHECK_FALSE(fs::exists(tmp.file("out/territory.json")));  // nothing half-written
 }
 
 }  // namespace
 
-TEST_CASE("A commune population record without population is reported and the import goes on",
+TEST_CASE("A commune population record without population stops the import, naming it", "[robustness][tables]") {
+  TempDir tmp;
+  const Run r = run_import(tmp, mini_with_population(tmp, [](json& rec) { rec.erase("population"); }));
+  check_population_refused(tmp, r, "");
+}
+
+TEST_CASE("A negative commune population stops the import, naming it", "[robustness][tables]") {
+  TempDir tmp;
+  const Run r = run_import(tmp, mini_with_population(tmp, [](json& rec) { rec["population"] = -12314; }));
+  check_population_refused(tmp, r, "-12314");
+}
+
+TEST_CASE("A non-numeric commune population stops the import, naming it", "[robustness][tables]") {
+  TempDir tmp;
+  const Run r = run_import(tmp, mini_with_population(tmp, [](json& rec) { rec["population"] = "douze mille"; }));
+  check_population_refused(tmp, r, "douze mille");
+  TempDir tmp2;
+  // Badly grouped thousands are not guessed.
+  const Run r2 = run_import(tmp2, mini_with_population(tmp2, [](json& rec) { rec["population"] = "123 14"; }));
+  check_population_refused(tmp2, r2, "123 14");
+}
+
+TEST_CASE("Populations typed the French way (12 314, no-break spaces, decimal comma) are read exactly",
           "[robustness][tables]") {
-  TempDir tmp;
-  const json report = import_ok(tmp, mini_with_population(tmp, [](json& r) { r.erase("population"); }));
-  check_population_refused(tmp, report, "");
-}
-
-TEST_CASE("A negative commune population is reported and the import goes on", "[robustness][tables]") {
-  TempDir tmp;
-  const json report = import_ok(tmp, mini_with_population(tmp, [](json& r) { r["population"] = -12314; }));
-  check_population_refused(tmp, report, "-12314");
-}
-
-TEST_CASE("A non-numeric commune population is reported and the import goes on", "[robustness][tables]") {
-  TempDir tmp;
-  const json report = import_ok(tmp, mini_with_population(tmp, [](json& r) { r["population"] = "douze mille"; }));
-  check_population_refused(tmp, report, "douze mille");
+  // Each form in turn for 42044 (12,314 inhabitants), in a semicolon CSV as a spreadsheet saves it.
+  for (const std::string typed : {"12 314", "12\u00a0314", "12\u202f314", "12 314,0", "12314,0"}) {
+    TempDir tmp;
+    json m = mini_manifest(tmp);
+    write_text(tmp.file("population-fr.csv"), "code;nom;population\n42044;Le Chambon-Feugerolles;" + typed +
+                                                  "\n42095;Firminy;17\u00a0060\n07041;Boulieu-lès-Annonay;2 248\n");
+    m["communes"]["population"] = {{"path", tmp.file("population-fr.csv")}, {"code", "code"}, {"name", "nom"},
+                                   {"population", "population"}, {"year", 2026}, {"source", "test"}};
+    INFO("population typed '" << typed << "'");
+    const json report = import_ok(tmp, m);
+    CHECK(count_diags(report, "population-missing") == 0);
+    const auto t = load(tmp);
+    CHECK(commune(t, "42044")->population == 12314);
+    CHECK(commune(t, "42095")->population == 17060);
+    CHECK(commune(t, "07041")->population == 2248);
+    CHECK(population_total(report, "population communale") == 31622);
+  }
 }
 
 TEST_CASE("A commune given twice in the population records is reported and its first population kept",
@@ -987,6 +1006,25 @@ TEST_CASE("Indicator values with a decimal comma are parsed; a non-number is rep
   const json* j = join_row(report, "indicateurs");
   REQUIRE(j != nullptr);
   CHECK((*j)["unmatched"] == 13);  // 16 IRIS of the territory, 3 rows of it in the table
+}
+
+TEST_CASE("An indicator value that is neither a number nor a no-data marker stops the import, naming it",
+          "[robustness][tables]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  write_text(tmp.file("icm-illisible.csv"), "IRIS;icm\n420440101;112,5\n420440102;98 7\n");
+  m["indicators"] = json::array({{{"path", tmp.file("icm-illisible.csv")},
+                                  {"level", "iris"},
+                                  {"key", "IRIS"},
+                                  {"columns", {{"icm", "icm"}}},
+                                  {"period", "test"},
+                                  {"source", "test"}}});
+  const Run r = run_import(tmp, m);
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK(contains(r.output, "icm-illisible.csv"));
+  CHECK(contains(r.output, "feature 2"));
+  CHECK(contains(r.output, "iris 420440102: icm '98 7'"));
 }
 
 TEST_CASE("An IRIS given twice in an indicator table is reported and its first value kept", "[robustness][tables]") {
@@ -1150,7 +1188,7 @@ TEST_CASE("A facility with capacity 0 is kept with capacity 0", "[robustness][fa
   CHECK(t.facilities[0].capacity == 0);
 }
 
-TEST_CASE("A negative facility capacity is reported naming the feature, not silently dropped",
+TEST_CASE("A negative facility capacity stops the import naming the file, feature and value",
           "[robustness][facilities]") {
   TempDir tmp;
   json m = mini_manifest(tmp);
@@ -1158,16 +1196,25 @@ TEST_CASE("A negative facility capacity is reported naming the feature, not sile
   HospitalRow h = real_hospital("420000234");
   h.capacity = "-300";
   write_hospitals(tmp.file("hospitals.csv"), {h});
-  const json report = import_ok(tmp, m);
-  bool named = false;
-  for (const auto& d : report["diagnostics"]) {
-    const std::string text = d.value("where", "") + " " + d.value("message", "");
-    named |= contains(text, "hospitals.csv") && contains(text, "feature 1") && contains(text, "-300");
-  }
-  CHECK(named);
+  const Run r = run_import(tmp, m);
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK(contains(r.output, "hospitals.csv"));
+  CHECK(contains(r.output, "feature 1"));
+  CHECK(contains(r.output, "capacity '-300'"));
+}
+
+TEST_CASE("A capacity typed the French way (1 234,5) is read", "[robustness][facilities]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  m["facilities"][0]["capacity"] = "cap_beds";
+  HospitalRow h = real_hospital("420000234");
+  h.capacity = "\"1\u00a0234,5\"";
+  write_hospitals(tmp.file("hospitals.csv"), {h});
+  import_ok(tmp, m);
   const auto t = load(tmp);
   REQUIRE(t.facilities.size() == 1);
-  CHECK(t.facilities[0].capacity < 0);  // unknown, never a negative supply
+  CHECK(t.facilities[0].capacity == 1234.5);
 }
 
 TEST_CASE("A non-numeric facility capacity is reported naming the feature, not silently dropped",
@@ -1186,6 +1233,70 @@ TEST_CASE("A non-numeric facility capacity is reported naming the feature, not s
   }
   CHECK(named);
   CHECK(load(tmp).facilities.size() == 1);
+}
+
+TEST_CASE("Names that a spreadsheet would run as formulas are neutralised in every CSV output",
+          "[robustness][facilities][csv]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  HospitalRow h = real_hospital("420000234");
+  h.name = "=HYPERLINK(concat(A1;B1))";
+  HospitalRow g = real_hospital("420000234");
+  g.id = "420000235";
+  g.name = "@SOMME(1;2)";
+  write_hospitals(tmp.file("hospitals.csv"), {h, g});
+  import_ok(tmp, m);
+  const Run r = run_cli("evaluate out --out eval", tmp.str());
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  std::map<std::string, std::map<std::string, std::string>> by_id;
+  for (const auto& row : read_csv(tmp.file("eval/etablissements.csv"))) by_id[row.at("id")] = row;
+  REQUIRE(by_id.size() == 2);
+  CHECK(by_id.at("FINESS-420000234").at("nom") == "'" + h.name);
+  CHECK(by_id.at("FINESS-420000235").at("nom") == "'" + g.name);
+  // No cell of any CSV output starts with a formula character.
+  for (const auto& e : fs::directory_iterator(tmp.file("eval"))) {
+    if (e.path().extension() != ".csv") continue;
+    for (const auto& row : read_csv(e.path().string())) {
+      for (const auto& [k, v] : row) {
+        INFO(e.path().filename().string() << " " << k << " = " << v);
+        const bool number = !v.empty() && (std::isdigit(static_cast<unsigned char>(v.back())) != 0) &&
+                            v.find_first_not_of("-+.0123456789eE") == std::string::npos;
+        if (!number) CHECK((v.empty() || std::string("=+-@\t\r").find(v[0]) == std::string::npos));
+      }
+    }
+  }
+  // The GeoJSON keeps the name as written.
+  CHECK(contains(read_text(tmp.file("eval/etablissements.geojson")), "\"nom\": \"@SOMME(1;2)\""));
+}
+
+TEST_CASE("An id with a control character stops the import naming it; a name loses its control characters",
+          "[robustness][facilities]") {
+  SECTION("id") {
+    TempDir tmp;
+    json m = mini_manifest(tmp);
+    HospitalRow h = real_hospital("420000234");
+    h.id = "4200\x07" "00234";
+    write_hospitals(tmp.file("hospitals.csv"), {h});
+    const Run r = run_import(tmp, m);
+    INFO(r.output);
+    CHECK(r.code == 1);
+    CHECK(contains(r.output, "hospitals.csv"));
+    CHECK(contains(r.output, "feature 1"));
+    CHECK(contains(r.output, "facility id '4200\\x0700234'"));
+  }
+  SECTION("name") {
+    TempDir tmp;
+    json m = mini_manifest(tmp);
+    HospitalRow h = real_hospital("420000234");
+    h.name = "CH de\tFirminy";
+    write_hospitals(tmp.file("hospitals.csv"), {h});
+    const json report = import_ok(tmp, m);
+    CHECK(find_diags(report, "control-characters", {"CH de\\x09Firminy"}).size() == 1);
+    const auto t = load(tmp);
+    REQUIRE(t.facilities.size() == 1);
+    CHECK(t.facilities[0].name == "CH de Firminy");
+  }
 }
 
 TEST_CASE("A facility without coordinates is reported naming the feature", "[robustness][facilities]") {
@@ -1654,4 +1765,283 @@ TEST_CASE("Import and evaluate leave every input file byte-identical", "[robustn
     INFO("territory file " << name << " read by evaluate");
     CHECK(read_text((fs::path(loire.dir) / name).string()) == before);
   }
+}
+
+// ===========================================================================
+// Numeric options and scenario values out of range
+
+TEST_CASE("Numeric options out of range, NaN or infinite are refused naming the option", "[robustness][ranges]") {
+  TempDir tmp;
+  import_ok(tmp, mini_manifest(tmp));
+  // 1e7 minutes is 6e9 ds: it would wrap the 32-bit deciseconds into a 28-min cutoff.
+  for (const std::string option : {"--cutoff-min 1e7", "--cutoff-min nan", "--cutoff-min inf", "--detour-factor nan",
+                                   "--straight-speed-kmh inf", "--affiliate-decline nan", "--opening-days nan",
+                                   "--uft-minutes 1e12", "--pharmacy-tranche nan", "--rayon-action 1e9",
+                                   "--recruitment-multiplier inf"}) {
+    const Run r = run_cli("evaluate out --out eval " + option, tmp.str());
+    INFO(option << ": " << r.output);
+    CHECK(r.code == 2);
+    CHECK(contains(r.output, option.substr(0, option.find(' '))));
+    CHECK_FALSE(fs::exists(tmp.file("eval/summary.json")));
+  }
+  const Run ok = run_cli("evaluate out --out eval --cutoff-min 1440", tmp.str());
+  INFO(ok.output);
+  CHECK(ok.code == 0);
+}
+
+TEST_CASE("times: a limit that would wrap the deciseconds is refused", "[robustness][ranges]") {
+  TempDir tmp;
+  for (const char* limit : {"1e9", "nan", "inf"}) {
+    const Run r = run_cli("times " + shell_quote(loire_territory().dir) + " --from units --to facilities:hospital "
+                          "--max-minutes " + limit + " --out od.csv", tmp.str());
+    INFO(limit << ": " << r.output);
+    CHECK(r.code == 2);
+    CHECK(contains(r.output, "--max-minutes"));
+    CHECK_FALSE(fs::exists(tmp.file("od.csv")));
+  }
+}
+
+TEST_CASE("Scenario values out of range are refused naming the edit", "[robustness][ranges][scenarios]") {
+  TempDir tmp;
+  const std::string head = R"({"format": "recompose-scenario/1", "name": "t", "territory": "loire", "edits": [)";
+  for (const auto& [edit, needle] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"op": "set_capacity", "facility": "FINESS-420785354", "capacity": 1e300})", "capacity"},
+           {R"({"op": "open", "id": "X", "kind": "gp_point", "capacity": 2e6, "at": {"lon": 4.3697, "lat": 45.4036}})",
+            "capacity"}}) {
+    const Run r = evaluate_scenario_text(tmp, head + edit + "]}");
+    INFO(edit << ": " << r.output);
+    CHECK(r.code == 1);
+    CHECK(contains(r.output, "edit #1"));
+    CHECK(contains(r.output, needle));
+  }
+}
+
+// ===========================================================================
+// Output folders written as a whole
+
+namespace {
+
+// Every file of `dir` (hidden ones included) with its contents.
+std::map<std::string, std::string> folder_contents(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    out[e.path().filename().string()] = fs::is_regular_file(e.path()) ? read_text(e.path().string()) : "<folder>";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Two runs writing one output folder at once: the second is refused naming the first",
+          "[robustness][outputs]") {
+  TempDir tmp;
+  import_ok(tmp, mini_manifest(tmp));
+  {
+    recompose::geo::OutputFolder held(tmp.file("eval"));  // another run, writing
+    const Run r = run_cli("evaluate out --out eval", tmp.str());
+    INFO(r.output);
+    CHECK(r.code == 1);
+    CHECK(contains(r.output, "eval is being written by another run (process " + std::to_string(::getpid()) + ")"));
+    CHECK_FALSE(fs::exists(tmp.file("eval/summary.json")));
+    // The same for an import into a territory folder being written.
+    recompose::geo::OutputFolder held_out(tmp.file("out"));
+    const Run i = run_import(tmp, mini_manifest(tmp));
+    INFO(i.output);
+    CHECK(i.code == 1);
+    CHECK(contains(i.output, "is being written by another run"));
+  }
+  const Run r = run_cli("evaluate out --out eval", tmp.str());  // the first run ended: free again
+  INFO(r.output);
+  CHECK(r.code == 0);
+}
+
+TEST_CASE("A failed write (file-size limit) fails with the system's reason and keeps the previous outputs",
+          "[robustness][outputs]") {
+  TempDir tmp;
+  import_ok(tmp, mini_manifest(tmp));
+  const Run first = run_cli("evaluate out --out eval", tmp.str());
+  REQUIRE(first.code == 0);
+  const auto eval_before = folder_contents(tmp.file("eval"));
+  REQUIRE(eval_before.count("unites.geojson"));
+  // A 40 KiB file-size limit (ulimit -f, as a full disk would): the first larger output fails.
+  const Run r = run_cli("evaluate out --out eval --cutoff-min 30", tmp.str(), 120, "ulimit -f 40 && ");
+  INFO(r.output);
+  CHECK(r.code == 1);
+  CHECK(contains(r.output, "File too large"));
+  CHECK(contains(r.output, " eval/"));  // the file asked for, not a temporary
+  CHECK_FALSE(contains(r.output, "staging"));
+  auto without_lock = [](std::map<std::string, std::string> files) {
+    files.erase(".recompose.lock");  // holds the process id of the last run
+    return files;
+  };
+  CHECK(without_lock(folder_contents(tmp.file("eval"))) == without_lock(eval_before));  // byte for byte, nothing left
+  // The same for an import over an existing territory.
+  const auto territory_before = folder_contents(tmp.file("out"));
+  const std::string manifest = tmp.file("manifest.json");
+  const Run i = run_cli("import " + shell_quote(manifest) + " --out out --data-root " + shell_quote(data_root()) +
+                            " --quiet",
+                        tmp.str(), 120, "ulimit -f 40 && ");
+  INFO(i.output);
+  CHECK(i.code == 1);
+  CHECK(contains(i.output, "File too large"));
+  CHECK(without_lock(folder_contents(tmp.file("out"))) == without_lock(territory_before));
+}
+
+TEST_CASE("An output folder replaces the previous run's files, and never another file", "[robustness][outputs]") {
+  TempDir tmp;
+  const std::string dir = tmp.file("sortie");
+  fs::create_directories(dir);
+  write_text(dir + "/notes-du-planificateur.txt", "à garder");
+  {
+    recompose::geo::OutputFolder f(dir);
+    write_text(f.staging() + "/a.csv", "1");
+    write_text(f.staging() + "/b.csv", "2");
+    f.commit();
+  }
+  {
+    recompose::geo::OutputFolder f(dir);
+    write_text(f.staging() + "/a.csv", "3");
+    f.commit();  // b.csv was the previous run's: removed
+  }
+  {
+    recompose::geo::OutputFolder f(dir);
+    write_text(f.staging() + "/a.csv", "4");
+    // not committed (a failure): staging removed, a.csv unchanged
+  }
+  const auto files = folder_contents(dir);
+  CHECK(files.at("a.csv") == "3");
+  CHECK_FALSE(files.count("b.csv"));
+  CHECK(files.at("notes-du-planificateur.txt") == "à garder");
+  for (const auto& [name, text] : files) CHECK(name.find("staging") == std::string::npos);
+  // A staging folder left by a killed run is removed by the next one.
+  fs::create_directories(dir + "/.recompose-staging-999999");
+  { recompose::geo::OutputFolder f(dir); }
+  CHECK_FALSE(fs::exists(dir + "/.recompose-staging-999999"));
+  // A file where a folder is expected.
+  write_text(tmp.file("fichier"), "x");
+  CHECK_THROWS_WITH(recompose::geo::OutputFolder(tmp.file("fichier")), Catch::Contains("is a file, not a folder"));
+}
+
+// ===========================================================================
+// A read-only territory folder (a network share, a USB key)
+
+TEST_CASE("A read-only territory folder is evaluated; its tables go to the user's cache folder, with a notice",
+          "[robustness][readonly]") {
+  TempDir tmp;
+  import_ok(tmp, mini_manifest(tmp));
+  fs::remove(tmp.file("out/access_tables.bin"));
+  const auto before = folder_contents(tmp.file("out"));
+  fs::create_directories(tmp.file("cache"));
+  fs::create_directories(tmp.file("eval"));
+  // Root ignores folder permissions: the run is made as `nobody` (setpriv), which may
+  // read the territory but not write in it.
+  std::string as_user;
+  if (::geteuid() == 0) {
+    as_user = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    for (const char* d : {"cache", "eval"}) REQUIRE(::chown(tmp.file(d).c_str(), 65534, 65534) == 0);
+  }
+  fs::permissions(tmp.path(), fs::perms::others_read | fs::perms::others_exec | fs::perms::group_read |
+                                  fs::perms::group_exec, fs::perm_options::add);
+  for (const auto& e : fs::recursive_directory_iterator(tmp.file("out"))) {
+    fs::permissions(e.path(), fs::perms::others_read | fs::perms::group_read, fs::perm_options::add);
+  }
+  fs::permissions(tmp.file("out"), fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write,
+                  fs::perm_options::remove);
+  fs::permissions(tmp.file("out"), fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
+  const std::string env = "env XDG_CACHE_HOME=" + shell_quote(tmp.file("cache")) + " ";
+  const Run r = run_cli("evaluate out --out eval", tmp.str(), 120, as_user + env);
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK(contains(r.output, "dossier du territoire non modifiable"));
+  CHECK(contains(r.output, tmp.file("cache") + "/recompose/access-tables-"));
+  CHECK(fs::exists(tmp.file("eval/summary.json")));
+  bool cached = false;
+  for (const auto& e : fs::directory_iterator(tmp.file("cache/recompose"))) cached |= e.path().extension() == ".bin";
+  CHECK(cached);
+  CHECK(folder_contents(tmp.file("out")) == before);  // nothing written in the territory
+  // Without any user cache folder, the tables stay in memory, said so.
+  const Run m = run_cli("evaluate out --out eval", tmp.str(), 120, as_user + "env -u XDG_CACHE_HOME -u HOME ");
+  INFO(m.output);
+  CHECK(m.code == 0);
+  CHECK(contains(m.output, "en mémoire"));
+  fs::permissions(tmp.file("out"), fs::perms::owner_write, fs::perm_options::add);  // so that TempDir removes it
+}
+
+// ===========================================================================
+// Messages that name the real cause
+
+TEST_CASE("No road allowing roadside access: said in words, never a sentinel distance", "[robustness][roads]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  m["roads"] = small_roads_block(small_roads().path);
+  // Every road a motorway: they route, but nothing can be joined from the roadside.
+  m["roads"]["class_map"] = {{"highway", "motorway"}, {"major", "motorway"}, {"minor", "motorway"}};
+  const Run r = run_import(tmp, m, "out", "");  // its own graph cache: the shared one holds the Loire graph
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const json report = import_report(tmp);
+  const std::string text = read_text(tmp.file("out/import_report.md")) + report.dump();
+  CHECK_FALSE(contains(text, "-9223372036854775808"));
+  CHECK_FALSE(contains(text, "inf km"));
+  const auto d = find_diags(report, "unit-off-network", {"no road it can be entered from the roadside within 100 km"});
+  CHECK(d.size() == 16);  // every IRIS of the three communes
+  CHECK(contains(read_text(tmp.file("out/import_report.md")), "aucune route accessible depuis le bord"));
+}
+
+TEST_CASE("A folder, a shapefile without its .dbf, an empty layer, an unknown format: each named for what it is",
+          "[robustness][tables]") {
+  TempDir tmp;
+  json m = mini_manifest(tmp);
+  // A shapefile of the IRIS of 42044, written by GDAL, then split from its .dbf.
+  const std::string dir = tmp.file("iris-shp");
+  fs::create_directories(dir);
+  REQUIRE(std::system(("ogr2ogr -f 'ESRI Shapefile' " + shell_quote(dir + "/iris.shp") + " " +
+                       shell_quote(mini_data().iris_geojson) + " > /dev/null 2>&1").c_str()) == 0);
+  fs::remove(dir + "/iris.dbf");
+  struct Case {
+    std::string path, needle;
+  };
+  write_text(tmp.file("vide.geojson"), R"({"type": "FeatureCollection", "features": []})");
+  write_text(tmp.file("texte.geojson"), "ceci n'est pas une couche\n");
+  for (const Case& c : std::vector<Case>{
+           {dir, "is a folder, not a file: give the file of the layer (the folder holds iris.prj, iris.shp, iris.shx)"},
+           {dir + "/iris.shp", "shapefile without its attribute table: iris.dbf is missing beside it"},
+           {tmp.file("vide.geojson"), "the layer is empty (no feature, no field)"},
+           {tmp.file("texte.geojson"), "not recognized as a supported file format"}}) {
+    json mm = m;
+    mm["units"]["path"] = c.path;
+    const Run r = run_import(tmp, mm);
+    INFO(c.path << ": " << r.output);
+    CHECK(r.code == 1);
+    CHECK(contains(r.output, c.needle));
+    CHECK_FALSE(contains(r.output, "unknown GDAL error"));
+  }
+}
+
+TEST_CASE("A single road of 300,000 vertices does not blow up the import, snapping or evaluation",
+          "[robustness][roads]") {
+  TempDir tmp;
+  json roads = read_json(small_roads().path);
+  // One line across the Firminy box, zigzagging, no vertex shared with another road:
+  // one segment of 300,000 vertices whose envelope covers every point to snap.
+  json coords = json::array();
+  const int n = 300000;
+  for (int i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / n;
+    coords.push_back(json::array({4.262 + 0.076 * t, 45.372 + 0.036 * (0.5 + 0.5 * std::sin(t * 2000))}));
+  }
+  roads["features"].push_back({{"type", "Feature"},
+                               {"properties", {{"roadClass", "minor"}}},
+                               {"geometry", {{"type", "LineString"}, {"coordinates", coords}}}});
+  write_json(tmp.file("roads-enorme.geojson"), roads);
+  json m = mini_manifest(tmp);
+  m["roads"] = small_roads_block(tmp.file("roads-enorme.geojson"));
+  const Run r = run_import(tmp, m, "out", "");  // under `timeout`: never a hang
+  INFO(r.output);
+  REQUIRE(r.code == 0);
+  const json report = import_report(tmp);
+  CHECK(report["peak_memory_mib"].get<double>() < 1024);  // 270 MiB measured for 400,000 vertices
+  const Run e = run_cli("evaluate out --out eval", tmp.str(), 120);
+  INFO(e.output);
+  CHECK(e.code == 0);
 }

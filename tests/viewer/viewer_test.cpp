@@ -444,3 +444,76 @@ TEST_CASE("Viewer room: a bad scenario file or command is reported, never a cras
   const auto active = nlohmann::json::parse(std::ifstream(tmp.file("active.json")));
   CHECK(active["edits"].empty());
 }
+
+TEST_CASE("Bad script lines are reported and the session goes on; the viewer refuses what evaluate refuses",
+          "[viewer][robustness]") {
+  test::TempDir tmp("viewer-bad-lines");
+  for (const char* f : {"scenario.autosave.json", "scenario.autosave.previous.json"}) fs::remove(fs::path(territory_dir()) / f);
+  test::write_text(tmp.file("npdc.json"), R"({"format": "recompose-scenario/1", "name": "autre", "territory":
+      "bassin-minier-npdc", "edits": [{"op": "close", "facility": "FINESS-590000000"}]})");
+  {
+    std::ofstream s(tmp.file("script.txt"));
+    s << "indicator 999\nindicator -1\nzoom 0\nzoom nan\npan 10\nopen gp_point trois 806000 6485000\n"
+      << "capacity FINESS-420785354\nfrobnicate 3\nsave\nrestore\n"
+      << "capacity FINESS-420785354 -5\n"                       // refused by apply_scenario, as by evaluate
+      << "open gp_point 1e300 806000 6485000\n"                  // capacity out of range
+      << "load " << tmp.file("npdc.json") << "\n"               // another territory's scenario
+      << "select FINESS-420785354\nclose\nsave " << tmp.file("scenario.json") << "\nquit\n";
+  }
+  std::string out;
+  const int rc = run(viewer("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"), &out);
+  INFO(out);
+  REQUIRE(rc == 0);
+  for (const char* needle : {"\"indicator 999\": indicator 999 does not exist", "\"indicator -1\"", "\"zoom 0\": zoom factor",
+                             "\"zoom nan\"", "\"pan 10\": \"pan\" needs a number", "\"open gp_point trois",
+                             "\"capacity FINESS-420785354\": \"capacity\" needs a number",
+                             "unknown command 'frobnicate'", "\"save\": \"save\" needs a file",
+                             "no previous session to restore", "capacity -5 must be a number in [0, 1000000]",
+                             "capacity 1e+300 must be a number in [0, 1000000]",
+                             "is for territory 'bassin-minier-npdc', not 'loire'"}) {
+    INFO(needle);
+    CHECK(out.find(needle) != std::string::npos);
+  }
+  std::ifstream in(tmp.file("scenario.json"));
+  const auto scenario = nlohmann::json::parse(in);
+  REQUIRE(scenario["edits"].size() == 1);  // only the closure went through
+  CHECK(scenario["edits"][0]["op"] == "close");
+}
+
+TEST_CASE("The previous session's autosave is kept and can be restored", "[viewer][robustness]") {
+  test::TempDir tmp("viewer-autosave");
+  const std::string autosave = (fs::path(territory_dir()) / "scenario.autosave.json").string();
+  const std::string previous = (fs::path(territory_dir()) / "scenario.autosave.previous.json").string();
+  const std::string last_session = R"({"format": "recompose-scenario/1", "name": "Atelier de mardi", "territory": "loire",
+      "edits": [{"op": "close", "facility": "FINESS-420785354"}]})";
+  test::write_text(autosave, last_session);
+  {  // a new session that edits: the previous session's file is kept, not overwritten
+    std::ofstream s(tmp.file("edit.txt"));
+    s << "select FINESS-420780637\nclose\nquit\n";
+  }
+  std::string out;
+  REQUIRE(run(viewer("'" + territory_dir() + "' --script '" + tmp.file("edit.txt") + "'"), &out) == 0);
+  INFO(out);
+  CHECK(test::read_text(previous) == last_session);
+  const auto own = nlohmann::json::parse(test::read_text(autosave));
+  REQUIRE(own["edits"].size() == 1);
+  CHECK(own["edits"][0]["facility"] == "FINESS-420780637");
+  // The next session finds that one as its previous session and restores it.
+  {
+    std::ofstream s(tmp.file("restore.txt"));
+    s << "restore\nsave " << tmp.file("restored.json") << "\nquit\n";
+  }
+  REQUIRE(run(viewer("'" + territory_dir() + "' --script '" + tmp.file("restore.txt") + "'"), &out) == 0);
+  INFO(out);
+  const auto restored = nlohmann::json::parse(test::read_text(tmp.file("restored.json")));
+  REQUIRE(restored["edits"].size() == 1);
+  CHECK(restored["edits"][0]["facility"] == "FINESS-420780637");
+  CHECK(out.find("Session précédente restaurée") != std::string::npos);
+}
+
+TEST_CASE("Window sizes out of range are refused", "[viewer][robustness]") {
+  std::string out;
+  CHECK(run("'" + std::string(RECOMPOSE_VIEWER) + "' '" + territory_dir() + "' --width 10 --height 900", &out) == 2);
+  CHECK(out.find("--width / --height 10 x 900") != std::string::npos);
+  CHECK(run("'" + std::string(RECOMPOSE_VIEWER) + "' '" + territory_dir() + "' --width 1400 --height 99999999", &out) == 2);
+}

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "geo/crs.hpp"
 #include "geo/error.hpp"
 #include "planner/access_engine.hpp"
 #include "planner/evaluation.hpp"
@@ -331,4 +332,36 @@ TEST_CASE("Pharmacies: outputs (licences_pharmacie.csv, pharmacies.csv, rapport,
   CHECK(ph_json.at("mining_pharmacies") == 2);
   CHECK(ph_json.at("surplus").at("mining_communes").at("after").at("surplus_distribution").at("3") == 1);
   CHECK(ph_json.at("surplus").at("mining_communes").at("before").at("surplus_distribution").at("2") == 1);
+}
+
+TEST_CASE("Pharmacies: a transferred mining pharmacy is one row under its id, with both positions", "[pharmacy][ids]") {
+  const auto t = pharmacy_territory();
+  planner::AccessEngine engine(t, 60);
+  const planner::EvalParams p;
+  const auto s = scenario_of(R"({"op": "transfer_pharmacy", "facility": "M1", "into": "C1"})");
+  const auto before = planner::evaluate(engine, planner::Scenario::baseline(), p);
+  const auto after = planner::evaluate(engine, s, p);
+  test::TempDir tmp("pharmacy-ids");
+  planner::write_evaluation(engine, s, p, before, after, tmp.str());
+  for (const char* file : {"pharmacies.csv", "etablissements.csv"}) {
+    const auto rows = test::read_csv(tmp.file(file));
+    std::map<std::string, int> seen;
+    for (const auto& row : rows) ++seen[row.at("id")];
+    for (const auto& [id, n] : seen) {
+      INFO(file << ": id " << id);
+      CHECK(n == 1);
+    }
+    CHECK(seen.size() == (std::string(file) == "pharmacies.csv" ? 6u : 7u));  // L1-L4, M1, M2 (and C1)
+  }
+  std::map<std::string, std::map<std::string, std::string>> by_id;
+  for (const auto& row : test::read_csv(tmp.file("pharmacies.csv"))) by_id[row.at("id")] = row;
+  const auto& m1 = by_id.at("M1");
+  CHECK(m1.at("ouverte_avant") == "1");
+  CHECK(m1.at("ouverte_apres") == "1");
+  CHECK(m1.at("nouveau_site") == "1");
+  CHECK(m1.at("affilies") == "6500");  // the origin's affiliates (header of this file)
+  CHECK(m1.at("code_commune") == "62002");  // now in C1's premises, commune B
+  CHECK(std::stod(m1.at("lon_avant")) == Approx(geo::lambert93_to_wgs84({9000, 0}).lon).margin(1e-9));
+  CHECK(std::stod(m1.at("lon_apres")) == Approx(geo::lambert93_to_wgs84({19000, 0}).lon).margin(1e-9));
+  CHECK_THAT(m1.at("changement"), Contains("transférée"));
 }

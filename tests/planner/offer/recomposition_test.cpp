@@ -714,3 +714,32 @@ TEST_CASE("Loire with the fictitious regime example: imported, routed, every aff
   CHECK(centre(after, "C-RICAMARIE").fte.at("gp") == Approx(gp));
   CHECK(centre(after, "C-ROCHE").sites.empty());
 }
+
+TEST_CASE("A relocated regime site is one row of sites_regime and uft.csv, before at its old site", "[regime][ids]") {
+  const auto t = two_small_centres();
+  const auto s = scenario_of(R"({"op": "relocate", "facility": "B", "to": {"x_l93": 12000, "y_l93": 0}})");
+  planner::AccessEngine engine(t, 60);
+  const planner::EvalParams p;
+  const auto before = planner::evaluate(engine, planner::Scenario::baseline(), p);
+  const auto after = planner::evaluate(engine, s, p);
+  test::TempDir dir("regime-ids");
+  planner::write_evaluation(engine, s, p, before, after, dir.str());
+  for (const char* file : {"sites_regime.csv", "uft.csv", "etablissements.csv"}) {
+    const auto rows = test::read_csv(dir.file(file));
+    INFO(file);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].at("id") == "A");
+    CHECK(rows[1].at("id") == "B");
+  }
+  const auto sites = test::read_csv(dir.file("sites_regime.csv"));
+  CHECK(sites[1].at("etat_avant") == "ouvert");
+  CHECK(sites[1].at("etat_apres") == "ouvert");
+  CHECK(std::stod(sites[1].at("etp_gp_avant")) == 1);  // the team before, at x = 18 km
+  CHECK(std::stod(sites[1].at("etp_gp_apres")) == 1);
+  // B's unit (x = 19 km, 500 affiliates) stays nearest to B: 1 min before, 7 min after.
+  CHECK(std::stod(sites[1].at("affilies_rattaches_avant")) == 500);
+  CHECK(std::stod(sites[1].at("affilies_rattaches_apres")) == 500);
+  const auto uft = test::read_csv(dir.file("uft.csv"));
+  CHECK(uft[1].at("uft_avant") == "UFT-2");
+  CHECK(uft[1].at("uft_apres") == uft[0].at("uft_apres"));  // now 10 min from A (< 15 min): one UFT
+}
