@@ -49,8 +49,8 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRECOMPOSE_FUZZ=ON \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
-	cmake --build build-fuzz -j $(JOBS) --target fuzz_manifest fuzz_scenario fuzz_profile fuzz_graph_cache fuzz_table fuzz_contraction fuzz_finess
-	for t in manifest scenario profile graph_cache table contraction finess; do \
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_manifest fuzz_scenario fuzz_profile fuzz_graph_cache fuzz_table fuzz_contraction fuzz_finess fuzz_optimise_problem
+	for t in manifest scenario profile graph_cache table contraction finess optimise_problem; do \
 	  mkdir -p build-fuzz/corpus-$$t && cp -n tests/fuzz/corpus/$$t/* build-fuzz/corpus-$$t/ 2>/dev/null; \
 	  (cd build-fuzz && ./tests/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 corpus-$$t) || exit 1; \
 	done

@@ -4,7 +4,8 @@
 #      Mission Bassin Minier, OpenStreetMap 2021 car network): import report, travel
 #      times to the urgent-care sites, the baseline and two regime scenarios (closing an
 #      antenna, regrouping two historic centres), its print maps (before/after,
-#      difference, isochrones), an atlas by EPCI and the workshop dossier (PDF);
+#      difference, isochrones), an atlas by EPCI and the workshop dossier (PDF), and a
+#      proposal of the optimiser (at most 12 regime GP sites of critical size);
 #   2. the Loire coal basin on its complete OSM 2021 network: two scenarios and the
 #      exported routable graph, for checking with any other router;
 #   3. lens-henin (zone d'emploi de Lens) on the same NPDC roads, sharing the graph;
@@ -54,6 +55,12 @@ echo "== 3c. comparison of three options (close, move, regroup): comparaison.md 
 "$bin" compare "$npdc" --scenario "$here/scenarios/npdc-fermeture-antenne-oignies.json" \
   --scenario "$here/scenarios/npdc-deplacement-dispensaire-oignies-carvin.json" \
   --scenario "$here/scenarios/npdc-regroupement-lens-henin.json" --out "$npdc/comparaison"
+
+echo
+echo "== 3d. proposer une recomposition: at most 12 regime GP sites, each of critical size (3 GP FTE),"
+echo "       closed sites' teams merged into kept ones (fictitious regime data; heuristic, then CBC for 10 s at most)"
+"$bin" optimise "$npdc" --objective capacitated --sites 12 --time-limit 10 \
+  --out "$npdc/optimisation-taille-critique"
 
 echo
 echo "== 4. loire (Saint-Étienne coal basin) on its complete OSM 2021 network"

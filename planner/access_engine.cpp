@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <iterator>
 #include <string_view>
 
@@ -304,6 +305,70 @@ const AccessColumn& AccessEngine::site_column(geo::PointM point, const geo::Snap
     searches_ += searches.load();
   }
   return sites_.emplace(key, std::move(col)).first->second;
+}
+
+std::size_t AccessEngine::prepare_site_columns(std::span<const geo::PointM> points,
+                                               std::span<const geo::SnapResult> snaps,
+                                               const std::function<bool(std::size_t)>& keep_going) {
+  auto key_of = [](geo::PointM p) {
+    return std::pair<long long, long long>{std::llround(p.x_m * 100), std::llround(p.y_m * 100)};
+  };
+  std::vector<std::size_t> todo;  // sites not memoised yet, each position once
+  std::set<std::pair<long long, long long>> queued;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto key = key_of(points[i]);
+    if (!sites_.count(key) && queued.insert(key).second) todo.push_back(i);
+  }
+  if (todo.empty()) return 0;
+  const bool batched = model_ == TimeModel::Road && t_.ch && !exits_.empty();
+  if (!batched) {  // straight line, no hierarchy or no unit on the network: one at a time
+    std::size_t done = 0;
+    for (std::size_t i : todo) {
+      if (keep_going && !keep_going(done)) break;
+      site_column(points[i], snaps[i]);
+      ++done;
+    }
+    return done;
+  }
+  // Routed sites in batches of kPhastLanes; a site off the network reaches nobody.
+  std::vector<std::size_t> routed;
+  std::size_t done = 0;
+  for (std::size_t i : todo) {
+    if (snaps[i].ok()) {
+      routed.push_back(i);
+    } else {
+      sites_.emplace(key_of(points[i]), AccessColumn{});
+      ++done;
+    }
+  }
+  const geo::PhastTargets& targets = phast_targets();
+  // Groups of batches between two progress calls, each group spread over the cores.
+  const std::size_t batches = (routed.size() + geo::kPhastLanes - 1) / geo::kPhastLanes;
+  const std::size_t group = std::max<std::size_t>(1, std::thread::hardware_concurrency()) * 2;
+  std::vector<AccessColumn> cols(routed.size());
+  for (std::size_t g0 = 0; g0 < batches; g0 += group) {
+    if (keep_going && !keep_going(done)) break;
+    const std::size_t g1 = std::min(batches, g0 + group);
+    parallel_for(
+        g1 - g0, [] { return geo::RphastBatchWorkspace(); },
+        [&](std::size_t gb, geo::RphastBatchWorkspace& ws) {
+          const std::size_t first = (g0 + gb) * geo::kPhastLanes;
+          const std::size_t last = std::min(routed.size(), first + geo::kPhastLanes);
+          std::vector<std::vector<geo::Seed>> seeds;
+          for (std::size_t k = first; k < last; ++k) seeds.push_back(geo::arrival_seeds(t_.graph, snaps[routed[k]]));
+          geo::run_rphast_batch(*t_.ch, targets, seeds, ws);
+          for (std::size_t k = first; k < last; ++k) {
+            const auto lane = static_cast<unsigned>(k - first);
+            cols[k] = read_column(snaps[routed[k]], [&](std::size_t exit) { return ws.time(lane, exit); });
+          }
+        });
+    for (std::size_t k = g0 * geo::kPhastLanes; k < std::min(routed.size(), g1 * geo::kPhastLanes); ++k) {
+      sites_.emplace(key_of(points[routed[k]]), std::move(cols[k]));
+      ++searches_;
+      ++done;
+    }
+  }
+  return done;
 }
 
 std::size_t AccessEngine::entries() const {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -74,6 +75,12 @@ class AccessEngine {
   [[nodiscard]] const AccessColumn& base_column(std::size_t i) const { return base_[i]; }
   // Column of a site at `point` (snapped as `snap`): computed once, then memoised.
   const AccessColumn& site_column(geo::PointM point, const geo::SnapResult& snap);
+  // Columns of many new sites at once, memoised as site_column's: kPhastLanes sites
+  // per restricted sweep (road model with a hierarchy), sweeps spread over the cores.
+  // `keep_going(done)` is asked between batches; false stops (the columns computed so
+  // far stay memoised). Returns the number of columns computed.
+  std::size_t prepare_site_columns(std::span<const geo::PointM> points, std::span<const geo::SnapResult> snaps,
+                                   const std::function<bool(std::size_t done)>& keep_going = {});
   // Snaps a new site on the graph (road model) or accepts it (straight line).
   [[nodiscard]] geo::SnapResult snap(geo::PointM p) const;
 

@@ -7,10 +7,12 @@
 //   recompose compare TERRITORY_DIR --scenario A.json --scenario B.json ... --out DIR [--critere TARGET] [indicator options]
 //   recompose map TERRITORY_DIR --indicator KEY [--scenario F] [--layout single|before-after|difference] --out F.pdf|svg|png
 //   recompose atlas TERRITORY_DIR --indicator KEY [--scenario F] --by epci|ze --out atlas.pdf
+//   recompose optimise TERRITORY_DIR --out DIR [--problem FILE.json] [--objective ... --sites N ...]
 // Exit codes: 0 ok, 1 bad input (the message names the file, layer, feature or id), 2 usage.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -32,6 +34,7 @@
 #include "planner/evaluation_report.hpp"
 #include "planner/manifest.hpp"
 #include "planner/od_matrix.hpp"
+#include "planner/optimise/optimisation_report.hpp"
 #include "planner/territory_import.hpp"
 
 namespace fs = std::filesystem;
@@ -313,6 +316,61 @@ int run(int argc, char** argv) {
   add_map_options(atlasc, atlas_args);
   atlasc->add_option("--by", atlas_args.by, "epci (default) or ze");
 
+  // optimise (issue 14): options override the problem file's values.
+  std::string opt_territory, opt_out, opt_problem;
+  auto* op = app.add_subcommand("optimise", "Propose a recomposition: which sites to keep, merge, move or open");
+  op->add_option("territory", opt_territory, "Territory directory")->required();
+  op->add_option("--out", opt_out, "Output directory (proposition.json, optimisation.md, evaluation/...)")->required();
+  op->add_option("--problem", opt_problem, "Problem file (JSON, \"format\": \"recompose-optimise/1\")");
+  std::string o_objective, o_target, o_weight, o_closed, o_measure, o_file, o_file_id = "id", o_file_name, o_name,
+      o_new_kind;
+  int o_sites = 0, o_close = 0;
+  double o_cov = 0, o_max = 0, o_pen = 0, o_crit = 0, o_merge = 0, o_grid = 0, o_limit = 0;
+  std::vector<std::string> o_lock_open, o_lock_closed, o_sources;
+  bool o_heuristic_only = false, o_cold = false, o_change_urgent = false;
+  auto* o_objective_opt = op->add_option("--objective", o_objective, "p_median, mclp, lscp, close_k or capacitated")
+                              ->check(CLI::IsMember({"p_median", "mclp", "lscp", "close_k", "capacitated"}));
+  auto* o_name_opt = op->add_option("--name", o_name, "Name of the proposed scenario");
+  auto* o_target_opt = op->add_option("--target", o_target, "Sites optimised: a facility kind or flag (default regime_gp)");
+  auto* o_weight_opt = op->add_option("--weight", o_weight, "Demand weight: affilies, besoin or population")
+                           ->check(CLI::IsMember({"affilies", "besoin", "population"}));
+  auto* o_sites_opt = op->add_option("--sites", o_sites, "Sites kept or opened (p_median, mclp); at most (capacitated)")
+                          ->check(CLI::PositiveNumber);
+  auto* o_close_opt = op->add_option("--close", o_close, "close_k: sites to close")->check(CLI::PositiveNumber);
+  auto* o_measure_opt = op->add_option("--measure", o_measure, "close_k: loss in temps (default) or couverture")
+                            ->check(CLI::IsMember({"temps", "couverture"}));
+  auto* o_cov_opt = op->add_option("--coverage-min", o_cov, "T of mclp, lscp (default 15)")->check(CLI::PositiveNumber);
+  auto* o_max_opt = op->add_option("--max-time-min", o_max, "Nobody (that a site can reach within it) beyond this time")
+                        ->check(CLI::PositiveNumber);
+  auto* o_pen_opt = op->add_option("--penalty-min", o_pen, "Time counted for a unit with no site (default twice the cutoff)")
+                        ->check(CLI::PositiveNumber);
+  auto* o_crit_opt = op->add_option("--critical-fte", o_crit, "capacitated: GP FTE of every kept site (default 3)")
+                         ->check(CLI::NonNegativeNumber);
+  auto* o_merge_opt = op->add_option("--merge-max-min", o_merge, "capacitated: a closed site's team moves at most this far (default 30)")
+                          ->check(CLI::PositiveNumber);
+  auto* o_closed_opt = op->add_option("--closed-sites", o_closed, "merge (team follows; default for regime sites) or close")
+                           ->check(CLI::IsMember({"merge", "close"}));
+  auto* o_lock_open_opt = op->add_option("--lock-open", o_lock_open, "Sites kept whatever the objective (ids)")->delimiter(',');
+  auto* o_lock_closed_opt = op->add_option("--lock-closed", o_lock_closed, "Sites closed whatever the objective (ids)")->delimiter(',');
+  op->add_flag("--allow-urgent-care-changes", o_change_urgent, "Urgent-care sites may close (default: never)");
+  auto* o_sources_opt = op->add_option("--candidates", o_sources, "Candidate sources: existing,historic,communes (default existing)")
+                            ->delimiter(',')
+                            ->check(CLI::IsMember({"existing", "historic", "communes"}));
+  auto* o_file_opt = op->add_option("--candidates-file", o_file, "Candidate points (any vector file GDAL reads; CSV: lon, lat)");
+  op->add_option("--candidates-id", o_file_id, "Id field of --candidates-file (default id)");
+  op->add_option("--candidates-name", o_file_name, "Name field of --candidates-file");
+  auto* o_grid_opt = op->add_option("--grid-km", o_grid, "Candidates: the road node nearest each cell centre of this size")
+                         ->check(CLI::PositiveNumber);
+  auto* o_new_kind_opt = op->add_option("--new-kind", o_new_kind, "Kind of the sites opened (targets that are not regime sites)");
+  op->add_flag("--heuristic-only", o_heuristic_only, "No exact mode (no gap to the optimum)");
+  auto* o_limit_opt = op->add_option("--time-limit", o_limit, "Exact mode (CBC): time limit in seconds (default 30)")
+                          ->check(CLI::PositiveNumber);
+  op->add_flag("--cold-start", o_cold, "Exact mode: do not give CBC the heuristic's answer first");
+  // The evaluation's options (need indicator, cutoff, critical size, UFT...): for the weights
+  // and for the proposal's evaluation/ outputs.
+  EvalOptions opt_eval;
+  add_eval_options(op, opt_eval);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -385,6 +443,84 @@ int run(int argc, char** argv) {
     }
     std::printf("tables %.3f s (%zu entries%s), baseline %.4f s, scenario %.4f s (%zu new searches); outputs in %s\n",
                 tables_s, engine.entries(), engine.loaded_from_cache() ? ", from cache" : "", before.seconds, after.seconds, after.searches, eval_out.c_str());
+    return 0;
+  }
+  if (op->parsed()) {
+    namespace opt = planner::optimise;
+    opt::Problem pb;
+    if (!opt_problem.empty()) {
+      pb = opt::Problem::load(opt_problem);
+    } else if (!o_objective_opt->count()) {
+      throw geo::Error("give --problem FILE or --objective (p_median, mclp, lscp, close_k, capacitated)", geo::ErrorKind::Usage);
+    }
+    if (o_objective_opt->count()) pb.objective = opt::parse_objective(o_objective);
+    if (o_name_opt->count()) pb.name = o_name;
+    if (o_target_opt->count()) pb.target = o_target;
+    if (o_weight_opt->count()) pb.weighting = opt::parse_weighting(o_weight);
+    if (o_sites_opt->count()) pb.sites = o_sites;
+    if (o_close_opt->count()) pb.close = o_close;
+    if (o_measure_opt->count()) pb.measure = o_measure;
+    if (o_cov_opt->count()) pb.coverage_min = o_cov;
+    if (o_max_opt->count()) pb.max_time_min = o_max;
+    if (o_pen_opt->count()) pb.penalty_min = o_pen;
+    if (o_crit_opt->count()) pb.critical_fte = o_crit;
+    if (o_merge_opt->count()) pb.merge_max_min = o_merge;
+    if (o_closed_opt->count()) pb.closed_sites = o_closed == "merge" ? opt::ClosedSites::Merge : opt::ClosedSites::Close;
+    if (o_lock_open_opt->count()) pb.locked_open = o_lock_open;
+    if (o_lock_closed_opt->count()) pb.locked_closed = o_lock_closed;
+    if (o_change_urgent) pb.keep_urgent_care = false;
+    if (o_sources_opt->count()) {
+      pb.candidates.existing = std::find(o_sources.begin(), o_sources.end(), "existing") != o_sources.end();
+      pb.candidates.historic = std::find(o_sources.begin(), o_sources.end(), "historic") != o_sources.end();
+      pb.candidates.communes = std::find(o_sources.begin(), o_sources.end(), "communes") != o_sources.end();
+    }
+    if (o_file_opt->count()) {
+      pb.candidates.file = o_file;
+      pb.candidates.file_id = o_file_id;
+      pb.candidates.file_name = o_file_name;
+    }
+    if (o_grid_opt->count()) pb.candidates.grid_km = o_grid;
+    if (o_new_kind_opt->count()) pb.new_kind = o_new_kind;
+    if (o_heuristic_only) pb.exact = false;
+    if (o_limit_opt->count()) pb.exact_time_limit_s = o_limit;
+    if (o_cold) pb.exact_warm_start = false;
+    planner::EvalParams oparams = finish_eval_options(opt_eval);
+    // The command line's evaluation options win over the problem file's.
+    if (op->get_option("--need-indicator")->count()) {
+      pb.need_indicator = oparams.need_indicator;
+    } else {
+      oparams.need_indicator = pb.need_indicator;
+    }
+    if (op->get_option("--cutoff-min")->count()) {
+      pb.cutoff_min = oparams.cutoff_min;
+    } else {
+      oparams.cutoff_min = pb.cutoff_min;
+    }
+    // The critical size the optimiser asks is the one the evaluation checks.
+    if (!std::isnan(pb.critical_fte)) oparams.regime.critical_gp_fte = pb.critical_fte;
+    pb.validate();
+    const planner::Territory t = planner::load_territory(opt_territory);
+    const auto start = std::chrono::steady_clock::now();
+    planner::AccessEngine engine(t, oparams.cutoff_min, oparams.straight,
+                                 (fs::path(opt_territory) / "access_tables.bin").string());
+    const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), oparams);
+    const double prep_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    opt::Control control;
+    auto last = std::chrono::steady_clock::now() - std::chrono::seconds(10);
+    std::string last_stage;
+    control.progress = [&](const opt::Progress& pr) {
+      const auto now = std::chrono::steady_clock::now();
+      if (pr.stage == last_stage && now - last < std::chrono::seconds(1)) return;
+      last = now;
+      last_stage = pr.stage;
+      std::fprintf(stderr, "[optimise] %s%s%s\n", pr.stage.c_str(), pr.detail.empty() ? "" : " : ", pr.detail.c_str());
+    };
+    const opt::OptimiseResult r = opt::optimise(engine, before, pb, oparams, control);
+    const auto outputs = opt::write_optimisation(engine, oparams, before, r, opt_out);
+    std::cout << outputs.terminal;
+    std::printf("tables and baseline %.3f s%s, problem %.3f s, optimisation %.3f s in all; outputs in %s\n", prep_s,
+                engine.loaded_from_cache() ? " (tables from cache)" : "", r.seconds_instance, r.seconds_total,
+                opt_out.c_str());
     return 0;
   }
   if (cmp->parsed()) {

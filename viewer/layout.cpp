@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "panel_optimise.hpp"
 #include "panels.hpp"
 #include "planner/format.hpp"
 
@@ -157,6 +158,8 @@ void draw_right(App& app, const Rect& r) {
     if (ImGui::CollapsingHeader(("Scénario : " + app.scenario().name + "###scenario").c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
       draw_scenario_panel(app);
     }
+    if (optimise_panel_unfold()) ImGui::SetNextItemOpen(true);
+    if (ImGui::CollapsingHeader("Proposer une recomposition")) draw_optimise_panel(app);  // panel_optimise.cpp
     if (ImGui::CollapsingHeader("Chiffres clés", ImGuiTreeNodeFlags_DefaultOpen)) draw_figures_panel(app);
   }
   ImGui::End();

@@ -14,6 +14,7 @@
 //   scenario load FILE | new NAME | duplicate NAME | rename NAME | switch N|NAME | remove,
 //   compare on|off | compare export DIR, layout presentation|normal|split|single,
 //   panels left|right on|off, labels on|off, search TEXT, fullscreen on|off, tooltip IRIS_CODE|off
+//   optimise OBJECTIVE SIZE [options], optimise-wait, optimise-cancel (panel_optimise.hpp)
 // A bad line (an unknown command, a missing or unreadable number, an indicator out of
 // range, a refused edit or a failed save) is reported on stderr and the script goes
 // on: the session is never lost.
@@ -35,6 +36,7 @@
 #include "geo/error.hpp"
 #include "layout.hpp"
 #include "map_view.hpp"
+#include "panel_optimise.hpp"
 #include "panels.hpp"
 #include "png_writer.hpp"
 
@@ -153,14 +155,16 @@ void numbers(std::istringstream& in, const std::string& cmd, T&... out) {
   (one(out), ...);
 }
 
-bool run_line(App& app, MapView& map, const std::string& line, int w, int h, bool& want_shot, std::string& shot);
+bool run_line(App& app, MapView& map, OptimisePanel& optimise, const std::string& line, int w, int h, bool& want_shot,
+              std::string& shot);
 
 // Runs one script line; returns false on "quit". Never throws: a bad line is
 // reported (stderr and the status line) and ignored.
-bool run_command(App& app, MapView& map, const std::string& line, int w, int h, bool& want_shot, std::string& shot) {
+bool run_command(App& app, MapView& map, OptimisePanel& optimise, const std::string& line, int w, int h, bool& want_shot,
+                 std::string& shot) {
   std::string why;
   try {
-    return run_line(app, map, line, w, h, want_shot, shot);
+    return run_line(app, map, optimise, line, w, h, want_shot, shot);
   } catch (const BadLine& b) {
     why = b.why;
   } catch (const std::exception& e) {
@@ -171,14 +175,17 @@ bool run_command(App& app, MapView& map, const std::string& line, int w, int h, 
   return true;
 }
 
-bool run_line(App& app, MapView& map, const std::string& line, int w, int h, bool& want_shot, std::string& shot) {
+bool run_line(App& app, MapView& map, OptimisePanel& optimise, const std::string& line, int w, int h, bool& want_shot,
+              std::string& shot) {
   std::istringstream in(line);
   std::string cmd;
   in >> cmd;
   auto& v = app.view;
   if (cmd.empty() || cmd[0] == '#') return true;
   if (cmd == "quit") return false;
-  if (cmd == "select") {
+  if (optimise.run_script(cmd, in)) {
+    // "Proposer une recomposition" (panel_optimise.cpp)
+  } else if (cmd == "select") {
     v.selection.clear();
     for (std::string id; in >> id;) v.selection.push_back(id);
   } else if (cmd == "close") {
@@ -385,6 +392,7 @@ int run(int argc, char** argv) {
   ImGui_ImplOpenGL3_Init("#version 130");
 
   MapView map(app);
+  OptimisePanel optimise(app);  // after App: its worker thread is joined before App goes
   std::size_t next = 0;
   int frame = 0;
   bool running = true, is_fullscreen = false;
@@ -421,6 +429,7 @@ int run(int argc, char** argv) {
     }
     map.clear_obstacles();
     draw_room(app, map, layout, set);
+    optimise.poll();  // « Proposer une recomposition »: a finished run's proposal becomes the scenario
     if (app.view.interactive) draw_restore_offer(app);
     ImGui::PopFont();
     ImGui::Render();
@@ -446,7 +455,7 @@ int run(int argc, char** argv) {
     }
     // Script: one action per frame, after two frames of layout.
     if (!script.empty() && frame >= 2 && next < script.size()) {
-      running = run_command(app, map, script[next++], w, h, want_shot, shot);
+      running = run_command(app, map, optimise, script[next++], w, h, want_shot, shot);
     } else if (!script.empty() && next >= script.size()) {
       running = false;
     }

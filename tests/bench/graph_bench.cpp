@@ -7,6 +7,14 @@
 //
 //   recompose_bench [--data-root DIR] [--source-dir DIR] [--out FILE.md]
 //                   [--sizes 100000,1000000,3000000] [--quick] [--commit SHA]
+//                   [--optimise-limit SECONDS] [--optimise-only]
+//
+// The optimiser rows (issue 14) run `planner::optimise::optimise` (heuristic) on the
+// Loire and NPDC territories and on the 1 M-node synthetic one (1,000 road-node
+// candidates, 100 chosen), then CBC on the same instance from the textbook MILP (no
+// first solution given: the side-by-side reference) with a time limit
+// (--optimise-limit, default 600 s). --optimise-only runs those rows alone (and what
+// they need: imports, graphs, hierarchies), for a quick look.
 //
 // Every workload runs in a forked process, so that its peak memory (ru_maxrss from
 // wait4) is its own: a graph or territory is built in a child, the allocator trimmed,
@@ -24,6 +32,7 @@
 //   [SECTION] search methods and workloads
 //   [SECTION] graph workloads
 //   [SECTION] territory workloads
+//   [SECTION] optimiser workloads
 //   [SECTION] the runs: real graphs, Loire, synthetic sizes
 //   [SECTION] report
 #include <malloc.h>
@@ -60,6 +69,8 @@
 #include "planner/access_engine.hpp"
 #include "planner/evaluation.hpp"
 #include "planner/manifest.hpp"
+#include "planner/optimise/exact.hpp"
+#include "planner/optimise/optimiser.hpp"
 #include "planner/territory_import.hpp"
 
 #ifndef RECOMPOSE_SOURCE_DIR
@@ -709,13 +720,106 @@ EditPlan synthetic_plan(const planner::Territory& t) {
   return p;
 }
 
+// [SECTION] optimiser workloads
+
+namespace opt = planner::optimise;
+
+struct OptimiseCase {
+  std::string key, label;
+  opt::Problem problem;
+};
+
+// The whole proposal (instance with its candidate columns, heuristic, scenario, its
+// evaluation) as `recompose optimise --heuristic-only` runs it, then CBC cold on the
+// same instance. Keys under "opt/<case key>/".
+void bench_optimise(const planner::Territory& t, const OptimiseCase& c, double limit_s, Record& r) {
+  const std::string k = "opt/" + c.key + "/";
+  r.text(k + "label", c.label);
+  planner::EvalParams params;
+  const auto t0 = Clock::now();
+  planner::AccessEngine engine(t, params.cutoff_min);
+  const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), params);
+  r.set(k + "tables_s", seconds_since(t0));
+  opt::Problem p = c.problem;
+  p.exact = false;
+  const opt::OptimiseResult res = opt::optimise(engine, before, p, params);
+  const opt::Instance& in = res.instance;
+  std::size_t free = 0;
+  for (const auto& cand : in.candidates) free += cand.lock == opt::Lock::Free && !cand.fixed;
+  r.set(k + "demand", static_cast<double>(in.demand_count()));
+  r.set(k + "candidates", static_cast<double>(free));
+  r.set(k + "entries", static_cast<double>(in.entries()));
+  r.set(k + "p", in.p);
+  r.set(k + "instance_s", res.seconds_instance);
+  r.set(k + "heuristic_s", res.heuristic_stats.seconds);
+  r.set(k + "kicks", static_cast<double>(res.heuristic_stats.kicks));
+  r.set(k + "proposal_s", res.seconds_total);
+  r.set(k + "heuristic_objective", opt::primary(in, res.heuristic));
+  r.set(k + "heuristic_mean_min", res.heuristic_figures.mean_min);
+  r.set(k + "verified", res.verified_equal ? 1 : 0);
+  r.set(k + "lagrangian_gap_percent", res.gap_lagrangian_percent);
+  r.set(k + "lagrangian_s", res.lagrangian.seconds);
+  progress(fmt("  optimiser %s: %zu points x %zu candidates, instance %.2f s, heuristic %.3f s (%s)", c.key.c_str(),
+               in.demand_count(), free, res.seconds_instance, res.heuristic_stats.seconds,
+               opt::objective_text(in, p, res.heuristic_figures).c_str()));
+  opt::ExactOptions eo;
+  eo.time_limit_s = limit_s;
+  const opt::ExactResult x = opt::solve_exact(in, eo);
+  r.text(k + "exact_status", opt::exact_status_label(x.status));
+  r.set(k + "exact_optimal", x.status == opt::ExactStatus::Optimal ? 1 : 0);
+  r.set(k + "exact_s", x.seconds);
+  r.set(k + "exact_rows", x.rows);
+  r.set(k + "exact_columns", x.columns);
+  if (x.has_solution) r.set(k + "exact_objective", x.objective);
+  if (x.status != opt::ExactStatus::Infeasible && x.status != opt::ExactStatus::Cancelled && !std::isnan(x.bound)) {
+    r.set(k + "exact_bound", x.bound);
+    r.set(k + "gap_percent", opt::relative_gap_percent(in, opt::primary(in, res.heuristic), x.bound));
+  }
+  double w = 0;
+  for (double v : in.weight) w += v;
+  r.set(k + "weight", w);
+  progress(fmt("  CBC %s: %s in %.1f s, bound %.6g, heuristic gap %.4f %%", c.key.c_str(),
+               opt::exact_status_label(x.status).c_str(), x.seconds, x.bound, r.num(k + "gap_percent")));
+  r.set(k + "final_rss_mib", rss_mib());
+}
+
+void bench_optimise_isolated(const planner::Territory& t, const OptimiseCase& c, double limit_s, Record& r) {
+  trim_heap();
+  const ChildOutcome child = run_in_child([&](Record& rr) { bench_optimise(t, c, limit_s, rr); });
+  r.merge(child.record);
+  r.set("opt/" + c.key + "/peak_mib", child.peak_mib);
+  if (!child.error.empty()) r.text("opt/" + c.key + "/error", child.error);
+}
+
 // [SECTION] the runs: real graphs, Loire, synthetic sizes
 
 struct Args {
   std::string data_root, source_dir = RECOMPOSE_SOURCE_DIR, out, commit;
   std::vector<std::uint32_t> sizes = {100000, 1000000, 3000000};
   bool quick = false;
+  double optimise_limit_s = 600;
+  bool optimise_only = false;
 };
+
+// The real-territory optimisation cases: the regime's GP sites (fictitious example),
+// weighted by affiliates; candidates: the existing sites, the historic buildings and
+// the commune centres.
+std::vector<OptimiseCase> real_cases(int sites, bool capacitated) {
+  std::vector<OptimiseCase> out;
+  opt::Problem p;
+  p.objective = opt::Objective::PMedian;
+  p.sites = sites;
+  p.candidates.historic = true;
+  p.candidates.communes = true;
+  out.push_back({"pmedian", fmt("p-median, %d regime GP sites among existing + historic + commune centres", sites), p});
+  if (capacitated) {
+    opt::Problem q;
+    q.objective = opt::Objective::Capacitated;
+    q.sites = sites;
+    out.push_back({"capacitated", fmt("capacitated: at most %d regime GP sites of 3 GP FTE, teams merged within 30 min", sites), q});
+  }
+  return out;
+}
 
 geo::RoadProfile car_profile(const Args& a) {
   return geo::RoadProfile::load(a.source_dir + "/datasets/profiles/car.json");
@@ -772,7 +876,7 @@ GraphRow run_real_graph(const std::string& name, const std::string& note, int bu
 // A real territory imported from its manifest (no cache: the road file is read, the
 // graph and its hierarchy built), then the same workloads as the synthetic ones.
 TerritoryRow run_real_territory(const Args& a, const std::string& manifest, const std::string& name,
-                                const EditPlan& plan) {
+                                const EditPlan& plan, const std::vector<OptimiseCase>& cases) {
   progress("territory " + name + " (import_territory, no cache)");
   TerritoryRow row;
   row.name = name;
@@ -790,7 +894,8 @@ TerritoryRow run_real_territory(const Args& a, const std::string& manifest, cons
       if (step == "roads") r.set("import_roads_s", s);
       if (step == "contraction hierarchy") r.set("import_ch_s", s);
     }
-    bench_territory_isolated(t, plan, r);
+    if (!a.optimise_only) bench_territory_isolated(t, plan, r);
+    for (const auto& c : cases) bench_optimise_isolated(t, c, a.optimise_limit_s, r);
   });
   return row;
 }
@@ -802,7 +907,7 @@ TerritoryRow run_loire(const Args& a) {
   plan.relocate_id = "FINESS-420785354";
   plan.relocate_base = {806000, 6485000};
   plan.open_base = {806003, 6485400};
-  return run_real_territory(a, "loire.json", "Loire (real, imported)", plan);
+  return run_real_territory(a, "loire.json", "Loire (real, imported)", plan, real_cases(3, false));
 }
 
 // The Nord-Pas-de-Calais basin: CH de Lens closed or moved, two historic centres merged.
@@ -813,7 +918,8 @@ TerritoryRow run_npdc(const Args& a) {
   plan.relocate_id = "FINESS-620000257";
   plan.relocate_base = {690000, 7036000};
   plan.open_base = {690003, 7036400};
-  return run_real_territory(a, "bassin-minier-npdc.json", "Nord-Pas-de-Calais basin (real, imported)", plan);
+  return run_real_territory(a, "bassin-minier-npdc.json", "Nord-Pas-de-Calais basin (real, imported)", plan,
+                            real_cases(12, true));
 }
 
 // One child per size: the graph (then its searches in a grandchild), the territory
@@ -840,7 +946,7 @@ SyntheticRow run_synthetic(const Args& a, std::uint32_t size) {
     const ChPtr ch = build_hierarchy(g, gr);
     r.set("graph/ch_peak_mib", hwm_mib());
     progress(fmt("  hierarchy: %.0f shortcuts in %.1f s", gr.num("ch_shortcuts"), gr.num("PHAST/prep_s")));
-    bench_searches_isolated(g, ch, gr);
+    if (!a.optimise_only) bench_searches_isolated(g, ch, gr);
     r.merge(gr, "graph/");
 
     bench::SyntheticTerritoryStats ts;
@@ -868,7 +974,29 @@ SyntheticRow run_synthetic(const Args& a, std::uint32_t size) {
     progress(fmt("  territory: %zu units, %zu facilities; snapper %.1f s; peak so far %.0f MiB",
                  t.units.size(), t.facilities.size(), ts.snapper_seconds, hwm_mib()));
     Record tr;
-    bench_territory_isolated(t, synthetic_plan(t), tr);
+    if (!a.optimise_only) bench_territory_isolated(t, synthetic_plan(t), tr);
+    // Optimiser at 1 M nodes: about 1,000 road-node candidates (a grid over the
+    // territory), 100 chosen, p-median on the population; the GP points of the
+    // territory are left out (greenfield), as in the issue's reference instance.
+    if (size == 1000000) {
+      double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+      for (const auto& c : t.communes) {
+        const auto e = c.geometry.envelope();
+        x0 = std::min(x0, e.min_x);
+        y0 = std::min(y0, e.min_y);
+        x1 = std::max(x1, e.max_x);
+        y1 = std::max(y1, e.max_y);
+      }
+      opt::Problem p;
+      p.objective = opt::Objective::PMedian;
+      p.target = "gp_point";
+      p.weighting = opt::Weighting::Population;
+      p.sites = 100;
+      p.candidates.existing = false;
+      p.candidates.grid_km = std::sqrt((x1 - x0) * (y1 - y0) / 1000.0) / 1000.0;
+      bench_optimise_isolated(t, {"grid1000", "p-median, 100 of about 1,000 road-node candidates (grid), population", p},
+                              a.optimise_limit_s, tr);
+    }
     r.merge(tr, "territory/");
   });
   return row;
@@ -1124,6 +1252,84 @@ std::string render(const Report& rep) {
   }
   md += "\n";
 
+  // Optimiser.
+  {
+    struct OptRow {
+      std::string territory;
+      const Record* r;
+      std::string prefix;
+    };
+    std::vector<OptRow> rows;
+    for (const auto& t : rep.territories) {
+      for (const char* c : {"pmedian", "capacitated"}) {
+        if (t.child.record.has(std::string("opt/") + c + "/label")) rows.push_back({t.name, &t.child.record, std::string("opt/") + c + "/"});
+      }
+    }
+    for (const auto& sr : rep.synthetic) {
+      if (sr.child.record.has("territory/opt/grid1000/label")) {
+        rows.push_back({"synthetic " + size_label(sr.size), &sr.child.record, "territory/opt/grid1000/"});
+      }
+    }
+    if (!rows.empty()) {
+      md += "\n## Optimiser: proposals and their gap to CBC's bound\n\n";
+      md += fmt(
+          "`planner::optimise::optimise` as `recompose optimise --heuristic-only` runs it: the instance (the "
+          "access tables' columns of the existing sites, one restricted sweep per new candidate, batched), the "
+          "heuristic (greedy, Teitz-Bart swaps with incremental gain/loss/extra, iterated kicks), the proposal "
+          "as a scenario and its evaluation, with a Lagrangian lower bound (subgradient, at most 600 iterations) for the "
+          "p-median forms. Then CBC on the same instance from the textbook MILP with no first "
+          "solution (the side-by-side reference), time limit %.0f s, one thread. Gap = (heuristic - CBC's bound) "
+          "/ heuristic on the objective (need- or affiliate-weighted time). Tables = the access engine and the "
+          "baseline evaluation, built once per territory (a cache file in `recompose optimise`).\n\n",
+          rep.args.optimise_limit_s);
+      md += "| territory | problem | demand points | free candidates | table entries | p / N | tables + baseline (s) | "
+            "instance (s) | heuristic (s) | proposal, all in (s) | heuristic mean time (min) | CBC | CBC time (s) | "
+            "MILP rows × columns | gap to CBC's bound (%) | Lagrangian bound (s) | gap to it (%) | peak (MiB) |\n";
+      md += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---:|\n";
+      for (const auto& o : rows) {
+        auto v = [&](const std::string& key) { return o.r->num(o.prefix + key); };
+        const std::string err = o.r->str(o.prefix + "error");
+        md += "| " + o.territory + " | " + o.r->str(o.prefix + "label") + (err.empty() ? "" : " (error: " + err + ")") +
+              " | " + thousands(v("demand")) + " | " + thousands(v("candidates")) + " | " + thousands(v("entries")) +
+              " | " + cell(v("p"), "%.0f") + " | " + cell(v("tables_s"), "%.2f") + " | " + cell(v("instance_s"), "%.3f") +
+              " | " + cell(v("heuristic_s"), "%.3f") + " | " + cell(v("proposal_s"), "%.3f") + " | " +
+              cell(v("heuristic_mean_min"), "%.4f") + " | " + o.r->str(o.prefix + "exact_status") + " | " +
+              cell(v("exact_s"), "%.1f") + " | " + thousands(v("exact_rows")) + " × " + thousands(v("exact_columns")) +
+              " | " + cell(v("gap_percent"), "%.4f") + " | " + cell(v("lagrangian_s"), "%.2f") + " | " +
+              cell(v("lagrangian_gap_percent"), "%.4f") + " | " + cell(v("peak_mib"), "%.0f") + " |\n";
+      }
+      md += "\n| target | measured | limit | status |\n|---|---:|---:|---|\n";
+      for (const auto& o : rows) {
+        auto v = [&](const std::string& key) { return o.r->num(o.prefix + key); };
+        const bool synthetic = o.territory.rfind("synthetic", 0) == 0;
+        const double proposal = v("proposal_s"), heuristic = v("heuristic_s"), gap = v("gap_percent");
+        if (synthetic) {
+          md += fmt("| proposal on the 1 M-node territory (%s), heuristic | %s s (instance %s s) | < 10 s | %s |\n",
+                    o.r->str(o.prefix + "label").c_str(), cell(heuristic, "%.2f").c_str(), cell(v("instance_s"), "%.2f").c_str(),
+                    met(!std::isnan(heuristic), heuristic < 10).c_str());
+        } else {
+          md += fmt("| proposal on %s (%s), instance + heuristic + scenario + evaluation | %s s | < 1 s | %s |\n",
+                    o.territory.c_str(), o.r->str(o.prefix + "label").c_str(), cell(proposal, "%.3f").c_str(),
+                    met(!std::isnan(proposal), proposal < 1).c_str());
+        }
+        const bool finished = v("exact_optimal") == 1;
+        md += fmt("| gap of the heuristic to CBC's bound, %s (%s) | %s %% | < 1 %% where CBC finishes within the limit | %s |\n",
+                  o.territory.c_str(),
+                  finished ? "CBC proved the optimum"
+                  : std::isnan(gap) ? "CBC stopped at its time limit before solving the root relaxation: no bound"
+                                    : "CBC stopped at its time limit: gap to its bound so far",
+                  cell(gap, "%.4f").c_str(),
+                  finished ? met(!std::isnan(gap), gap < 1).c_str() : "not measured (CBC did not finish)");
+        const double lg = v("lagrangian_gap_percent");
+        const bool teams = o.prefix.find("capacitated") != std::string::npos;
+        md += fmt("| gap of the heuristic to the Lagrangian bound%s, %s | %s %% | < 1 %% (a bound always computed) | %s |\n",
+                  teams ? " (of the p-median without the team constraints: looser)" : "", o.territory.c_str(),
+                  cell(lg, "%.4f").c_str(),
+                  teams ? "not applicable" : met(!std::isnan(lg), lg < 1).c_str());
+      }
+    }
+  }
+
   // Generator.
   if (!rep.synthetic.empty()) {
     md += "\n## Synthetic territories (tests/bench/synthetic_territory.hpp, seed 1)\n\n";
@@ -1160,8 +1366,10 @@ std::string render(const Report& rep) {
 void usage(const char* argv0) {
   std::fprintf(stderr,
                "usage: %s [--data-root DIR] [--source-dir DIR] [--out FILE.md] [--sizes "
-               "100000,1000000,3000000] [--quick] [--commit SHA]\n  --quick: only the 0.1 M "
-               "synthetic size and the real graphs and territory\n",
+               "100000,1000000,3000000] [--quick] [--commit SHA] [--optimise-limit S] [--optimise-only]\n"
+               "  --quick: only the 0.1 M synthetic size and the real graphs and territory\n"
+               "  --optimise-limit: CBC's time limit in the optimiser rows (default 600 s)\n"
+               "  --optimise-only: the optimiser rows alone\n",
                argv0);
 }
 
@@ -1191,6 +1399,14 @@ int main(int argc, char** argv) {
       a.commit = value();
     } else if (arg == "--quick") {
       a.quick = true;
+    } else if (arg == "--optimise-limit") {
+      a.optimise_limit_s = std::atof(value().c_str());
+      if (!(a.optimise_limit_s > 0)) {
+        std::fprintf(stderr, "--optimise-limit: a number of seconds > 0\n");
+        return 2;
+      }
+    } else if (arg == "--optimise-only") {
+      a.optimise_only = true;
     } else if (arg == "--sizes") {
       a.sizes.clear();
       std::istringstream in(value());
@@ -1215,6 +1431,7 @@ int main(int argc, char** argv) {
     }
   }
   if (a.quick && !sizes_given) a.sizes = {100000};
+  if (a.optimise_only && !sizes_given) a.sizes = {1000000};  // the optimiser's synthetic case
 
   const auto start = Clock::now();
   Report rep;
@@ -1225,32 +1442,34 @@ int main(int argc, char** argv) {
   rep.big = stream_read(512u << 20);
 
   const geo::RoadProfile profile = car_profile(a);
-  rep.graphs.push_back(run_real_graph("Monaco (OSM PBF)", "", 5, [&] {
-    geo::RoadImportStats st;
-    return geo::import_osm_roads(a.data_root + "/osm-fallback/monaco.osm.pbf", profile, st);
-  }));
-  rep.graphs.push_back(run_real_graph(
-      "Nord-Pas-de-Calais basin (OSM 2021 lines, one-way, ramps, tile cuts joined)",
-      "build = read the GeoJSON file with GDAL, join the tile-cut pieces, split the lines, build the graph", 1, [&] {
-        geo::RoadImportStats st;
-        auto spec = geo::LineLayerSpec::class_only(
-            a.data_root + "/roads/npdc-bassin-minier/roads-npdc-bassin-minier-osm2021-car.geojson", "subclass");
-        spec.class_fallback_field = "class";
-        spec.oneway_field = "oneway";
-        spec.ramp_field = "ramp";
-        spec.service_field = "service";
-        return geo::import_line_roads(spec, profile, st);
-      }));
-  rep.graphs.push_back(run_real_graph(
-      "Saint-Étienne (GeoJSON lines)",
-      "build = read the GeoJSON file with GDAL, split the lines, build the graph", 3, [&] {
-        geo::RoadImportStats st;
-        const auto spec = geo::LineLayerSpec::class_only(saint_etienne_path(a), "roadClass",
-      {{"highway", "road_class_highway"},
-                                       {"major", "road_class_major"},
-                                       {"minor", "road_class_minor"}});
-        return geo::import_line_roads(spec, profile, st);
-      }));
+  if (!a.optimise_only) {
+    rep.graphs.push_back(run_real_graph("Monaco (OSM PBF)", "", 5, [&] {
+      geo::RoadImportStats st;
+      return geo::import_osm_roads(a.data_root + "/osm-fallback/monaco.osm.pbf", profile, st);
+    }));
+    rep.graphs.push_back(run_real_graph(
+        "Nord-Pas-de-Calais basin (OSM 2021 lines, one-way, ramps, tile cuts joined)",
+        "build = read the GeoJSON file with GDAL, join the tile-cut pieces, split the lines, build the graph", 1, [&] {
+          geo::RoadImportStats st;
+          auto spec = geo::LineLayerSpec::class_only(
+              a.data_root + "/roads/npdc-bassin-minier/roads-npdc-bassin-minier-osm2021-car.geojson", "subclass");
+          spec.class_fallback_field = "class";
+          spec.oneway_field = "oneway";
+          spec.ramp_field = "ramp";
+          spec.service_field = "service";
+          return geo::import_line_roads(spec, profile, st);
+        }));
+    rep.graphs.push_back(run_real_graph(
+        "Saint-Étienne (GeoJSON lines)",
+        "build = read the GeoJSON file with GDAL, split the lines, build the graph", 3, [&] {
+          geo::RoadImportStats st;
+          const auto spec = geo::LineLayerSpec::class_only(saint_etienne_path(a), "roadClass",
+        {{"highway", "road_class_highway"},
+                                         {"major", "road_class_major"},
+                                         {"minor", "road_class_minor"}});
+          return geo::import_line_roads(spec, profile, st);
+        }));
+  }
   rep.territories.push_back(run_loire(a));
   rep.territories.push_back(run_npdc(a));
   for (const std::uint32_t size : a.sizes) {

@@ -1,7 +1,8 @@
 // libFuzzer targets for every parser the project owns. One binary per target,
 // selected at compile time by RECOMPOSE_FUZZ_TARGET:
 //   1 manifest, 2 scenario, 3 speed profile, 4 graph cache, 5 indicator/CSV table,
-//   6 contraction hierarchy file (graph.ch), 7 FINESS extract (Etalab layout).
+//   6 contraction hierarchy file (graph.ch), 7 FINESS extract (Etalab layout),
+//   8 optimisation problem (recompose-optimise/1).
 // A geo::Error is the expected answer to bad input; anything else (another
 // exception, a crash, a sanitizer report) is a finding.
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "geo/vector_io.hpp"
 #include "planner/manifest.hpp"
 #include "planner/offer/finess.hpp"
+#include "planner/optimise/problem.hpp"
 #include "planner/scenario.hpp"
 
 namespace {
@@ -71,6 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 #elif RECOMPOSE_FUZZ_TARGET == 7
     (void)recompose::planner::offer::read_finess(temp_file(".csv", data, size), {{"124", "620"}, {}});
+#elif RECOMPOSE_FUZZ_TARGET == 8
+    (void)recompose::planner::optimise::Problem::parse(text, "fuzz.json");
 #endif
   } catch (const recompose::geo::Error&) {
     // Expected: a clear error for bad input.
