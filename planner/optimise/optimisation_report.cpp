@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "geo/output_folder.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/evaluation_report.hpp"
 #include "planner/format.hpp"
@@ -277,11 +278,12 @@ std::string optimisation_markdown(const Territory& t, const OptimiseResult& r) {
 
 // [SECTION] optimisation.json, candidats, files
 
-OptimisationOutputs write_optimisation(AccessEngine& engine, const EvalParams& params, const Evaluation& before,
-                                       const OptimiseResult& r, const std::string& out_dir) {
+namespace {
+
+OptimisationOutputs write_into(AccessEngine& engine, const EvalParams& params, const Evaluation& before,
+                               const OptimiseResult& r, const std::string& out_dir) {
   const Territory& t = engine.territory();
   const Instance& in = r.instance;
-  fs::create_directories(out_dir);
   auto path = [&](const std::string& name) { return (fs::path(out_dir) / name).string(); };
   // The evaluation first: it is the longest to write, and its failure leaves no proposal.
   write_evaluation(engine, r.proposal, params, before, r.evaluation, path("evaluation"));
@@ -423,6 +425,22 @@ OptimisationOutputs write_optimisation(AccessEngine& engine, const EvalParams& p
   term << "\n  " << r.proposal.edits.size() << " modifications ; vérification par l'évaluation : "
        << (r.verified_equal ? "identique" : "DIFFÉRENTE") << "\n";
   return {term.str()};
+}
+
+}  // namespace
+
+OptimisationOutputs write_optimisation(AccessEngine& engine, const EvalParams& params, const Evaluation& before,
+                                       const OptimiseResult& r, const std::string& out_dir) {
+  // Written as a whole (geo/output_folder.hpp): locked, staged (the evaluation
+  // sub-folder included), moved in at the end; a failure leaves the previous outputs.
+  geo::OutputFolder folder(out_dir);
+  try {
+    OptimisationOutputs out = write_into(engine, params, before, r, folder.staging());
+    folder.commit();
+    return out;
+  } catch (const geo::Error& e) {
+    throw folder.explained(e);
+  }
 }
 
 }  // namespace recompose::planner::optimise
