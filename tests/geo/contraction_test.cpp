@@ -406,7 +406,7 @@ TEST_CASE("PHAST equals Dijkstra on the real Saint-Etienne graph", "[contraction
   check_against_dijkstra(g, ch, 10, 7);
 }
 
-TEST_CASE("A saved CH loads back identical; foreign, stale, corrupt or truncated files are refused",
+TEST_CASE("A saved CH loads back identical, foreign, stale, corrupt or truncated files are refused",
           "[contraction]") {
   const auto g = test::perturbed_grid(30, 11);
   const auto ch = geo::build_contraction_hierarchy(g);

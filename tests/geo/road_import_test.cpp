@@ -204,7 +204,7 @@ TEST_CASE("A road cut in three at tile borders gives the same graph as the whole
   }
 }
 
-TEST_CASE("One-way pieces join only head to tail; one-way and ramps are honoured", "[road_import][tiles]") {
+TEST_CASE("One-way pieces join only head to tail, one-way and ramps are honoured", "[road_import][tiles]") {
   test::TempDir dir("oneway");
   Line a{{{700000, 6600000}, {700500, 6600000}}};
   Line b{{{700500, 6600000}, {701000, 6600000}}};
@@ -241,7 +241,7 @@ TEST_CASE("One-way pieces join only head to tail; one-way and ramps are honoured
   CHECK(ramp_class);
 }
 
-TEST_CASE("Parking aisles route but are never snapped onto; emergency access does not route", "[road_import][snapping]") {
+TEST_CASE("Parking aisles route but are never snapped onto, emergency access does not route", "[road_import][snapping]") {
   test::TempDir dir("service");
   Line street{{{700000, 6600000}, {701000, 6600000}}};
   Line aisle{{{700000, 6600000}, {700000, 6600300}, {700500, 6600300}}, "service"};

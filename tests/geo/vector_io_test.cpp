@@ -148,7 +148,7 @@ TEST_CASE("The real Loire IRIS GeoJSON is read with its codes as strings", "[vec
   }
 }
 
-TEST_CASE("The real INSEE IRIS reference table (';' separated) keeps codes as strings", "[vector_io]") {
+TEST_CASE("The real INSEE IRIS reference table (semicolon-separated) keeps codes as strings", "[vector_io]") {
   ReadOptions o;
   o.fields = {"CODE_IRIS", "DEPCOM", "DEP"};
   o.read_geometry = false;

@@ -879,7 +879,7 @@ TEST_CASE("Loire: evaluation outputs read back with GDAL", "[evaluation][real]")
 
 // [SECTION] edge effects --------------------------------------------------------
 
-TEST_CASE("A site across the territory boundary serves it; one too far is left out", "[evaluation][edge]") {
+TEST_CASE("A site across the territory boundary serves it, one too far is left out", "[evaluation][edge]") {
   // Road 0..20 km at 60 km/h (1 km = 1 min). The territory is the commune [8, 18] km; units at 9 and 17 km.
   // IN (urgent care, inside) at 10 km; NEAR (urgent care, outside) at 19 km; FAR (outside) at 0 km.
   auto t = test::tiny_territory({{9, 100}, {17, 200}},

@@ -997,7 +997,7 @@ TEST_CASE("A selected commune code that exists nowhere is reported in the joins 
   CHECK((*join_row(report, "polygones communaux"))["unmatched_examples"] == json::array({"42999"}));
 }
 
-TEST_CASE("Indicator values with a decimal comma are parsed; a non-number is reported and left out",
+TEST_CASE("Indicator values with a decimal comma are parsed, a non-number is reported and left out",
           "[robustness][tables]") {
   TempDir tmp;
   json m = mini_manifest(tmp);
@@ -1284,7 +1284,7 @@ TEST_CASE("Names that a spreadsheet would run as formulas are neutralised in eve
   CHECK(contains(read_text(tmp.file("eval/etablissements.geojson")), "\"nom\": \"@SOMME(1;2)\""));
 }
 
-TEST_CASE("An id with a control character stops the import naming it; a name loses its control characters",
+TEST_CASE("An id with a control character stops the import naming it, a name loses its control characters",
           "[robustness][facilities]") {
   SECTION("id") {
     TempDir tmp;
@@ -1935,7 +1935,7 @@ TEST_CASE("An output folder replaces the previous run's files, and never another
 // ===========================================================================
 // A read-only territory folder (a network share, a USB key)
 
-TEST_CASE("A read-only territory folder is evaluated; its tables go to the user's cache folder, with a notice",
+TEST_CASE("A read-only territory folder is evaluated, its tables go to the user's cache folder, with a notice",
           "[robustness][readonly]") {
   TempDir tmp;
   import_ok(tmp, mini_manifest(tmp));

@@ -149,7 +149,7 @@ TEST_CASE("A scripted closure in the viewer equals recompose evaluate on the sam
   CHECK(changed > 5000);
 }
 
-TEST_CASE("A script edit without a selection is reported and ignored; a relocation is saved", "[viewer]") {
+TEST_CASE("A script edit without a selection is reported and ignored, a relocation is saved", "[viewer]") {
   test::TempDir tmp("viewer-noselect");
   {
     std::ofstream s(tmp.file("script.txt"));
@@ -445,7 +445,7 @@ TEST_CASE("Viewer room: a bad scenario file or command is reported, never a cras
   CHECK(active["edits"].empty());
 }
 
-TEST_CASE("Bad script lines are reported and the session goes on; the viewer refuses what evaluate refuses",
+TEST_CASE("Bad script lines are reported and the session goes on, the viewer refuses what evaluate refuses",
           "[viewer][robustness]") {
   test::TempDir tmp("viewer-bad-lines");
   for (const char* f : {"scenario.autosave.json", "scenario.autosave.previous.json"}) fs::remove(fs::path(territory_dir()) / f);

@@ -211,7 +211,7 @@ TEST_CASE("UFT: centres 14 min apart are linked, 16 min apart are not", "[regime
   CHECK(run(t16, planner::Scenario::baseline(), p).recomposition.ufts.size() == 1);
 }
 
-TEST_CASE("UFT: an antenna links its centre to a third one; pharmacies are not nodes", "[regime]") {
+TEST_CASE("UFT: an antenna links its centre to a third one, pharmacies are not nodes", "[regime]") {
   using M = std::map<std::string, double>;
   // A x=2 {gp 2, nurse 1}, its antenna A2 x=10 {gp 1, nurse 0}, B x=18 {gp 2, nurse 2}, pharmacy P x=17.
   // A-A2 8 min, A2-B 8 min, A-B 16 min: two links, one UFT, gp 2+1+2 = 5, nurse 1+0+2 = 3.
