@@ -1949,6 +1949,12 @@ TEST_CASE("A read-only territory folder is evaluated, its tables go to the user'
   if (::geteuid() == 0) {
     as_user = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
     for (const char* d : {"cache", "eval"}) REQUIRE(::chown(tmp.file(d).c_str(), 65534, 65534) == 0);
+    // `nobody` must reach the binary: a clone under a private folder (mktemp -d is 0700)
+    // gets the search bit on the binary's ancestors (search only, nothing listed).
+    for (fs::path d = fs::path(RECOMPOSE_CLI).parent_path(); d.has_relative_path(); d = d.parent_path()) {
+      std::error_code ec;
+      fs::permissions(d, fs::perms::others_exec, fs::perm_options::add, ec);
+    }
   }
   fs::permissions(tmp.path(), fs::perms::others_read | fs::perms::others_exec | fs::perms::group_read |
                                   fs::perms::group_exec, fs::perm_options::add);
