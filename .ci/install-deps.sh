@@ -6,7 +6,8 @@ packages=(build-essential cmake pkg-config libgdal-dev gdal-bin libgeos-dev libp
           nlohmann-json3-dev libcli11-dev catch2
           libimgui-dev libstb-dev libglfw3-dev libgl-dev libgl1-mesa-dri xvfb xauth fonts-dejavu-core
           libcairo2-dev libpango1.0-dev poppler-utils coinor-libcbc-dev
-          libcmark-gfm-dev libcmark-gfm-extensions-dev)
+          libcmark-gfm-dev libcmark-gfm-extensions-dev
+          libpq-dev postgresql-15 postgresql-15-postgis-3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,4 +1,5 @@
 #include "geo/vector_io.hpp"
+#include "geo/postgres.hpp"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -193,8 +194,9 @@ std::vector<LayerInfo> list_layers(const std::string& path) {
 
 LayerData read_layer(const std::string& path, const ReadOptions& o) {
   ensure_gdal();
-  return with_error_context("file " + path, [&]() -> LayerData {
-    if (!fs::exists(path)) throw Error("file not found");
+  const bool database = pg::is_locator(path);
+  return with_error_context(database ? pg::redacted(path) : "file " + path, [&]() -> LayerData {
+    if (!database && !fs::exists(path)) throw Error("file not found");
     std::error_code ec;
     if (fs::is_directory(path, ec) && fs::path(path).extension() != ".gdb") {
       // GDAL would open a folder of shapefiles and take its first layer: never guess.
@@ -216,7 +218,7 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
                     " is missing beside it (a shapefile is several files: copy the .dbf, .shx and .prj with the .shp)");
       }
     }
-    if (is_json_array_file(path)) return read_json_records(path, o);
+    if (!database && is_json_array_file(path)) return read_json_records(path, o);
 
     std::vector<const char*> oo;
     for (const auto& s : o.open_options) oo.push_back(s.c_str());
@@ -224,8 +226,8 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
     CPLErrorReset();
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                                               nullptr, oo.data(), nullptr));
-    if (!ds) throw Error("GDAL cannot open it as a vector dataset: " + last_gdal_error());
-    if (ds->GetLayerCount() == 0) throw Error("no layer in file");
+    if (!ds) throw Error("GDAL cannot open it as a vector dataset: " + pg::redacted(last_gdal_error()));
+    if (ds->GetLayerCount() == 0) throw Error(database ? "no layer in this schema" : "no layer in file");
     OGRLayer* layer = o.layer.empty() ? ds->GetLayer(0) : ds->GetLayerByName(o.layer.c_str());
     if (!layer) {
       std::vector<std::string> names;
@@ -233,7 +235,7 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
       throw Error("no layer " + quote(o.layer) + " (layers: " + join(names) + ")");
     }
     LayerData out;
-    out.path = path;
+    out.path = database ? pg::redacted(path) : path;
     out.layer = layer->GetName();
     return with_error_context("layer " + out.layer, [&]() -> LayerData {
       OGRFeatureDefn* defn = layer->GetLayerDefn();

@@ -8,7 +8,12 @@
 //   recompose map TERRITORY_DIR --indicator KEY [--scenario F] [--layout single|before-after|difference] --out F.pdf|svg|png
 //   recompose atlas TERRITORY_DIR --indicator KEY [--scenario F] --by epci|ze --out atlas.pdf
 //   recompose optimise TERRITORY_DIR --out DIR [--problem FILE.json] [--objective ... --sites N ...]
-// Exit codes: 0 ok, 1 bad input (the message names the file, layer, feature or id), 2 usage.
+//   recompose scenario list|history|get|save PG:... (scenarios stored in the territory's database)
+// Wherever a TERRITORY_DIR is taken, a PostGIS locator PG:"dbname=... [schema=NAME]" is
+// taken too (planner/workspace/); `import --out PG:...` writes one, and a --scenario
+// db:NAME[@VERSION] is read from its database.
+// Exit codes: 0 ok, 1 bad input (the message names the file, layer, feature or id), 2 usage,
+// 3 a scenario saved by a colleague since the version given (nothing written).
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -36,6 +41,10 @@
 #include "planner/od_matrix.hpp"
 #include "planner/optimise/optimisation_report.hpp"
 #include "planner/territory_import.hpp"
+#include "planner/workspace/evaluation_publish.hpp"
+#include "planner/workspace/pg_territory.hpp"
+#include "planner/workspace/scenario_store.hpp"
+#include "geo/postgres.hpp"
 
 namespace fs = std::filesystem;
 using namespace recompose;
@@ -206,7 +215,9 @@ int run(int argc, char** argv) {
   bool quiet = false;
   auto* imp = app.add_subcommand("import", "Import a territory from its manifest and the raw open data");
   imp->add_option("manifest", manifest, "Territory manifest (JSON), e.g. datasets/loire.json")->required();
-  imp->add_option("--out", out_dir, "Output directory (territory.gpkg, graph.rcg, import reports)")->required();
+  imp->add_option("--out", out_dir, "Output directory (territory.gpkg, graph.rcg, import reports), or a PostGIS "
+                  "database: PG:\"dbname=... [host=...] [schema=NAME]\" (credentials from PG* variables, .pgpass, services)")
+      ->required();
   imp->add_option("--data-root", data_root, "Raw data root (default: $RECOMPOSE_DATA_ROOT or ../shared/datasets/raw)");
   imp->add_option("--graph-cache", graph_cache,
                   "Directory where the road graph and its hierarchy are looked up and kept (default: --out); "
@@ -234,7 +245,7 @@ int run(int argc, char** argv) {
   std::string territory, from, to, from_id, to_id, od_out, points_crs;
   double max_minutes = 60;
   auto* times = app.add_subcommand("times", "Origin-destination travel times within a limit");
-  times->add_option("territory", territory, "Territory directory")->required();
+  times->add_option("territory", territory, "Territory directory, or PG:\"dbname=... [schema=NAME]\"")->required();
   times->add_option("--from", from, "Origins: units, communes, facilities[:KIND|:FLAG] or a vector file")->required();
   times->add_option("--to", to, "Destinations: same choices as --from")->required();
   times->add_option("--from-id", from_id, "Id field when --from is a file");
@@ -248,8 +259,12 @@ int run(int argc, char** argv) {
   planner::EvalParams params;
   EvalOptions eval_opts;
   auto* ev = app.add_subcommand("evaluate", "Evaluate the baseline and a scenario: indicators, maps, report");
-  ev->add_option("territory", eval_territory, "Territory directory")->required();
-  ev->add_option("--scenario", scenario_path, "Scenario file (JSON); none: the baseline alone");
+  ev->add_option("territory", eval_territory, "Territory directory, or PG:\"dbname=... [schema=NAME]\"")->required();
+  ev->add_option("--scenario", scenario_path, "Scenario file (JSON), or db:NAME[@VERSION] of a PostGIS territory; none: the baseline alone");
+  bool eval_publish = false;
+  ev->add_flag("--publish", eval_publish,
+               "PostGIS territory: also write the evaluation into the database, schema <territory>_eval_<scenario> "
+               "(one transaction; readable by QGIS, styled)");
   ev->add_option("--out", eval_out, "Output directory")->required();
   add_eval_options(ev, eval_opts);
   std::string dossier_path;
@@ -260,8 +275,8 @@ int run(int argc, char** argv) {
   std::vector<std::string> cmp_scenarios;
   EvalOptions cmp_opts;
   auto* cmp = app.add_subcommand("compare", "Compare the baseline and several scenarios: comparaison.csv and comparaison.md");
-  cmp->add_option("territory", cmp_territory, "Territory directory")->required();
-  cmp->add_option("--scenario", cmp_scenarios, "Scenario file (JSON); repeat for each option")->required();
+  cmp->add_option("territory", cmp_territory, "Territory directory, or PG:\"dbname=... [schema=NAME]\"")->required();
+  cmp->add_option("--scenario", cmp_scenarios, "Scenario file (JSON) or db:NAME[@VERSION]; repeat for each option")->required();
   cmp->add_option("--out", cmp_out, "Output directory")->required();
   cmp->add_option("--critere", cmp_criterion,
                   "Facility kind or flag the communes rank the options on (default: the one whose mean time varies most)");
@@ -288,8 +303,8 @@ int run(int argc, char** argv) {
   };
   MapArgs map_args, atlas_args;
   auto add_map_options = [](CLI::App* c, MapArgs& a) {
-    c->add_option("territory", a.territory, "Territory directory")->required();
-    c->add_option("--scenario", a.scenario, "Scenario file (JSON); none: the baseline");
+    c->add_option("territory", a.territory, "Territory directory, or PG:\"dbname=... [schema=NAME]\"")->required();
+    c->add_option("--scenario", a.scenario, "Scenario file (JSON) or db:NAME[@VERSION]; none: the baseline");
     c->add_option("--indicator", a.indicator,
                   "Indicator key (default temps:urgent_care; temps:KIND, ecart:KIND, e2sfca, population, besoin, affilies...)");
     c->add_option("--out", a.out, "Output file")->required();
@@ -319,7 +334,7 @@ int run(int argc, char** argv) {
   // optimise (issue 14): options override the problem file's values.
   std::string opt_territory, opt_out, opt_problem;
   auto* op = app.add_subcommand("optimise", "Propose a recomposition: which sites to keep, merge, move or open");
-  op->add_option("territory", opt_territory, "Territory directory")->required();
+  op->add_option("territory", opt_territory, "Territory directory, or PG:\"dbname=... [schema=NAME]\"")->required();
   op->add_option("--out", opt_out, "Output directory (proposition.json, optimisation.md, evaluation/...)")->required();
   op->add_option("--problem", opt_problem, "Problem file (JSON, \"format\": \"recompose-optimise/1\")");
   std::string o_objective, o_target, o_weight, o_closed, o_measure, o_file, o_file_id = "id", o_file_name, o_name,
@@ -371,6 +386,32 @@ int run(int argc, char** argv) {
   EvalOptions opt_eval;
   add_eval_options(op, opt_eval);
 
+  // scenario (issue 16): the scenarios of a territory in PostGIS, with versions
+  auto* scen = app.add_subcommand("scenario", "Scenarios stored in a PostGIS territory: list, history, get, save");
+  scen->require_subcommand(1);
+  std::string sc_territory, sc_name, sc_file, sc_out, sc_author;
+  int sc_based_on = 0, sc_version = 0;
+  bool sc_new_version = false;
+  auto* sc_list = scen->add_subcommand("list", "Every scenario: latest version, author, dates");
+  sc_list->add_option("territory", sc_territory, "PG:\"dbname=... [schema=NAME]\"")->required();
+  auto* sc_hist = scen->add_subcommand("history", "Every version of a scenario");
+  sc_hist->add_option("territory", sc_territory, "PG:\"dbname=... [schema=NAME]\"")->required();
+  sc_hist->add_option("name", sc_name, "Scenario name")->required();
+  auto* sc_get = scen->add_subcommand("get", "Write a stored scenario to a file");
+  sc_get->add_option("territory", sc_territory, "PG:\"dbname=... [schema=NAME]\"")->required();
+  sc_get->add_option("name", sc_name, "Scenario name")->required();
+  sc_get->add_option("--version", sc_version, "Version (default: the latest)")->check(CLI::PositiveNumber);
+  sc_get->add_option("--out", sc_out, "Scenario file (JSON)")->required();
+  auto* sc_save = scen->add_subcommand("save", "Save a scenario file as a new version; refused if a colleague saved since");
+  sc_save->add_option("territory", sc_territory, "PG:\"dbname=... [schema=NAME]\"")->required();
+  sc_save->add_option("file", sc_file, "Scenario file (JSON)")->required();
+  sc_save->add_option("--name", sc_name, "Name in the database (default: the scenario's own name)");
+  sc_save->add_option("--based-on", sc_based_on,
+                      "Version you opened (from `scenario get`); none: a new scenario")->check(CLI::PositiveNumber);
+  sc_save->add_flag("--new-version", sc_new_version,
+                    "When a colleague saved a newer version, save this one after it instead of refusing");
+  sc_save->add_option("--author", sc_author, "Author (default: the database user)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -381,6 +422,12 @@ int run(int argc, char** argv) {
     const planner::Manifest m = planner::Manifest::load(manifest);
     planner::ImportOptions opt;
     opt.data_root = planner::resolve_data_root(data_root, manifest);
+    const bool to_database = geo::pg::is_locator(out_dir);
+    if (to_database) {
+      (void)geo::pg::parse_locator(out_dir);  // a bad locator stops before the import
+      const std::string user = geo::user_cache_dir();
+      if (graph_cache.empty() && !user.empty()) graph_cache = (fs::path(user) / "import-graphs" / geo::pg::slug(m.name)).string();
+    }
     opt.cache_dir = graph_cache.empty() ? out_dir : graph_cache;
     if (!graph_cache.empty()) fs::create_directories(graph_cache);
     if (!urgent_care.empty()) {
@@ -395,6 +442,20 @@ int run(int argc, char** argv) {
     opt.progress = [quiet](const std::string& step) {
       if (!quiet) std::fprintf(stderr, "[import] %s...\n", step.c_str());
     };
+    if (to_database) {
+      planner::ImportReport report;
+      planner::Territory t = planner::import_territory(m, opt, report);
+      const std::string shown = geo::pg::parse_locator(out_dir).display();
+      if (!quiet) std::fprintf(stderr, "[import] writing into %s...\n", shown.c_str());
+      const std::string markdown = report.to_markdown(), json = report.to_json() + "\n";
+      const std::string schema =
+          planner::workspace::save_territory_pg(t, out_dir, {{"import_report.md", markdown}, {"import_report.json", json}});
+      if (!quiet) std::cout << markdown;
+      std::fprintf(stderr, "[import] %s: %zu units, %zu communes, %zu facilities, %zu indicator values -> %s schema %s\n",
+                   t.name.c_str(), t.units.size(), t.communes.size(), t.facilities.size(), t.indicators.size(),
+                   shown.c_str(), schema.c_str());
+      return 0;
+    }
     geo::OutputFolder folder(out_dir);  // locked first: a second import into it is refused at once
     planner::ImportReport report;
     planner::Territory t = planner::import_territory(m, opt, report);
@@ -413,15 +474,18 @@ int run(int argc, char** argv) {
     if (!dossier_path.empty() && planner::cartography::format_from_path(dossier_path) != planner::cartography::OutputFormat::Pdf) {
       throw geo::Error("--dossier " + dossier_path + ": the dossier is a PDF", geo::ErrorKind::Usage);
     }
+    if (eval_publish && !geo::pg::is_locator(eval_territory)) {
+      throw geo::Error("--publish writes into the territory's database: give a PG:... territory", geo::ErrorKind::Usage);
+    }
     const planner::Territory t = planner::load_territory(eval_territory);
-    const planner::Scenario scenario =
-        scenario_path.empty() ? planner::Scenario::baseline() : planner::Scenario::load(scenario_path);
+    const planner::Scenario scenario = scenario_path.empty() ? planner::Scenario::baseline()
+                                                             : planner::workspace::load_scenario_ref(eval_territory, scenario_path);
     if (!scenario.territory.empty() && scenario.territory != t.name) {
       throw geo::Error("scenario " + scenario_path + " is for territory '" + scenario.territory + "', not '" + t.name + "'");
     }
     const auto start = std::chrono::steady_clock::now();
     planner::AccessEngine engine(t, params.cutoff_min, params.straight,
-                                 (fs::path(eval_territory) / "access_tables.bin").string());
+                                 planner::territory_cache_path(eval_territory, "access_tables.bin"));
     const double tables_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!engine.cache_note().empty()) std::fprintf(stderr, "recompose: note: %s\n", engine.cache_note().c_str());
     const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), params);
@@ -443,6 +507,11 @@ int run(int argc, char** argv) {
     }
     std::printf("tables %.3f s (%zu entries%s), baseline %.4f s, scenario %.4f s (%zu new searches); outputs in %s\n",
                 tables_s, engine.entries(), engine.loaded_from_cache() ? ", from cache" : "", before.seconds, after.seconds, after.searches, eval_out.c_str());
+    if (eval_publish) {
+      const auto pub = planner::workspace::publish_evaluation(eval_territory, eval_out, scenario.name, scenario.to_json());
+      std::printf("published: %d layers in schema %s of %s\n", pub.layers, pub.schema.c_str(),
+                  geo::pg::parse_locator(eval_territory).display().c_str());
+    }
     return 0;
   }
   if (op->parsed()) {
@@ -502,7 +571,7 @@ int run(int argc, char** argv) {
     const planner::Territory t = planner::load_territory(opt_territory);
     const auto start = std::chrono::steady_clock::now();
     planner::AccessEngine engine(t, oparams.cutoff_min, oparams.straight,
-                                 (fs::path(opt_territory) / "access_tables.bin").string());
+                                 planner::territory_cache_path(opt_territory, "access_tables.bin"));
     const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), oparams);
     const double prep_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     opt::Control control;
@@ -528,7 +597,7 @@ int run(int argc, char** argv) {
     const planner::Territory t = planner::load_territory(cmp_territory);
     std::vector<planner::Scenario> scenarios;
     for (const auto& path : cmp_scenarios) {
-      planner::Scenario s = planner::Scenario::load(path);
+      planner::Scenario s = planner::workspace::load_scenario_ref(cmp_territory, path);
       if (!s.territory.empty() && s.territory != t.name) {
         throw geo::Error("scenario " + path + " is for territory '" + s.territory + "', not '" + t.name + "'");
       }
@@ -536,7 +605,7 @@ int run(int argc, char** argv) {
     }
     const auto start = std::chrono::steady_clock::now();
     planner::AccessEngine engine(t, cparams.cutoff_min, cparams.straight,
-                                 (fs::path(cmp_territory) / "access_tables.bin").string());
+                                 planner::territory_cache_path(cmp_territory, "access_tables.bin"));
     const double tables_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!engine.cache_note().empty()) std::fprintf(stderr, "recompose: note: %s\n", engine.cache_note().c_str());
     planner::ComparisonSettings settings;
@@ -597,7 +666,7 @@ int run(int argc, char** argv) {
     std::vector<planner::Comparison> baselines;
     for (const auto& dir : dirs) {
       const planner::Territory t = planner::load_territory(dir);
-      planner::AccessEngine engine(t, rp.cutoff_min, rp.straight, (fs::path(dir) / "access_tables.bin").string());
+      planner::AccessEngine engine(t, rp.cutoff_min, rp.straight, planner::territory_cache_path(dir, "access_tables.bin"));
       if (!engine.cache_note().empty()) std::fprintf(stderr, "recompose: note: %s\n", engine.cache_note().c_str());
       const planner::ComparisonRun run = planner::run_comparison(engine, {}, rp);
       std::fprintf(stderr, "[regime] %s evaluated (%.2f s)\n", t.name.c_str(), run.seconds);
@@ -640,11 +709,12 @@ int run(int argc, char** argv) {
     mp.need_indicator = a.need_indicator;
     mp.cutoff_min = a.cutoff_min;
     const planner::Territory t = planner::load_territory(a.territory);
-    const planner::Scenario scenario = a.scenario.empty() ? planner::Scenario::baseline() : planner::Scenario::load(a.scenario);
+    const planner::Scenario scenario =
+        a.scenario.empty() ? planner::Scenario::baseline() : planner::workspace::load_scenario_ref(a.territory, a.scenario);
     if (!scenario.territory.empty() && scenario.territory != t.name) {
       throw geo::Error("scenario " + a.scenario + " is for territory '" + scenario.territory + "', not '" + t.name + "'");
     }
-    planner::AccessEngine engine(t, mp.cutoff_min, mp.straight, (fs::path(a.territory) / "access_tables.bin").string());
+    planner::AccessEngine engine(t, mp.cutoff_min, mp.straight, planner::territory_cache_path(a.territory, "access_tables.bin"));
     const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), mp);
     const planner::Evaluation after = planner::evaluate(engine, scenario, mp);
     const planner::cartography::MapSource src{engine, before, after, mp, scenario};
@@ -655,6 +725,46 @@ int run(int argc, char** argv) {
     } else {
       const int pages = planner::cartography::render_atlas(src, a.indicator, a.by, page, o, a.out);
       std::printf("atlas of %s by %s: %d pages written to %s\n", t.name.c_str(), a.by.c_str(), pages, a.out.c_str());
+    }
+    return 0;
+  }
+  if (scen->parsed()) {
+    if (!geo::pg::is_locator(sc_territory)) {
+      throw geo::Error("scenario: " + sc_territory + " is not a PostGIS territory (PG:...); a folder's scenarios are files",
+                       geo::ErrorKind::Usage);
+    }
+    planner::workspace::ScenarioStore store(sc_territory);
+    auto line = [](const planner::workspace::StoredScenario& s) {
+      std::printf("%-32s v%-3d %-16s créé %s, modifié %s%s\n", s.name.c_str(), s.version, s.author.c_str(),
+                  s.created_at.c_str(), s.modified_at.c_str(),
+                  s.based_on ? (" (sur la version " + std::to_string(s.based_on) + ")").c_str() : "");
+    };
+    if (sc_list->parsed()) {
+      const auto all = store.list();
+      for (const auto& s : all) line(s);
+      std::printf("%zu scenarios in %s\n", all.size(), store.label().c_str());
+    } else if (sc_hist->parsed()) {
+      const auto all = store.history(sc_name);
+      if (all.empty()) (void)store.get(sc_name);  // the error lists the scenarios
+      for (const auto& s : all) line(s);
+    } else if (sc_get->parsed()) {
+      const auto s = store.get(sc_name, sc_version);
+      geo::write_text_file_atomic(sc_out, s.json);
+      std::printf("scenario \"%s\" version %d (%s, %s) written to %s\n", s.name.c_str(), s.version, s.author.c_str(),
+                  s.modified_at.c_str(), sc_out.c_str());
+    } else {
+      std::ifstream in(sc_file, std::ios::binary);
+      if (!in) throw geo::Error("cannot read scenario file " + sc_file);
+      planner::workspace::SaveRequest rq;
+      rq.json.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      const planner::Scenario parsed = planner::Scenario::parse(rq.json, sc_file);
+      rq.name = sc_name.empty() ? parsed.name : sc_name;
+      rq.author = sc_author;
+      rq.based_on = sc_based_on;
+      rq.as_new_version = sc_new_version;
+      const auto s = store.save(rq);
+      std::printf("scenario \"%s\" saved as version %d by %s (%s) in %s\n", s.name.c_str(), s.version, s.author.c_str(),
+                  s.modified_at.c_str(), store.label().c_str());
     }
     return 0;
   }
@@ -695,11 +805,15 @@ int main(int argc, char** argv) {
   std::signal(SIGXFSZ, SIG_IGN);  // a file-size limit fails the write with its reason, not a kill
   try {
     return run(argc, argv);
+  } catch (const planner::workspace::ConflictError& e) {
+    // A colleague saved first: told apart (exit 3) so that a script can offer a new version.
+    std::fprintf(stderr, "recompose: conflict: %s\n", geo::pg::redacted(e.what()).c_str());
+    return 3;
   } catch (const geo::Error& e) {
-    std::fprintf(stderr, "recompose: error: %s\n", e.what());
+    std::fprintf(stderr, "recompose: error: %s\n", geo::pg::redacted(e.what()).c_str());
     return e.kind() == geo::ErrorKind::Usage ? 2 : 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "recompose: error: %s\n", e.what());
+    std::fprintf(stderr, "recompose: error: %s\n", geo::pg::redacted(e.what()).c_str());
     return 1;
   }
 }

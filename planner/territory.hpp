@@ -117,7 +117,24 @@ void save_territory(const Territory& t, geo::OutputFolder& folder,
                     const std::vector<std::pair<std::string, std::string>>& extra_files = {});
 // The same into `dir` (locked for the time of the write).
 void save_territory(const Territory& t, const std::string& dir);
-// Loads a directory written by save_territory. Throws Error naming the file.
+// Loads a directory written by save_territory, or a territory in a PostGIS database
+// (`PG:...` locator, planner/workspace/pg_territory.hpp). Throws Error naming the file
+// or the schema.
 Territory load_territory(const std::string& dir);
+
+// Where the parts of a saved territory are: territory.json's text, the layers (a
+// GeoPackage or a GDAL PostgreSQL source), the graph and hierarchy files.
+struct TerritoryParts {
+  std::string metadata_json, metadata_label;  // label: for messages
+  std::string layers_source;
+  bool from_database = false;  // no GeoPackage checksum to check
+  std::string graph_path, ch_path;  // ch_path may be empty or absent
+};
+Territory load_territory_parts(const TerritoryParts& parts);
+
+// A cache file of the territory at `locator` (a folder: inside it; a database: in
+// the user's cache folder, under a name of the database and schema); "" when there
+// is no place for it.
+std::string territory_cache_path(const std::string& locator, const std::string& name);
 
 }  // namespace recompose::planner

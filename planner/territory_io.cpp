@@ -15,7 +15,10 @@
 #include "geo/graph_cache.hpp"
 #include "geo/snapping.hpp"
 #include "geo/vector_io.hpp"
+#include "geo/postgres.hpp"
 #include "planner/territory.hpp"
+#include "planner/workspace/pg_territory.hpp"
+#include <iterator>
 
 namespace recompose::planner {
 
@@ -223,19 +226,39 @@ void save_staged(const Territory& t, geo::OutputFolder& folder,
 }  // namespace
 
 Territory load_territory(const std::string& dir) {
+  if (geo::pg::is_locator(dir)) return workspace::load_territory_pg(dir);
   return geo::with_error_context("territory " + dir, [&] {
     const std::string meta_path = (fs::path(dir) / "territory.json").string();
     std::ifstream in(meta_path);
     if (!in) throw geo::Error("no territory.json (run `recompose import` first)");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    TerritoryParts parts;
+    parts.metadata_json = text;
+    parts.metadata_label = meta_path;
+    parts.layers_source = (fs::path(dir) / "territory.gpkg").string();
+    parts.graph_path = (fs::path(dir) / "graph.rcg").string();
+    parts.ch_path = (fs::path(dir) / "graph.ch").string();
+    return load_territory_parts(parts);
+  });
+}
+
+std::string territory_cache_path(const std::string& locator, const std::string& name) {
+  if (geo::pg::is_locator(locator)) return workspace::territory_cache_path_pg(locator, name);
+  return (fs::path(locator) / name).string();
+}
+
+Territory load_territory_parts(const TerritoryParts& parts) {
+  {
+    const std::string& meta_path = parts.metadata_label;
     nlohmann::ordered_json j;
     try {
-      j = nlohmann::ordered_json::parse(in);
+      j = nlohmann::ordered_json::parse(parts.metadata_json);
     } catch (const std::exception& e) {
-      throw geo::Error("territory.json is not valid JSON: " + std::string(e.what()));
+      throw geo::Error(meta_path + " is not valid JSON: " + std::string(e.what()));
     }
     check_metadata(j, meta_path);
     if (j.value("format", "") != "recompose-territory/1") {
-      throw geo::Error("territory.json: unsupported format '" + j.value("format", "") + "'");
+      throw geo::Error(meta_path + ": unsupported format '" + j.value("format", "") + "'");
     }
     Territory t;
     t.name = j.value("name", "");
@@ -248,8 +271,8 @@ Territory load_territory(const std::string& dir) {
     if (j.contains("sources")) {
       for (const auto& s : j["sources"]) t.sources.push_back({s.value("role", ""), s.value("path", ""), s.value("citation", "")});
     }
-    const std::string gpkg = (fs::path(dir) / "territory.gpkg").string();
-    if (j.contains("gpkg_checksum")) {
+    const std::string& gpkg = parts.layers_source;
+    if (!parts.from_database && j.contains("gpkg_checksum")) {
       if (!fs::exists(gpkg)) throw geo::Error("territory.gpkg is missing (run `recompose import` again)");
       geo::Fingerprint f;
       f.add_file(gpkg);
@@ -349,14 +372,14 @@ Territory load_territory(const std::string& dir) {
       t.profile = geo::RoadProfile::parse(j["profile"].dump(), meta_path);
       t.graph_fingerprint = std::stoull(j.value("graph_fingerprint", "0"), nullptr, 16);
       try {
-        t.graph = geo::load_graph((fs::path(dir) / "graph.rcg").string(), t.graph_fingerprint);
+        t.graph = geo::load_graph(parts.graph_path, t.graph_fingerprint);
       } catch (const geo::Error& e) {
         throw geo::Error(std::string(e.what()) + " (run `recompose import` again to rebuild this territory)");
       }
       // The hierarchy only speeds searches up: a territory without one (written by an
       // older version) routes with Dijkstra; a corrupted or stale one is refused.
-      const std::string ch_path = (fs::path(dir) / "graph.ch").string();
-      if (fs::exists(ch_path)) {
+      const std::string& ch_path = parts.ch_path;
+      if (!ch_path.empty() && fs::exists(ch_path)) {
         try {
           t.ch = std::make_shared<const geo::ContractionHierarchy>(
               geo::load_contraction_hierarchy(ch_path, t.graph_fingerprint));
@@ -373,7 +396,7 @@ Territory load_territory(const std::string& dir) {
       for (auto& f : t.facilities) f.snap = SnapInfo(snapper.snap(f.point));
     }
     return t;
-  });
+  }
 }
 
 }  // namespace recompose::planner
