@@ -24,8 +24,17 @@ build-tool: configure
 demo: build-tool
 	RECOMPOSE_DATA_ROOT=$(DATA_ROOT) bash datasets/demo.sh $(BUILD)/planner/recompose out
 
+# The PostGIS tests run against a private PostgreSQL cluster (tests/postgres/cluster.sh:
+# local socket only, its own folder), started here and stopped after the tests.
+PG_DIR = /tmp/recompose-pg-$(shell echo $(abspath $(1)) | md5sum | cut -c1-10)
+define with_postgres
+conninfo=$$(bash tests/postgres/cluster.sh start $(call PG_DIR,$(1))) || exit 1; \
+export RECOMPOSE_TEST_PG="$$conninfo" RECOMPOSE_REQUIRE_PG=1; \
+($(2)); rc=$$?; bash tests/postgres/cluster.sh stop $(call PG_DIR,$(1)); exit $$rc
+endef
+
 test: build
-	cd $(BUILD) && RECOMPOSE_DATA_ROOT=$(abspath $(DATA_ROOT)) ctest --output-on-failure -j $(JOBS)
+	@$(call with_postgres,$(BUILD),cd $(BUILD) && RECOMPOSE_DATA_ROOT=$(abspath $(DATA_ROOT)) ctest --output-on-failure -j $(JOBS))
 
 # Benchmarks (not a test: no timed assertion): real graphs and the Loire territory, then
 # synthetic territories of 0.1 M, 1 M and 3 M nodes; writes tests/bench/results.md (targets,
@@ -41,7 +50,7 @@ asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRECOMPOSE_WERROR=OFF \
 	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -O1"
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) RECOMPOSE_DATA_ROOT=$(abspath $(DATA_ROOT)) ctest --output-on-failure -j $(JOBS)
+	@$(call with_postgres,build-asan,cd build-asan && LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) RECOMPOSE_DATA_ROOT=$(abspath $(DATA_ROOT)) ctest --output-on-failure -j $(JOBS))
 
 # libFuzzer on every parser the project owns, FUZZ_SECONDS each (default 60),
 # starting from tests/fuzz/corpus/<target>; findings are written to build-fuzz/.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <charconv>
 #include <cerrno>
 #include <cmath>
@@ -234,9 +235,20 @@ LayerData read_layer(const std::string& path, const ReadOptions& o) {
       for (OGRLayer* l : ds->GetLayers()) names.push_back(l->GetName());
       throw Error("no layer " + quote(o.layer) + " (layers: " + join(names) + ")");
     }
+    // A database table has no order of its own: read it in the order it was written
+    // (by feature id), as a file is read.
+    std::unique_ptr<OGRLayer, std::function<void(OGRLayer*)>> ordered;
+    if (database && layer->GetFIDColumn() && *layer->GetFIDColumn()) {
+      const std::string sql = "SELECT * FROM " + pg::quote_ident(layer->GetName()) + " ORDER BY " +
+                              pg::quote_ident(layer->GetFIDColumn());
+      OGRLayer* sorted = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+      if (!sorted) throw Error("cannot read it: " + pg::redacted(last_gdal_error()));
+      ordered = {sorted, [&ds](OGRLayer* l) { ds->ReleaseResultSet(l); }};
+    }
     LayerData out;
     out.path = database ? pg::redacted(path) : path;
     out.layer = layer->GetName();
+    if (ordered) layer = ordered.get();
     return with_error_context("layer " + out.layer, [&]() -> LayerData {
       OGRFeatureDefn* defn = layer->GetLayerDefn();
       std::vector<std::string> available;

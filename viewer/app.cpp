@@ -8,6 +8,7 @@
 
 #include "geo/error.hpp"
 #include "geo/fingerprint.hpp"
+#include "geo/postgres.hpp"
 #include "geo/output_folder.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/cartography/map_render.hpp"
@@ -24,12 +25,14 @@ namespace {
 // Where this session autosaves: beside the territory, or in the user's cache folder
 // when the territory folder cannot be written (a network share, a USB key).
 std::string autosave_location(const std::string& dir, const std::string& territory, std::string& note) {
-  if (::access(dir.c_str(), W_OK) == 0) return (fs::path(dir) / "scenario.autosave.json").string();
+  const bool database = geo::pg::is_locator(dir);
+  if (!database && ::access(dir.c_str(), W_OK) == 0) return (fs::path(dir) / "scenario.autosave.json").string();
   const std::string user = geo::user_cache_dir();
   geo::Fingerprint f;
-  f.add(fs::absolute(dir).lexically_normal().string());
+  f.add(database ? geo::pg::redacted(dir) : fs::absolute(dir).lexically_normal().string());
   const std::string name = "scenario.autosave-" + territory + "-" + f.hex().substr(0, 8) + ".json";
-  note = "Dossier du territoire non modifiable : sauvegarde automatique dans " + user;
+  note = (database ? "Territoire dans PostGIS" : "Dossier du territoire non modifiable") +
+         std::string(" : sauvegarde automatique dans ") + user;
   return (fs::path(user.empty() ? fs::temp_directory_path().string() : user) / name).string();
 }
 
@@ -44,7 +47,7 @@ void check_scenario_territory(const planner::Scenario& s, const planner::Territo
 App::App(const std::string& dir, const std::string& scenario_path) {
   territory_ = planner::load_territory(dir);
   engine_ = std::make_unique<planner::AccessEngine>(territory_, params_.cutoff_min, params_.straight,
-                                                    (fs::path(dir) / "access_tables.bin").string());
+                                                    planner::territory_cache_path(dir, "access_tables.bin"));
   std::string note = engine_->cache_note();
   std::string where;
   autosave_path_ = autosave_location(dir, territory_.name, where);

@@ -110,7 +110,7 @@ void OptimisePanel::start() {
         progress_ = p;
       };
       // An engine of this thread's own: the App's stays with the UI thread.
-      planner::AccessEngine engine(t, params.cutoff_min, params.straight, (fs::path(dir) / "access_tables.bin").string());
+      planner::AccessEngine engine(t, params.cutoff_min, params.straight, planner::territory_cache_path(dir, "access_tables.bin"));
       control.check();
       const planner::Evaluation before = planner::evaluate(engine, planner::Scenario::baseline(), params);
       const opt::OptimiseResult r = opt::optimise(engine, before, pb, params, control);
