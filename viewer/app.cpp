@@ -9,6 +9,7 @@
 #include "geo/error.hpp"
 #include "geo/fingerprint.hpp"
 #include "geo/postgres.hpp"
+#include "planner/workspace/scenario_store.hpp"
 #include "geo/output_folder.hpp"
 #include "geo/vector_io.hpp"
 #include "planner/cartography/map_render.hpp"
@@ -46,6 +47,7 @@ void check_scenario_territory(const planner::Scenario& s, const planner::Territo
 
 App::App(const std::string& dir, const std::string& scenario_path) {
   territory_ = planner::load_territory(dir);
+  territory_locator_ = dir;
   engine_ = std::make_unique<planner::AccessEngine>(territory_, params_.cutoff_min, params_.straight,
                                                     planner::territory_cache_path(dir, "access_tables.bin"));
   std::string note = engine_->cache_note();
@@ -72,7 +74,10 @@ App::App(const std::string& dir, const std::string& scenario_path) {
       note += (note.empty() ? "" : " ; ") + std::string("sauvegarde précédente illisible, gardée telle quelle : ") + e.what();
     }
   }
-  scenario_ = scenario_path.empty() ? planner::Scenario::baseline() : planner::Scenario::load(scenario_path);
+  int stored = 0;
+  scenario_ = scenario_path.empty() ? planner::Scenario::baseline()
+                                    : planner::workspace::load_scenario_ref(dir, scenario_path, nullptr, &stored);
+  if (stored > 0) stored_versions_[scenario_.name] = stored;
   check_scenario_territory(scenario_, territory_, scenario_path);
   if (scenario_path.empty()) scenario_.name = "Scénario de l'atelier";
   scenario_.territory = territory_.name;
@@ -311,6 +316,47 @@ bool App::save(const std::string& path) {
   }
 }
 
+bool App::in_database() const { return geo::pg::is_locator(territory_locator_); }
+
+int App::stored_version() const {
+  const auto it = stored_versions_.find(scenario_.name);
+  return it == stored_versions_.end() ? 0 : it->second;
+}
+
+bool App::save_to_database(bool as_new_version) {
+  if (!in_database()) {
+    view.status = "Enregistrement dans la base impossible : le territoire est un dossier, pas une base PostGIS";
+    return false;
+  }
+  const int based_on = stored_version();
+  try {
+    planner::workspace::ScenarioStore store(territory_locator_);
+    planner::workspace::SaveRequest rq;
+    rq.name = scenario_.name;
+    rq.json = scenario_.to_json() + "\n";
+    rq.based_on = based_on;
+    rq.as_new_version = as_new_version;
+    const auto saved = store.save(rq);
+    stored_versions_[saved.name] = saved.version;
+    conflict_pending_ = false;
+    view.status = "Enregistré dans la base : « " + saved.name + " » version " + std::to_string(saved.version) + " (" +
+                  saved.author + ", " + saved.modified_at + ")";
+    return true;
+  } catch (const planner::workspace::ConflictError& e) {
+    const auto& l = e.latest();
+    conflict_pending_ = true;
+    view.status = "Non enregistré : « " + l.name + " » a été enregistré en version " + std::to_string(l.version) +
+                  " par " + l.author + " le " + l.modified_at +
+                  (based_on > 0 ? " depuis la version " + std::to_string(based_on) + " que vous avez ouverte"
+                                : " (ce nom existe déjà)") +
+                  ". Rien n'a été écrit : ouvrez sa version, ou enregistrez la vôtre comme nouvelle version.";
+    return false;
+  } catch (const geo::Error& e) {
+    view.status = "Enregistrement dans la base impossible : " + geo::pg::redacted(e.what());
+    return false;
+  }
+}
+
 bool App::export_outputs(const std::string& dir) {
   try {
     planner::write_evaluation(*engine_, scenario_, params_, before_, after_, dir);
@@ -389,7 +435,9 @@ void App::rename_scenario(const std::string& name) {
 bool App::open_scenario(const std::string& path) {
   planner::Scenario s;
   try {
-    s = planner::Scenario::load(path);
+    int stored = 0;
+    s = planner::workspace::load_scenario_ref(territory_locator_, path, nullptr, &stored);
+    if (stored > 0) stored_versions_[s.name] = stored;
   } catch (const geo::Error& e) {
     view.status = "Chargement impossible : " + std::string(e.what());
     return false;

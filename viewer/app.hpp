@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,16 @@ class App {
   // Save and export never end the session: a failure (a full disk, a folder being
   // written by another run) is a message in view.status and false.
   bool save(const std::string& path);
+  // A territory in PostGIS: the current scenario saved into its database as a new
+  // version on top of the version opened (planner/workspace/scenario_store.hpp). When a
+  // colleague saved a newer one since, nothing is written, the status says who and
+  // when, and conflict_pending() is true until the planner saves as a new version
+  // (`as_new_version`) or changes scenario.
+  [[nodiscard]] bool in_database() const;
+  bool save_to_database(bool as_new_version = false);
+  [[nodiscard]] bool conflict_pending() const { return conflict_pending_; }
+  // The stored version the current scenario was opened or last saved as (0: none).
+  [[nodiscard]] int stored_version() const;
   // Loads a scenario file as the current scenario (an undoable edit); a scenario of
   // another territory is refused.
   bool load(const std::string& path);
@@ -145,6 +156,9 @@ class App {
   int free_number(const std::string& id_prefix) const;  // smallest n with no facility id prefix+n
   void rebuild_indicators();
 
+  std::string territory_locator_;  // the folder or PG:... it was loaded from
+  std::map<std::string, int> stored_versions_;  // scenario name -> version opened or saved (PostGIS)
+  bool conflict_pending_ = false;
   planner::Territory territory_;
   std::unique_ptr<planner::AccessEngine> engine_;
   planner::EvalParams params_;

@@ -277,6 +277,10 @@ bool run_line(App& app, MapView& map, OptimisePanel& optimise, const std::string
     std::string path;
     if (!(in >> path)) throw BadLine{"\"save\" needs a file"};
     app.save(path);
+  } else if (cmd == "save-db") {
+    app.save_to_database(false);  // the status says the version saved, or who saved first
+  } else if (cmd == "save-db-new") {
+    app.save_to_database(true);
   } else if (cmd == "load") {
     std::string path;
     if (!(in >> path)) throw BadLine{"\"load\" needs a file"};
@@ -333,8 +337,8 @@ int run(int argc, char** argv) {
   std::vector<std::string> scenarios;
   int width = 1400, height = 900;
   bool timing = false, presentation = false, fullscreen = false;
-  cli.add_option("territory", territory, "Territory directory written by `recompose import`")->required();
-  cli.add_option("--scenario", scenarios, "Scenario file to open (repeat: several scenarios held at once)");
+  cli.add_option("territory", territory, "Territory directory written by `recompose import`, or PG:\"dbname=... [schema=NAME]\"")->required();
+  cli.add_option("--scenario", scenarios, "Scenario file, or db:NAME[@VERSION] of a PostGIS territory, to open (repeat: several held at once)");
   cli.add_option("--screenshot", shot_path, "Render the first view to this PNG and exit");
   cli.add_option("--script", script_path, "Run these actions, one per frame, then exit");
   cli.add_option("--width", width, "Window width (px)");

@@ -97,6 +97,15 @@ void draw_scenario_panel(App& app) {
     const std::string path = (std::filesystem::path(app.autosave_path()).parent_path() / "scenario.json").string();
     app.save(path);  // says where, or why not, in the status line
   }
+  if (app.in_database()) {
+    same_line_if_fits("Enregistrer dans la base");
+    if (ImGui::Button("Enregistrer dans la base")) app.save_to_database();
+    if (app.conflict_pending()) {
+      same_line_if_fits("Enregistrer comme nouvelle version");
+      if (ImGui::Button("Enregistrer comme nouvelle version")) app.save_to_database(true);
+    }
+    if (app.stored_version() > 0) ImGui::TextDisabled("Base : version %d ouverte", app.stored_version());
+  }
   same_line_if_fits("Exporter les couches");
   if (ImGui::Button("Exporter les couches")) {
     app.export_outputs((std::filesystem::path(app.autosave_path()).parent_path() / "evaluation-atelier").string());

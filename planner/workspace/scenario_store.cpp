@@ -144,7 +144,8 @@ StoredScenario ScenarioStore::save(const SaveRequest& rq) {
   throw geo::Error(label() + ": scenario \"" + rq.name + "\" is being saved by others at the same time; try again");
 }
 
-Scenario load_scenario_ref(const std::string& territory, const std::string& ref, std::string* origin) {
+Scenario load_scenario_ref(const std::string& territory, const std::string& ref, std::string* origin, int* stored) {
+  if (stored) *stored = 0;
   if (ref.rfind("db:", 0) != 0) {
     if (origin) *origin = ref;
     return Scenario::load(ref);
@@ -170,6 +171,7 @@ Scenario load_scenario_ref(const std::string& territory, const std::string& ref,
   const std::string label = "scenario \"" + s.name + "\" version " + std::to_string(s.version) + " (" + s.author + ", " +
                             s.modified_at + ")";
   if (origin) *origin = label;
+  if (stored) *stored = s.version;
   Scenario sc = Scenario::parse(s.json, label);
   return sc;
 }

@@ -76,7 +76,9 @@ class ScenarioStore {
 };
 
 // A scenario argument of the commands: a file, or `db:NAME` / `db:NAME@VERSION` in
-// the territory's database. `origin` is set to what to name it by in messages.
-Scenario load_scenario_ref(const std::string& territory, const std::string& ref, std::string* origin = nullptr);
+// the territory's database. `origin` is set to what to name it by in messages,
+// `version` to the stored version read (0 for a file).
+Scenario load_scenario_ref(const std::string& territory, const std::string& ref, std::string* origin = nullptr,
+                           int* version = nullptr);
 
 }  // namespace recompose::planner::workspace

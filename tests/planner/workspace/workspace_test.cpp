@@ -367,3 +367,37 @@ TEST_CASE("The Loire through PostGIS: import, stored scenarios, evaluate and pub
   CHECK(bad.code == 1);
   CHECK_THAT(bad.output, Catch::Contains("cannot connect") && !Catch::Contains("SeCrEt-42"));
 }
+
+TEST_CASE("The viewer opens a PostGIS territory and never saves over a colleague's newer scenario",
+          "[workspace][postgis][viewer]") {
+  auto db = test::TestDatabase::create("viewer");
+  if (!db) return;
+  ws::save_territory_pg(two_hospitals(), db->locator());
+  ws::ScenarioStore store(db->locator());
+  store.save({"Fermeture H2", kCloseH2, "paul", 0, false});
+  test::TempDir tmp("viewer-pg");
+  // The planner opens version 1; meanwhile Marie saves version 2.
+  test::write_text(tmp.file("script.txt"), "save-db\nsave-db-new\nquit\n");
+  store.save({"Fermeture H2", kCloseH1, "marie", 1, false});
+  const std::string cmd = "cd " + test::shell_quote(tmp.str()) + " && XDG_CACHE_HOME=" + test::shell_quote(tmp.file("cache")) +
+                          " ASAN_OPTIONS=detect_leaks=0 timeout 120 xvfb-run -a -s '-screen 0 1280x800x24' " +
+                          test::shell_quote(RECOMPOSE_VIEWER) + " " + test::shell_quote(db->locator()) +
+                          " --scenario 'db:Fermeture H2@1' --script script.txt 2>&1";
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  for (std::size_t n = 0; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  const int status = ::pclose(p);
+  INFO(out);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK_THAT(out, Catch::Contains("Non enregistré") && Catch::Contains("version 2 par marie") &&
+                      Catch::Contains("depuis la version 1 que vous avez ouverte"));
+  CHECK_THAT(out, Catch::Contains("Enregistré dans la base : « Fermeture H2 » version 3"));
+  const auto h = store.history("Fermeture H2");
+  REQUIRE(h.size() == 3);
+  CHECK(h[1].json == kCloseH1);  // Marie's version untouched
+  CHECK(h[2].based_on == 1);
+  CHECK(planner::Scenario::parse(h[2].json, "v3").edits.at(0).facilities.at(0) == "H2");
+}
