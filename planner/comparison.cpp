@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -96,13 +95,6 @@ std::vector<int> ranks(const std::vector<double>& no_access, const std::vector<d
     }
   }
   return r;
-}
-
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", std::localtime(&now));
-  return buf;
 }
 
 }  // namespace
@@ -537,7 +529,7 @@ void md_table(std::ostringstream& m, const Comparison& c, const std::vector<cons
 std::string comparison_markdown(const Comparison& c, std::size_t max_communes) {
   std::ostringstream m;
   m << "# Comparaison de scénarios — " << c.territory_title << "\n\n";
-  m << "Comparaison produite le " << today() << " par Recompose (`recompose compare`) : la situation actuelle et "
+  m << "Comparaison produite le " << iso_today() << " par Recompose (`recompose compare`) : la situation actuelle et "
     << c.options.size() - 1 << " scénario" << (c.options.size() > 2 ? "s" : "")
     << " évalués une fois chacun sur les mêmes tables de temps d'accès (" << c.time_model_label << ", limite de calcul "
     << fr_number(c.cutoff_min) << " min ; " << fr_number(c.population) << " habitants).\n\n";

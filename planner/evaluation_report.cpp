@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -77,13 +76,6 @@ std::string k_nearest_ids(const Evaluation& e, const std::string& target, std::s
     out += (out.empty() ? "" : ";") + e.facilities[static_cast<std::size_t>(f)].id;
   }
   return out;
-}
-
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", std::localtime(&now));
-  return buf;
 }
 
 }  // namespace
@@ -368,7 +360,7 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
                      const std::string& what) {
       gpkg.write({std::string(""), std::string(""), table, std::string("geom"), name, qml, std::string(""),
                   static_cast<std::int64_t>(dflt ? 1 : 0), what, std::string("Recompose"), std::string(""),
-                  today() + "T00:00:00Z"},
+                  iso_today() + "T00:00:00Z"},
                  nullptr);
     };
     const int ti = cartography::find_indicator(inds, "temps:" + urgent);
@@ -452,7 +444,7 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
   r << "# Évaluation d'accessibilité — " << t.title << "\n\n";
   r << "Scénario : **" << scenario.name << "**";
   if (!scenario.path.empty()) r << " (`" << scenario.path << "`)";
-  r << " — rapport produit le " << today() << " par Recompose.\n\n";
+  r << " — rapport produit le " << iso_today() << " par Recompose.\n\n";
   if (t.regime.fictitious) {
     r << "> **⚠ Régime minier : " << kFictitiousLabel << ".** Les sites, équipes et affiliés du régime minier "
          "utilisés dans ce rapport sont inventés pour la démonstration.\n\n";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <string>
 
 #include "planner/offer/regime.hpp"
@@ -43,6 +44,16 @@ inline std::string printable(const std::string& s) {
     }
   }
   return out;
+}
+
+// Today's date in local time, "YYYY-MM-DD": the production date of reports and maps.
+inline std::string iso_today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
 }
 
 // Whether `s` is a non-empty run of ASCII digits (codes, FINESS numbers).
