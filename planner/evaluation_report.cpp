@@ -78,6 +78,16 @@ std::string k_nearest_ids(const Evaluation& e, const std::string& target, std::s
   return out;
 }
 
+// "(50,4213° N ; 3,0802° E)": a Lambert-93 point in WGS84 degrees, for a reader.
+std::string position_text(geo::PointM p) {
+  const geo::LonLat ll = geo::lambert93_to_wgs84(p);
+  return "(" + fr_number(std::abs(ll.lat), 4) + "° " + (ll.lat < 0 ? "S" : "N") + " ; " + fr_number(std::abs(ll.lon), 4) +
+         "° " + (ll.lon < 0 ? "O" : "E") + ")";
+}
+
+// "850 m", "6,0 km".
+std::string distance_text(double m) { return m < 1000 ? fr_number(m, 0) + " m" : fr_number(m / 1000, 1) + " km"; }
+
 }  // namespace
 
 // [SECTION] key figures
@@ -573,15 +583,29 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
                                                    {"mean_min_after", h.after_min}});
     }
   }
-  // Changed facilities.
+  // Changed facilities, one line per id: a relocated (or transferred) facility, two
+  // entries of `after` (its old position, closed, and its new site), is one line from
+  // the old position to the new one.
   r << "\n## Établissements modifiés\n\n";
   bool any_change = false;
   for (std::size_t i = 0; i < after.facilities.size(); ++i) {
+    if (!rows.written[i]) continue;
     const auto& f = after.facilities[i];
-    if (f.change.empty()) continue;
+    const std::size_t first = rows.first[i];
+    const auto& origin = after.facilities[first];
+    if (f.change.empty() && origin.change.empty()) continue;
     any_change = true;
-    const double before_pop = i < before.facilities.size() ? before.served_population[i] : 0;
-    r << "- " << f.name << " (" << f.id << ", " << target_label(f.kind) << ") : " << f.change
+    const bool in_before = first < before.facilities.size() && before.facilities[first].id == f.id;
+    const double before_pop = in_before ? before.served_population[first] : 0;
+    std::string change = f.change;
+    if (first != i) {
+      const geo::PointM from = origin.point, to = f.point;
+      const std::string move = "de " + position_text(from) + " vers " + position_text(to) + ", à " +
+                               distance_text(std::hypot(to.x_m - from.x_m, to.y_m - from.y_m)) + " à vol d'oiseau";
+      // "déplacé" (relocate) or the transfer of a mining pharmacy, which says where to.
+      change = origin.change == "déplacé" ? "déplacé " + move : origin.change + ", déplacée " + move;
+    }
+    r << "- " << f.name << " (" << f.id << ", " << target_label(f.kind) << ") : " << change
       << " ; population desservie " << fr_number(before_pop) << " → " << fr_number(after.served_population[i]) << "\n";
   }
   if (!any_change) r << "Aucun.\n";
