@@ -496,7 +496,7 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
   summary["edits"] = after.applied;
   for (const auto& tg : targets) {
     const KeyFigures a = key_figures(t, before, p, tg), b = key_figures(t, after, p, tg);
-    r << "| " << target_label(tg) << " | " << fr_number(a.beyond_threshold) << " → " << fr_number(b.beyond_threshold)
+    r << "| " << md_cell(target_label(tg)) << " | " << fr_number(a.beyond_threshold) << " → " << fr_number(b.beyond_threshold)
       << " (" << fr_delta(b.beyond_threshold - a.beyond_threshold, 0) << ") | "
       << fr_number(100 * a.beyond_threshold / a.population_routed, 1) << " % → "
       << fr_number(100 * b.beyond_threshold / b.population_routed, 1)
@@ -527,7 +527,7 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
   r << "\n";
   for (const auto& tg : targets) {
     const KeyFigures a = key_figures(t, before, p, tg), b = key_figures(t, after, p, tg);
-    r << "| " << target_label(tg) << " |";
+    r << "| " << md_cell(target_label(tg)) << " |";
     for (double th : p.coverage_min) {
       r << " " << fr_number(100 * a.coverage.at(th) / a.population_routed, 1) << " % → "
         << fr_number(100 * b.coverage.at(th) / b.population_routed, 1)
@@ -573,7 +573,8 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
     r << "| Commune | Destination | Population | Temps moyen avant | après | Écart |\n|---|---|---:|---:|---:|---:|\n";
     for (std::size_t i = 0; i < std::min<std::size_t>(hits.size(), 15); ++i) {
       const auto& h = hits[i];
-      r << "| " << h.name << " (" << h.code << ") | " << target_label(h.target) << " | " << fr_number(h.population) << " | "
+      r << "| " << md_cell(h.name + " (" + h.code + ")") << " | " << md_cell(target_label(h.target)) << " | "
+        << fr_number(h.population) << " | "
         << fr_number(h.before_min, 1) << " | " << fr_number(h.after_min, 1) << " | " << fr_delta(h.after_min - h.before_min)
         << " |\n";
       summary["most_affected_communes"].push_back({{"code", h.code},

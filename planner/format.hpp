@@ -56,6 +56,25 @@ inline std::string iso_today() {
   return buf;
 }
 
+// Text for a cell of a Markdown (GFM) table in the reports: "|" escaped as "\|" (read
+// as a literal "|", inside a code span too) and line breaks turned into spaces, so that
+// a name read from a file never splits a cell nor ends a row. Every writer of a table
+// passes the text it did not write itself (names, ids, labels from data) through it.
+inline std::string md_cell(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Whether `s` is a non-empty run of ASCII digits (codes, FINESS numbers).
 inline bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -30,7 +30,9 @@ inline std::string node_text(cmark_node* n) {
 inline std::vector<std::vector<std::vector<std::string>>> markdown_tables(const std::string& markdown) {
   cmark_gfm_core_extensions_ensure_registered();
   cmark_parser* parser = cmark_parser_new(CMARK_OPT_DEFAULT);
-  if (cmark_syntax_extension* table = cmark_find_syntax_extension("table")) cmark_parser_attach_syntax_extension(parser, table);
+  if (cmark_syntax_extension* table = cmark_find_syntax_extension("table")) {
+    cmark_parser_attach_syntax_extension(parser, table);
+  }
   cmark_parser_feed(parser, markdown.data(), markdown.size());
   cmark_node* root = cmark_parser_finish(parser);
   std::vector<std::vector<std::vector<std::string>>> tables;

@@ -672,8 +672,9 @@ std::string pharmacy_report_section(const PharmacyAnalysis& a, const EvalParams&
     if (!any) r << "\n| Pharmacie | Commune | Changement | Affiliés | Officine libérale (min) | Pharmacie (min) | Site du régime (min) |\n|---|---|---|---|---|---|---|\n";
     any = true;
     const bool mining = row.type == "pharmacie minière";
-    r << "| " << row.name << " (" << row.id << ", " << row.type << (row.status.empty() ? "" : ", " + row.status) << ") | "
-      << commune << " | " << row.change << " | " << (mining ? fr_number(row.affiliates) : "—") << " | "
+    r << "| " << md_cell(row.name + " (" + row.id + ", " + row.type + (row.status.empty() ? "" : ", " + row.status) + ")")
+      << " | " << md_cell(commune) << " | " << md_cell(row.change) << " | "
+      << (mining ? fr_number(row.affiliates) : "—") << " | "
       << minutes_text(row.liberal_min[0]) << " → " << minutes_text(row.liberal_min[1]) << " | " << minutes_text(row.any_min[0])
       << " → " << minutes_text(row.any_min[1]) << " | " << minutes_text(row.regime_min[0]) << " → "
       << minutes_text(row.regime_min[1]) << " |\n";

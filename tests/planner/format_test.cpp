@@ -1,8 +1,9 @@
-// Report formatting helpers (planner/format.hpp, planner/cartography/page.hpp): dates.
+// Report formatting helpers (planner/format.hpp): dates; Markdown table cells.
 #include <catch2/catch.hpp>
 
 #include <regex>
 
+#include "markdown_support.hpp"
 #include "planner/cartography/page.hpp"
 #include "planner/format.hpp"
 
@@ -14,4 +15,16 @@ TEST_CASE("Today's date is YYYY-MM-DD, and reads in French", "[format]") {
   CHECK(planner::cartography::french_date("2026-12-02") == "2 décembre 2026");
   CHECK(planner::cartography::french_date("2027-03-01") == "1er mars 2027");
   CHECK(planner::cartography::french_date("bientôt") == "bientôt");
+}
+
+TEST_CASE("A Markdown table cell keeps a | and a line break inside it", "[format][report]") {
+  const std::string name = "Centre A | B\nsuite\r\nfin";
+  const std::string md = "| Site | Code |\n|---|---|\n| " + planner::md_cell(name) + " | `" + planner::md_cell("x|y") + "` |\n";
+  const auto tables = test::markdown_tables(md);
+  REQUIRE(tables.size() == 1);
+  REQUIRE(tables[0].size() == 2);
+  REQUIRE(tables[0][1].size() == 2);
+  CHECK(tables[0][1][0] == "Centre A | B suite  fin");
+  CHECK(tables[0][1][1] == "x|y");
+  CHECK(planner::md_cell("sans rien") == "sans rien");
 }

@@ -393,3 +393,27 @@ TEST_CASE("Pharmacies: a transferred mining pharmacy is one row under its id, wi
   CHECK(rows_m1 == 1);
 }
 
+TEST_CASE("Pharmacies: a name with | stays in its cell of the report's tables", "[pharmacy][report]") {
+  auto t = pharmacy_territory();
+  t.facilities[4].name = "Pharmacie | minière de A";  // M1
+  planner::AccessEngine engine(t, 60);
+  const planner::EvalParams p;
+  const auto s = scenario_of(R"({"op": "close_pharmacy", "facility": "M1"})");
+  const auto before = planner::evaluate(engine, planner::Scenario::baseline(), p);
+  const auto after = planner::evaluate(engine, s, p);
+  test::TempDir tmp("pharmacy-pipe");
+  planner::write_evaluation(engine, s, p, before, after, tmp.str());
+  const std::string report = test::read_text(tmp.file("rapport.md"));
+  std::size_t rows = 0;
+  for (const auto& table : test::markdown_tables(report)) {
+    const std::size_t columns = table.front().size();
+    for (const auto& row : table) {
+      if (row.empty() || row[0].find("(M1,") == std::string::npos) continue;
+      ++rows;
+      CHECK(row.size() == columns);
+      CHECK(row[0].rfind("Pharmacie | minière de A (M1, pharmacie minière", 0) == 0);
+      CHECK(row[1] == "Commune A");
+    }
+  }
+  CHECK(rows == 1);
+}
