@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "markdown_support.hpp"
 #include "planner/comparison.hpp"
 #include "test_support.hpp"
 #include "tiny_territory.hpp"
@@ -411,4 +412,15 @@ TEST_CASE("NPDC demo: a mining pharmacy modelled in both the regime and the phar
   // The regime's figures: its own sites (the 4 pharmacies among them), none of the 10.
   CHECK(regime_ids.size() == regime_sites);
   CHECK(summary["recomposition"]["before"]["sites_open"] == regime_sites);
+  // Both are destinations of rapport.md's key figures (times to the 10, times to the 4):
+  // two rows, which must not read alike.
+  const auto tables = markdown_tables(read_text(tmp.file("eval/rapport.md")));
+  REQUIRE_FALSE(tables.empty());
+  std::set<std::string> destinations;
+  for (std::size_t i = 1; i < tables[0].size(); ++i) {
+    INFO("key figures row " << tables[0][i][0]);
+    CHECK(destinations.insert(tables[0][i][0]).second);
+  }
+  CHECK(destinations.count("pharmacie minière") == 1);
+  CHECK(destinations.count("pharmacie minière (site du régime)") == 1);
 }

@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <regex>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "markdown_support.hpp"
 #include "planner/cartography/page.hpp"
@@ -27,4 +30,19 @@ TEST_CASE("A Markdown table cell keeps a | and a line break inside it", "[format
   CHECK(tables[0][1][0] == "Centre A | B suite  fin");
   CHECK(tables[0][1][1] == "x|y");
   CHECK(planner::md_cell("sans rien") == "sans rien");
+}
+
+TEST_CASE("Every destination of the reports has its own label", "[format][report]") {
+  // The pharmacy layer's mining pharmacies and the regime's pharmacy sites are two
+  // destinations with their own times: they must not read alike in a table.
+  const std::vector<std::string> targets = {"hospital",      "urgent_care",     "gp_point",
+                                            "health_centre", "pharmacy",        "mining_pharmacy",
+                                            "mining_health_building", "mining_regime", "regime_site",
+                                            "regime_centre", "regime_pharmacy", "regime_lab",
+                                            "regime_optics", "regime_gp",       "regime_dentist"};
+  std::set<std::string> labels;
+  for (const auto& t : targets) {
+    INFO(t << " -> " << planner::target_label(t));
+    CHECK(labels.insert(planner::target_label(t)).second);
+  }
 }
