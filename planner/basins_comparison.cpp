@@ -55,11 +55,6 @@ bool adds_up(const ComparisonRow& r) {
          r.unit == "officines" || r.unit == "patients" || r.unit == "sites" || r.unit == "UFT" || r.unit == "communes";
 }
 
-std::string md_cell(std::string s) {
-  for (std::size_t k = 0; (k = s.find('|', k)) != std::string::npos; k += 2) s.replace(k, 1, "\\|");
-  return s;
-}
-
 }  // namespace
 
 BasinsComparison compare_basins(const std::vector<Comparison>& baselines, const std::vector<std::string>& dirs,
@@ -120,7 +115,8 @@ std::string basins_markdown(const BasinsComparison& b) {
   for (const auto& c : b.basins) {
     any_fictitious = any_fictitious || c.fictitious_regime;
     any_straight = any_straight || c.straight_line;
-    m << "| " << md_cell(c.title) << " (`" << c.name << "`) | " << fr_number(c.population) << " | " << c.time_model_label
+    m << "| " << md_cell(c.title) << " (`" << md_cell(c.name) << "`) | " << fr_number(c.population) << " | "
+      << md_cell(c.time_model_label)
       << " | " << (c.fictitious_regime ? std::string("**") + kFictitiousLabel + "**" : std::string("—")) << " |\n";
   }
   m << "\n";

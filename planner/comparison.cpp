@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -96,13 +95,6 @@ std::vector<int> ranks(const std::vector<double>& no_access, const std::vector<d
     }
   }
   return r;
-}
-
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", std::localtime(&now));
-  return buf;
 }
 
 }  // namespace
@@ -492,20 +484,11 @@ std::set<std::size_t> best_options(const ComparisonRow& r) {
   return out;
 }
 
-std::string md_escape(std::string s) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '|') out += "\\|";
-    else out += ch;
-  }
-  return out;
-}
-
 std::string rank_label(int r) { return r == 1 ? "1er" : std::to_string(r) + "e"; }
 
 void md_table(std::ostringstream& m, const Comparison& c, const std::vector<const ComparisonRow*>& rows, bool groups) {
   m << "| Indicateur |";
-  for (const auto& o : c.options) m << " " << md_escape(o.column) << " |";
+  for (const auto& o : c.options) m << " " << md_cell(o.column) << " |";
   m << "\n|---|";
   for (std::size_t i = 0; i < c.options.size(); ++i) m << "---:|";
   m << "\n";
@@ -513,12 +496,12 @@ void md_table(std::ostringstream& m, const Comparison& c, const std::vector<cons
   for (const ComparisonRow* r : rows) {
     if (groups && r->group != group) {
       group = r->group;
-      m << "| **" << md_escape(group) << "** |";
+      m << "| **" << md_cell(group) << "** |";
       for (std::size_t i = 0; i < c.options.size(); ++i) m << " |";
       m << "\n";
     }
     const auto best = best_options(*r);
-    m << "| " << md_escape(r->label) << (r->unit == "%" ? "" : " (" + r->unit + ")") << " |";
+    m << "| " << md_cell(r->label) << (r->unit == "%" ? "" : " (" + r->unit + ")") << " |";
     for (std::size_t i = 0; i < r->values.size(); ++i) {
       std::string cell = format_value(*r, r->values[i]);
       if (best.count(i)) cell = "**" + cell + "**";
@@ -537,7 +520,7 @@ void md_table(std::ostringstream& m, const Comparison& c, const std::vector<cons
 std::string comparison_markdown(const Comparison& c, std::size_t max_communes) {
   std::ostringstream m;
   m << "# Comparaison de scénarios — " << c.territory_title << "\n\n";
-  m << "Comparaison produite le " << today() << " par Recompose (`recompose compare`) : la situation actuelle et "
+  m << "Comparaison produite le " << iso_today() << " par Recompose (`recompose compare`) : la situation actuelle et "
     << c.options.size() - 1 << " scénario" << (c.options.size() > 2 ? "s" : "")
     << " évalués une fois chacun sur les mêmes tables de temps d'accès (" << c.time_model_label << ", limite de calcul "
     << fr_number(c.cutoff_min) << " min ; " << fr_number(c.population) << " habitants).\n\n";
@@ -630,13 +613,13 @@ std::string comparison_markdown(const Comparison& c, std::size_t max_communes) {
       << c.communes_indifferent << " sont indifférentes (toutes les options à égalité).\n\n";
     if (!c.communes.empty()) {
       m << "| Commune | Population |";
-      for (const auto& o : c.options) m << " " << md_escape(o.column) << " |";
+      for (const auto& o : c.options) m << " " << md_cell(o.column) << " |";
       m << " Paires inversées |\n|---|---:|";
       for (std::size_t i = 0; i < c.options.size(); ++i) m << "---:|";
       m << "---:|\n";
       for (std::size_t k = 0; k < std::min(max_communes, c.communes.size()); ++k) {
         const auto& r = c.communes[k];
-        m << "| " << md_escape(r.name) << " (" << r.code << ") | " << fr_number(r.population) << " |";
+        m << "| " << md_cell(r.name + " (" + r.code + ")") << " | " << fr_number(r.population) << " |";
         for (std::size_t i = 0; i < c.options.size(); ++i) {
           m << " " << fr_number(r.mean_min[i], 1) << " min (" << rank_label(r.rank[i]) << ")";
           if (r.no_access[i] > 0) m << ", " << fr_number(r.no_access[i]) << " hab. sans accès";

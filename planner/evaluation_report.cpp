@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -79,12 +78,15 @@ std::string k_nearest_ids(const Evaluation& e, const std::string& target, std::s
   return out;
 }
 
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", std::localtime(&now));
-  return buf;
+// "(50,4213° N ; 3,0802° E)": a Lambert-93 point in WGS84 degrees, for a reader.
+std::string position_text(geo::PointM p) {
+  const geo::LonLat ll = geo::lambert93_to_wgs84(p);
+  return "(" + fr_number(std::abs(ll.lat), 4) + "° " + (ll.lat < 0 ? "S" : "N") + " ; " + fr_number(std::abs(ll.lon), 4) +
+         "° " + (ll.lon < 0 ? "O" : "E") + ")";
 }
+
+// "850 m", "6,0 km".
+std::string distance_text(double m) { return m < 1000 ? fr_number(m, 0) + " m" : fr_number(m / 1000, 1) + " km"; }
 
 }  // namespace
 
@@ -368,7 +370,7 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
                      const std::string& what) {
       gpkg.write({std::string(""), std::string(""), table, std::string("geom"), name, qml, std::string(""),
                   static_cast<std::int64_t>(dflt ? 1 : 0), what, std::string("Recompose"), std::string(""),
-                  today() + "T00:00:00Z"},
+                  iso_today() + "T00:00:00Z"},
                  nullptr);
     };
     const int ti = cartography::find_indicator(inds, "temps:" + urgent);
@@ -452,7 +454,7 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
   r << "# Évaluation d'accessibilité — " << t.title << "\n\n";
   r << "Scénario : **" << scenario.name << "**";
   if (!scenario.path.empty()) r << " (`" << scenario.path << "`)";
-  r << " — rapport produit le " << today() << " par Recompose.\n\n";
+  r << " — rapport produit le " << iso_today() << " par Recompose.\n\n";
   if (t.regime.fictitious) {
     r << "> **⚠ Régime minier : " << kFictitiousLabel << ".** Les sites, équipes et affiliés du régime minier "
          "utilisés dans ce rapport sont inventés pour la démonstration.\n\n";
@@ -494,7 +496,7 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
   summary["edits"] = after.applied;
   for (const auto& tg : targets) {
     const KeyFigures a = key_figures(t, before, p, tg), b = key_figures(t, after, p, tg);
-    r << "| " << target_label(tg) << " | " << fr_number(a.beyond_threshold) << " → " << fr_number(b.beyond_threshold)
+    r << "| " << md_cell(target_label(tg)) << " | " << fr_number(a.beyond_threshold) << " → " << fr_number(b.beyond_threshold)
       << " (" << fr_delta(b.beyond_threshold - a.beyond_threshold, 0) << ") | "
       << fr_number(100 * a.beyond_threshold / a.population_routed, 1) << " % → "
       << fr_number(100 * b.beyond_threshold / b.population_routed, 1)
@@ -525,7 +527,7 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
   r << "\n";
   for (const auto& tg : targets) {
     const KeyFigures a = key_figures(t, before, p, tg), b = key_figures(t, after, p, tg);
-    r << "| " << target_label(tg) << " |";
+    r << "| " << md_cell(target_label(tg)) << " |";
     for (double th : p.coverage_min) {
       r << " " << fr_number(100 * a.coverage.at(th) / a.population_routed, 1) << " % → "
         << fr_number(100 * b.coverage.at(th) / b.population_routed, 1)
@@ -571,7 +573,8 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
     r << "| Commune | Destination | Population | Temps moyen avant | après | Écart |\n|---|---|---:|---:|---:|---:|\n";
     for (std::size_t i = 0; i < std::min<std::size_t>(hits.size(), 15); ++i) {
       const auto& h = hits[i];
-      r << "| " << h.name << " (" << h.code << ") | " << target_label(h.target) << " | " << fr_number(h.population) << " | "
+      r << "| " << md_cell(h.name + " (" + h.code + ")") << " | " << md_cell(target_label(h.target)) << " | "
+        << fr_number(h.population) << " | "
         << fr_number(h.before_min, 1) << " | " << fr_number(h.after_min, 1) << " | " << fr_delta(h.after_min - h.before_min)
         << " |\n";
       summary["most_affected_communes"].push_back({{"code", h.code},
@@ -581,15 +584,29 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
                                                    {"mean_min_after", h.after_min}});
     }
   }
-  // Changed facilities.
+  // Changed facilities, one line per id: a relocated (or transferred) facility, two
+  // entries of `after` (its old position, closed, and its new site), is one line from
+  // the old position to the new one.
   r << "\n## Établissements modifiés\n\n";
   bool any_change = false;
   for (std::size_t i = 0; i < after.facilities.size(); ++i) {
+    if (!rows.written[i]) continue;
     const auto& f = after.facilities[i];
-    if (f.change.empty()) continue;
+    const std::size_t first = rows.first[i];
+    const auto& origin = after.facilities[first];
+    if (f.change.empty() && origin.change.empty()) continue;
     any_change = true;
-    const double before_pop = i < before.facilities.size() ? before.served_population[i] : 0;
-    r << "- " << f.name << " (" << f.id << ", " << target_label(f.kind) << ") : " << f.change
+    const bool in_before = first < before.facilities.size() && before.facilities[first].id == f.id;
+    const double before_pop = in_before ? before.served_population[first] : 0;
+    std::string change = f.change;
+    if (first != i) {
+      const geo::PointM from = origin.point, to = f.point;
+      const std::string move = "de " + position_text(from) + " vers " + position_text(to) + ", à " +
+                               distance_text(std::hypot(to.x_m - from.x_m, to.y_m - from.y_m)) + " à vol d'oiseau";
+      // "déplacé" (relocate) or the transfer of a mining pharmacy, which says where to.
+      change = origin.change == "déplacé" ? "déplacé " + move : origin.change + ", déplacée " + move;
+    }
+    r << "- " << f.name << " (" << f.id << ", " << target_label(f.kind) << ") : " << change
       << " ; population desservie " << fr_number(before_pop) << " → " << fr_number(after.served_population[i]) << "\n";
   }
   if (!any_change) r << "Aucun.\n";

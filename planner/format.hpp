@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <string>
 
 #include "planner/offer/regime.hpp"
@@ -38,6 +39,35 @@ inline std::string printable(const std::string& s) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
       out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Today's date in local time, "YYYY-MM-DD": the production date of reports and maps.
+inline std::string iso_today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// Text for a cell of a Markdown (GFM) table in the reports: "|" escaped as "\|" (read
+// as a literal "|", inside a code span too) and line breaks turned into spaces, so that
+// a name read from a file never splits a cell nor ends a row. Every writer of a table
+// passes the text it did not write itself (names, ids, labels from data) through it.
+inline std::string md_cell(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
     } else {
       out += c;
     }

@@ -31,14 +31,15 @@ std::string ImportReport::to_markdown() const {
 
   o << "## Couches lues\n\n| Rôle | Fichier | Lues | Retenues | Remarque |\n|---|---|---:|---:|---|\n";
   for (const auto& l : layers) {
-    o << "| " << l.role << " | `" << l.path << "` | " << l.read << " | " << l.kept << " | " << l.note << " |\n";
+    o << "| " << md_cell(l.role) << " | `" << md_cell(l.path) << "` | " << l.read << " | " << l.kept << " | " << md_cell(l.note)
+      << " |\n";
   }
   o << "\n## Populations\n\n| Source | Total |\n|---|---:|\n";
-  for (const auto& p : populations) o << "| " << p.source << " | " << fmt(p.total, 0) << " |\n";
+  for (const auto& p : populations) o << "| " << md_cell(p.source) << " | " << fmt(p.total, 0) << " |\n";
   o << "\n## Jointures\n\n| Jointure | Appariés | Non appariés | Exemples non appariés |\n|---|---:|---:|---|\n";
   for (const auto& j : joins) {
-    o << "| " << j.name << " | " << j.matched << " | " << j.unmatched << " | ";
-    for (std::size_t i = 0; i < j.unmatched_examples.size(); ++i) o << (i ? ", " : "") << j.unmatched_examples[i];
+    o << "| " << md_cell(j.name) << " | " << j.matched << " | " << j.unmatched << " | ";
+    for (std::size_t i = 0; i < j.unmatched_examples.size(); ++i) o << (i ? ", " : "") << md_cell(j.unmatched_examples[i]);
     o << " |\n";
   }
   o << "\nGéométries réparées (GEOS make-valid) : " << geometries_repaired << "\n\n";
@@ -86,7 +87,8 @@ std::string ImportReport::to_markdown() const {
     }
     o << "\n| Classe | Tronçons | km | Tronçons à sens unique |\n|---|---:|---:|---:|\n";
     for (const auto& c : road_classes) {
-      o << "| " << c.name << " | " << c.segments << " | " << fmt(c.length_km, 1) << " | " << c.oneway_segments << " |\n";
+      o << "| " << md_cell(c.name) << " | " << c.segments << " | " << fmt(c.length_km, 1) << " | " << c.oneway_segments
+        << " |\n";
     }
     o << "\n## Rattachement au réseau\n\n";
     o << "- Unités rattachées : " << units_snapped << " ; hors réseau : " << units_off_network << " ("
@@ -103,7 +105,7 @@ std::string ImportReport::to_markdown() const {
     o << "| Destination | Établissements (routés) | Moyenne (min) | Médiane | 90e centile | Max | Pop. à plus de 30 min "
          "| Pop. non desservie |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& t : travel) {
-      o << "| " << target_label(t.target) << " | " << t.targets << " (" << t.targets_routed << ") | "
+      o << "| " << md_cell(target_label(t.target)) << " | " << t.targets << " (" << t.targets_routed << ") | "
         << fmt(t.mean_min, 1) << " | " << fmt(t.median_min, 1) << " | " << fmt(t.p90_min, 1) << " | "
         << fmt(t.max_min, 1) << " | " << fmt(t.population_beyond_30_min) << " | " << fmt(t.population_unreachable)
         << " |\n";

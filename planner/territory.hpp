@@ -109,6 +109,11 @@ struct Territory {
   [[nodiscard]] const Commune* find_commune(const std::string& code) const;
 };
 
+// The bounding box of the communes' polygons (Lambert-93 metres): where the territory
+// lies, for a grid of candidate sites or a camera. Communes without a polygon are
+// left out; none with one: nullopt. O(communes).
+[[nodiscard]] std::optional<geo::Envelope> communes_envelope(const Territory& t);
+
 // Writes territory.gpkg, graph.rcg (if roads), graph.ch and territory.json, and
 // `extra_files` (name, text: the import reports), into `folder` as a whole: staged,
 // then moved in at once (geo/output_folder.hpp); a graph.rcg already in the folder

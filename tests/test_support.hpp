@@ -73,6 +73,15 @@ inline void absolute_regime_paths(nlohmann::json& manifest) {
   }
 }
 
+// datasets/loire.json with absolute profile and regime paths, for a copy written to a
+// temporary directory (those paths are relative to the manifest file).
+inline nlohmann::json loire_manifest() {
+  nlohmann::json m = nlohmann::json::parse(std::ifstream(source_file("datasets/loire.json")));
+  m["roads"]["profile"] = car_profile();
+  absolute_regime_paths(m);
+  return m;
+}
+
 // [SECTION] temporary directories
 
 // A fresh temporary directory (mkdtemp), removed with its content at scope exit.
@@ -124,15 +133,11 @@ struct Run {
   double seconds = 0;
 };
 
-// Runs `recompose ARGS` in `cwd` under `timeout` (never a hang), stderr merged into stdout.
-// `shell_prefix` runs first in the same shell (e.g. "ulimit -f 200 && ").
-inline Run run_cli(const std::string& args, const std::string& cwd, int limit_s = 300,
-                   const std::string& shell_prefix = "") {
-  const std::string cmd = "cd " + shell_quote(cwd) + " && " + shell_prefix + "timeout -k 5 " + std::to_string(limit_s) +
-                          " " + shell_quote(RECOMPOSE_CLI) + " " + args + " 2>&1";
+// Runs `cmd` in a shell, its stderr merged into its stdout.
+inline Run run_shell(const std::string& cmd) {
   Run r;
   const auto start = std::chrono::steady_clock::now();
-  FILE* p = ::popen(cmd.c_str(), "r");
+  FILE* p = ::popen(("{ " + cmd + "\n} 2>&1").c_str(), "r");
   REQUIRE(p != nullptr);
   char buf[4096];
   std::size_t n = 0;
@@ -145,6 +150,14 @@ inline Run run_cli(const std::string& args, const std::string& cwd, int limit_s 
     r.code = 128 + WTERMSIG(status);
   }
   return r;
+}
+
+// Runs `recompose ARGS` in `cwd` under `timeout` (never a hang), stderr merged into stdout.
+// `shell_prefix` runs first in the same shell (e.g. "ulimit -f 200 && ").
+inline Run run_cli(const std::string& args, const std::string& cwd, int limit_s = 300,
+                   const std::string& shell_prefix = "") {
+  return run_shell("cd " + shell_quote(cwd) + " && " + shell_prefix + "timeout -k 5 " + std::to_string(limit_s) + " " +
+                   shell_quote(RECOMPOSE_CLI) + " " + args);
 }
 
 // [SECTION] files

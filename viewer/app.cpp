@@ -85,15 +85,7 @@ App::App(const std::string& dir, const std::string& scenario_path) {
   after_ = planner::evaluate(*engine_, scenario_, params_);
   rebuild_indicators();
   // Camera: fit the territory.
-  geo::Envelope e{1e300, 1e300, -1e300, -1e300};
-  for (const auto& c : territory_.communes) {
-    if (!c.geometry) continue;
-    const auto ce = c.geometry.envelope();
-    e.min_x = std::min(e.min_x, ce.min_x);
-    e.min_y = std::min(e.min_y, ce.min_y);
-    e.max_x = std::max(e.max_x, ce.max_x);
-    e.max_y = std::max(e.max_y, ce.max_y);
-  }
+  const geo::Envelope e = planner::communes_envelope(territory_).value_or(geo::Envelope{});
   view.cx_m = (e.min_x + e.max_x) / 2;
   view.cy_m = (e.min_y + e.max_y) / 2;
   view.scale_px_per_m = std::min(900.0 / std::max(1.0, e.max_x - e.min_x), 700.0 / std::max(1.0, e.max_y - e.min_y));

@@ -328,10 +328,8 @@ DossierInfo write_dossier(const MapSource& src, const std::string& report_markdo
                      + std::string(t.regime.present() ? ", offre du régime minier" : "") + ".",
                      Font{10, false, false}, kInk, w).height + 8;
     }
-    int yy = 0, mo = 0, dd = 0;
-    std::sscanf(maps.iso_date().c_str(), "%d-%d-%d", &yy, &mo, &dd);
     y += 20;
-    y += draw_text(cr, m, y, "Produit par Recompose le " + french_date(yy, mo, dd), Font{10, false, true}, kGrey, w).height + 8;
+    y += draw_text(cr, m, y, "Produit par Recompose le " + french_date(maps.iso_date()), Font{10, false, true}, kGrey, w).height + 8;
     if (t.regime.fictitious) {
       y += 20;
       const std::string banner = std::string("Régime minier : ") + kFictitiousLabel + ". Aucun chiffre de ce dossier "

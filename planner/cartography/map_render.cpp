@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -861,21 +860,6 @@ std::size_t draw_map_frame(cairo_t* cr, const Box& box, const MapJob& job, const
   return placed;
 }
 
-std::string iso_today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-std::string french_date_of(const std::string& iso) {
-  int y = 0, m = 0, dd = 0;
-  if (std::sscanf(iso.c_str(), "%d-%d-%d", &y, &m, &dd) != 3) return iso;
-  return french_date(y, m, dd);
-}
-
 void check_date(const std::string& iso) {
   int y = 0, m = 0, dd = 0;
   char extra = 0;
@@ -965,7 +949,7 @@ struct MapPagesData {
     roles.insert(roles.end(), extra_roles.begin(), extra_roles.end());
     fu.footer.push_back(sources_line(t, roles));
     fu.footer.push_back(method_line(t, src.after, src.params));
-    std::string last = "Recompose — carte produite le " + french_date_of(date_iso);
+    std::string last = "Recompose — carte produite le " + french_date(date_iso);
     if (!src.scenario.edits.empty()) last += " — scénario « " + src.scenario.name + " » (" + std::to_string(src.scenario.edits.size()) + " modification(s))";
     if (ind.fictitious || fictitious_regime) last += std::string(" — régime minier : ") + kFictitiousLabel;
     fu.footer.push_back(last);

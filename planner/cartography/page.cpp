@@ -8,7 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
+#include <cstdio>
 #include <filesystem>
 
 #include "geo/error.hpp"
@@ -262,11 +262,10 @@ std::string french_date(int year, int month, int day) {
   return std::to_string(day) + (day == 1 ? "er " : " ") + months[month - 1] + " " + std::to_string(year);
 }
 
-std::string french_date_today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  return french_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+std::string french_date(const std::string& iso) {
+  int y = 0, m = 0, d = 0;
+  if (std::sscanf(iso.c_str(), "%d-%d-%d", &y, &m, &d) != 3) return iso;
+  return french_date(y, m, d);
 }
 
 }  // namespace recompose::planner::cartography

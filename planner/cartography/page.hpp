@@ -99,6 +99,7 @@ void set_colour(cairo_t* cr, const Rgba& c, double alpha = 1);
 
 // "2 décembre 2026"
 std::string french_date(int year, int month, int day);
-std::string french_date_today();
+// The same from "YYYY-MM-DD"; any other text comes back unchanged.
+std::string french_date(const std::string& iso);
 
 }  // namespace recompose::planner::cartography

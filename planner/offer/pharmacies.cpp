@@ -657,14 +657,24 @@ std::string pharmacy_report_section(const PharmacyAnalysis& a, const EvalParams&
     r << "\n### Scénario : pharmacies\n\n";
     for (const auto& n : a.edit_notes) r << "- " << n << "\n";
   }
+  // One row per id: a transferred mining pharmacy (its origin, then its new site under the
+  // same id) is its origin's row, which holds its affiliates' figures, with both communes.
+  std::map<std::string, const PharmacyRow*> last_of_id;
+  for (const auto& row : a.pharmacies) last_of_id[row.id] = &row;
+  std::set<std::string> listed;
   bool any = false;
   for (const auto& row : a.pharmacies) {
-    if (row.change.empty()) continue;
+    if (row.change.empty() || !listed.insert(row.id).second) continue;
+    const PharmacyRow& moved_to = *last_of_id.at(row.id);
+    const std::string commune = moved_to.commune_name == row.commune_name
+                                    ? row.commune_name
+                                    : row.commune_name + " → " + moved_to.commune_name;
     if (!any) r << "\n| Pharmacie | Commune | Changement | Affiliés | Officine libérale (min) | Pharmacie (min) | Site du régime (min) |\n|---|---|---|---|---|---|---|\n";
     any = true;
     const bool mining = row.type == "pharmacie minière";
-    r << "| " << row.name << " (" << row.id << ", " << row.type << (row.status.empty() ? "" : ", " + row.status) << ") | "
-      << row.commune_name << " | " << row.change << " | " << (mining ? fr_number(row.affiliates) : "—") << " | "
+    r << "| " << md_cell(row.name + " (" + row.id + ", " + row.type + (row.status.empty() ? "" : ", " + row.status) + ")")
+      << " | " << md_cell(commune) << " | " << md_cell(row.change) << " | "
+      << (mining ? fr_number(row.affiliates) : "—") << " | "
       << minutes_text(row.liberal_min[0]) << " → " << minutes_text(row.liberal_min[1]) << " | " << minutes_text(row.any_min[0])
       << " → " << minutes_text(row.any_min[1]) << " | " << minutes_text(row.regime_min[0]) << " → "
       << minutes_text(row.regime_min[1]) << " |\n";

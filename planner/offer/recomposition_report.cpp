@@ -519,15 +519,17 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
     }
     if (!c.is_centre) continue;
     if (c.sites.empty()) {
-      r << "| " << c.name << " (" << c.id << ") | 0 | fermé |  |  |  |  |  |" << (ra.has_affiliates ? "  |  |" : "") << "\n";
+      r << "| " << md_cell(c.name + " (" + c.id + ")") << " | 0 | fermé |  |  |  |  |  |"
+        << (ra.has_affiliates ? "  |  |" : "") << "\n";
       continue;
     }
     std::string shorts;
     for (const auto& sp : c.short_professions) shorts += (shorts.empty() ? "" : ", ") + profession_label(sp);
-    r << "| " << c.name << " (" << c.id << ") | " << c.sites.size() << " | " << team_text(c.fte, c.fte_unknown) << " | "
-      << check_label(c.critical_size) << " | " << check_label(c.inter_replacement) << (shorts.empty() ? "" : " (" + shorts + ")")
-      << " | " << check_label(c.opening) << " | " << pct(c.other_share_patients) << " / " << pct(c.other_share_acts)
-      << " | " << uft_of(ra, c.uft) << " |";
+    r << "| " << md_cell(c.name + " (" + c.id + ")") << " | " << c.sites.size() << " | "
+      << md_cell(team_text(c.fte, c.fte_unknown)) << " | " << check_label(c.critical_size) << " | "
+      << check_label(c.inter_replacement) << md_cell(shorts.empty() ? "" : " (" + shorts + ")") << " | "
+      << check_label(c.opening) << " | " << pct(c.other_share_patients) << " / " << pct(c.other_share_acts) << " | "
+      << md_cell(uft_of(ra, c.uft)) << " |";
     if (ra.has_affiliates) {
       r << " " << fr_number(c.affiliates_now) << " → " << fr_number(c.affiliates_horizon) << " | " << fr_number(c.recruit)
         << " (" << fr_number(c.recruit_low) << " à " << fr_number(c.recruit_high) << ") |";
@@ -578,7 +580,8 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
       const CentreFigures* c = ra.centre(id);
       names += (names.empty() ? "" : ", ") + (c ? c->name : id);
     }
-    r << "| " << g.id << " | " << names << " | " << g.sites.size() << " | " << team_text(g.fte, g.fte_unknown) << " |\n";
+    r << "| " << md_cell(g.id) << " | " << md_cell(names) << " | " << g.sites.size() << " | "
+      << md_cell(team_text(g.fte, g.fte_unknown)) << " |\n";
     s["ufts"].push_back({{"id", g.id}, {"centres", g.centres}, {"sites", g.sites.size()}, {"fte", g.fte}});
   }
 
@@ -605,7 +608,7 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
       for (const auto& a : rb.access) a0 = a.target == sv ? &a : a0;
       for (const auto& a : ra.access) a1 = a.target == sv ? &a : a1;
       auto mean = [](const ServiceAccess* a) { return a ? num_text(a->mean_min) : std::string("—"); };
-      r << "| " << service_label(sv) << " | " << mean(a0) << " → " << mean(a1) << " |";
+      r << "| " << md_cell(service_label(sv)) << " | " << mean(a0) << " → " << mean(a1) << " |";
       for (double th : p.regime.thresholds_min) {
         r << " " << (a0 ? fr_number(a0->beyond.at(th)) : "—") << " → " << (a1 ? fr_number(a1->beyond.at(th)) : "—") << " |";
       }
@@ -636,7 +639,8 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
       r << "| Modification | Service | Affiliés changeant de site | Écart moyen (min) | Écart max (min) | Perdant tout accès | "
            "Sortant du rayon d'action |\n|---|---|---:|---:|---:|---:|---:|\n";
       for (const auto& ef : effects) {
-        r << "| " << ef.label << " | " << service_label(ef.target) << " | " << fr_number(ef.affiliates_changed) << " | "
+        r << "| " << md_cell(ef.label) << " | " << md_cell(service_label(ef.target)) << " | "
+          << fr_number(ef.affiliates_changed) << " | "
           << (std::isnan(ef.mean_delta_min) ? "—" : fr_delta(ef.mean_delta_min)) << " | "
           << (std::isnan(ef.max_delta_min) ? "—" : fr_delta(ef.max_delta_min)) << " | " << fr_number(ef.affiliates_lost_access)
           << " | " << fr_number(ef.affiliates_newly_outside_rayon) << " |\n";

@@ -83,7 +83,7 @@ std::string service_flag(const std::string& profession) { return "regime_" + pro
 std::string service_label(const std::string& flag) {
   if (flag == kRegimeKind) return "site du régime minier (tout professionnel)";
   if (flag == "regime_centre") return "centre de santé minier";
-  if (flag == "regime_pharmacy") return "pharmacie minière";
+  if (flag == "regime_pharmacy") return "pharmacie minière (site du régime)";  // not the pharmacy layer's mining_pharmacy
   if (flag == "regime_lab") return "laboratoire minier";
   if (flag == "regime_optics") return "optique minière";
   if (flag.rfind("regime_", 0) == 0) return profession_label(flag.substr(7)) + " (régime minier)";

@@ -275,15 +275,7 @@ Instance build_instance(AccessEngine& engine, const Evaluation& base, const Prob
     if (!road) {
       rep.notes.push_back("grille de nœuds routiers demandée, mais le territoire n'a pas de réseau routier : ignorée");
     } else {
-      geo::Envelope e{1e300, 1e300, -1e300, -1e300};
-      for (const auto& c : t.communes) {
-        if (!c.geometry) continue;
-        const auto ce = c.geometry.envelope();
-        e.min_x = std::min(e.min_x, ce.min_x);
-        e.min_y = std::min(e.min_y, ce.min_y);
-        e.max_x = std::max(e.max_x, ce.max_x);
-        e.max_y = std::max(e.max_y, ce.max_y);
-      }
+      const geo::Envelope e = communes_envelope(t).value_or(geo::Envelope{});
       const double cell = pb.candidates.grid_km * 1000.0;
       if (e.max_x > e.min_x) {
         const auto nx = static_cast<std::size_t>(std::ceil((e.max_x - e.min_x) / cell));

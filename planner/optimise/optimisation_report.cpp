@@ -106,11 +106,11 @@ std::string optimisation_markdown(const Territory& t, const OptimiseResult& r) {
   md << "| | |\n|---|---|\n";
   md << "| Objectif | " << objective_label(p.objective) << " |\n";
   md << "| Taille | " << size_text(r) << " |\n";
-  md << "| Sites concernés (cible) | " << rep.target_label << " (`" << rep.target << "`) |\n";
-  md << "| Pondération | " << rep.weighting_label << " |\n";
+  md << "| Sites concernés (cible) | " << md_cell(rep.target_label) << " (`" << md_cell(rep.target) << "`) |\n";
+  md << "| Pondération | " << md_cell(rep.weighting_label) << " |\n";
   std::string sources;
   for (const auto& [src, n] : rep.candidates_by_source) sources += (sources.empty() ? "" : ", ") + source_label(src, n);
-  md << "| Sites candidats | " << in.candidate_count() << " (" << sources << ")";
+  md << "| Sites candidats | " << in.candidate_count() << " (" << md_cell(sources) << ")";
   if (!rep.skipped.empty()) md << ", " << rep.skipped.size() << " écarté(s) (voir plus bas)";
   md << " |\n";
   md << "| Unités de demande | " << rep.demand_points << " IRIS (" << fr_number(rep.total_weight - rep.weight_off_network - rep.weight_out_of_reach, 0)
@@ -161,7 +161,7 @@ std::string optimisation_markdown(const Territory& t, const OptimiseResult& r) {
   const ObjectiveFigures &b = r.before, &a = r.after;
   const std::string wu = weight_unit(rep);
   md << "| | Situation actuelle | Proposition | Écart |\n|---|---:|---:|---:|\n";
-  md << "| Sites (" << rep.target_label << ") | " << b.sites << " | " << a.sites << " | "
+  md << "| Sites (" << md_cell(rep.target_label) << ") | " << b.sites << " | " << a.sites << " | "
      << fr_delta(static_cast<double>(a.sites) - static_cast<double>(b.sites), 0) << " |\n";
   md << "| Temps moyen pondéré (pénalité comprise) | " << minutes(b.mean_min, 2) << " | " << minutes(a.mean_min, 2) << " | "
      << fr_delta(a.mean_min - b.mean_min, 2) << " min |\n";
@@ -234,8 +234,10 @@ std::string optimisation_markdown(const Territory& t, const OptimiseResult& r) {
           "Équipe MG (ETP) ou capacité | "
        << wu << " desservis¹ |\n|---|---|---|---|---:|---:|---:|---:|\n";
     for (const Move& mv : r.moves) {
-      md << "| " << mv.action << " | " << mv.name << " (" << mv.id << ") | " << commune_name(t, mv.commune_code) << " | "
-         << (mv.into_name.empty() ? "—" : mv.into_name + " (" + mv.into_id + ")") << " | " << fr_number(mv.km_between, 1)
+      md << "| " << md_cell(mv.action) << " | " << md_cell(mv.name + " (" + mv.id + ")") << " | "
+         << md_cell(commune_name(t, mv.commune_code)) << " | "
+         << (mv.into_name.empty() ? "—" : md_cell(mv.into_name + " (" + mv.into_id + ")")) << " | "
+         << fr_number(mv.km_between, 1)
          << " | " << minutes(mv.minutes_between) << " | " << fr_number(mv.team, 1) << " | "
          << fr_number(mv.weight_served, 0) << " |\n";
     }
@@ -248,7 +250,8 @@ std::string optimisation_markdown(const Territory& t, const OptimiseResult& r) {
     for (std::size_t j = 0; j < in.candidate_count(); ++j) {
       const Candidate& c = in.candidates[j];
       if (!r.solution.open[j] || c.fixed) continue;
-      md << "| " << c.name << " (" << c.id << ") | " << commune_name(t, c.commune_code) << " | " << fr_number(c.team, 1)
+      md << "| " << md_cell(c.name + " (" + c.id + ")") << " | " << md_cell(commune_name(t, c.commune_code)) << " | "
+         << fr_number(c.team, 1)
          << " | " << fr_number(r.solution.team_after[j], 1) << " |\n";
     }
     md << "\n";

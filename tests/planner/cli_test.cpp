@@ -22,21 +22,7 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-
 using namespace recompose::test;
-
-// datasets/loire.json with an absolute profile path (the profile is resolved
-// relative to the manifest file, which will live in a temporary directory).
-json loire_manifest() {
-  json m = read_json((source_dir() / "datasets" / "loire.json").string());
-  m["roads"]["profile"] = car_profile();
-  absolute_regime_paths(m);
-  return m;
-}
-
-
-}  // namespace
 
 TEST_CASE("The CLI reports usage with exit codes 0 and 2", "[cli]") {
   TempDir tmp;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "markdown_support.hpp"
 #include "planner/comparison.hpp"
 #include "test_support.hpp"
 #include "tiny_territory.hpp"
@@ -355,4 +356,71 @@ TEST_CASE("compare refuses bad input naming the culprit", "[compare][real]") {
     INFO(r.output);
     CHECK(r.code == 2);
   }
+}
+
+// The mining pharmacies of the NPDC demo are modelled twice: 4 regime sites of type
+// « pharmacie » (datasets/examples/regime-npdc-fictif.csv: kind regime_site, flags
+// regime_pharmacy and mining_regime) and the 10 facilities of kind mining_pharmacy
+// (datasets/examples/pharmacies-minieres-npdc-fictif.csv), the 4 among the 10 (same
+// communes, other ids and points). Each figure must take them from one model only: the
+// pharmacy figures from the 10, the regime's site counts from the 4, never both.
+TEST_CASE("NPDC demo: a mining pharmacy modelled in both the regime and the pharmacy layer is counted once per figure",
+          "[compare][real][pharmacy]") {
+  TempDir tmp("npdc-pharmacies-twice");
+  const Run ev = run_cli("evaluate " + shell_quote(npdc_dir()) + " --out " + shell_quote(tmp.file("eval")), tmp.str());
+  INFO(ev.output);
+  REQUIRE(ev.code == 0);
+  // The two source files, read independently of the import.
+  std::set<std::string> file_pharmacy_communes, regime_pharmacy_communes;
+  for (const auto& row : read_csv(source_file("datasets/examples/pharmacies-minieres-npdc-fictif.csv"))) {
+    file_pharmacy_communes.insert(row.at("code_insee"));
+  }
+  std::size_t regime_sites = 0;
+  for (const auto& row : read_csv(source_file("datasets/examples/regime-npdc-fictif.csv"))) {
+    ++regime_sites;
+    if (row.at("type") == "pharmacie") regime_pharmacy_communes.insert(row.at("code_commune"));
+  }
+  REQUIRE(file_pharmacy_communes.size() == 10);
+  REQUIRE(regime_pharmacy_communes.size() == 4);
+  for (const auto& c : regime_pharmacy_communes) {
+    INFO("commune " << c);
+    CHECK(file_pharmacy_communes.count(c) == 1);  // the overlap this test is about
+  }
+
+  // Pharmacy figures: the 10 of the pharmacy layer, none of the regime's sites.
+  const json summary = read_json(tmp.file("eval/summary.json"));
+  CHECK(summary["pharmacies"]["mining_pharmacies"] == 10);
+  std::set<std::string> regime_ids;
+  std::size_t regime_pharmacy_sites = 0;
+  for (const auto& row : read_csv(tmp.file("eval/sites_regime.csv"))) {
+    regime_ids.insert(row.at("id"));
+    regime_pharmacy_sites += row.at("type") == "pharmacie";
+  }
+  CHECK(regime_pharmacy_sites == 4);
+  std::size_t mining_rows = 0;
+  for (const auto& row : read_csv(tmp.file("eval/pharmacies.csv"))) {
+    INFO("pharmacies.csv: " << row.at("id"));
+    CHECK(regime_ids.count(row.at("id")) == 0);
+    mining_rows += row.at("type") == "pharmacie minière";
+  }
+  CHECK(mining_rows == 10);
+  std::size_t counted_in_communes = 0;
+  for (const auto& row : read_csv(tmp.file("eval/licences_pharmacie.csv"))) {  // the baseline: after = before
+    counted_in_communes += static_cast<std::size_t>(std::stoul(row.at("pharmacies_minieres")));
+  }
+  CHECK(counted_in_communes == 10);
+  // The regime's figures: its own sites (the 4 pharmacies among them), none of the 10.
+  CHECK(regime_ids.size() == regime_sites);
+  CHECK(summary["recomposition"]["before"]["sites_open"] == regime_sites);
+  // Both are destinations of rapport.md's key figures (times to the 10, times to the 4):
+  // two rows, which must not read alike.
+  const auto tables = markdown_tables(read_text(tmp.file("eval/rapport.md")));
+  REQUIRE_FALSE(tables.empty());
+  std::set<std::string> destinations;
+  for (std::size_t i = 1; i < tables[0].size(); ++i) {
+    INFO("key figures row " << tables[0][i][0]);
+    CHECK(destinations.insert(tables[0][i][0]).second);
+  }
+  CHECK(destinations.count("pharmacie minière") == 1);
+  CHECK(destinations.count("pharmacie minière (site du régime)") == 1);
 }

@@ -10,10 +10,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -362,4 +364,28 @@ TEST_CASE("A relocated facility is one row under its id, with both positions", "
     for (const auto& f : l.fields) CHECK(ids.insert(f.at("id")).second);
     CHECK(ids.size() == 4);
   }
+  // rapport.md lists it once, from its old position to its new one (6 km east along the road).
+  const std::string report = test::read_text(dir.file("rapport.md"));
+  const auto from = report.find("## Établissements modifiés"), to = report.find("\n## ", from + 1);
+  REQUIRE(from != std::string::npos);
+  const std::string section = report.substr(from, to - from);
+  INFO(section);
+  std::vector<std::string> g1_lines;
+  std::istringstream lines(section);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("(G1,") != std::string::npos) g1_lines.push_back(line);
+  }
+  REQUIRE(g1_lines.size() == 1);
+  // "(lat° N ; lon° E)" to 4 decimals of a degree (about 11 m).
+  const auto position = [](geo::LonLat ll) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "(%.4f° %s ; %.4f° %s)", std::abs(ll.lat), ll.lat < 0 ? "S" : "N", std::abs(ll.lon),
+                  ll.lon < 0 ? "O" : "E");
+    std::string text = buf;
+    std::replace(text.begin(), text.end(), '.', ',');
+    return text;
+  };
+  CHECK_THAT(g1_lines[0], Catch::Contains("déplacé de " + position(old_ll) + " vers " + position(new_ll)));
+  CHECK_THAT(g1_lines[0], Catch::Contains("à 6,0 km à vol d'oiseau"));
+  CHECK_THAT(g1_lines[0], Catch::Contains("population desservie 600 → 700"));
 }

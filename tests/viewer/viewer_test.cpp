@@ -2,10 +2,7 @@
 // real Loire territory. Pixels are read back with GDAL. The test binary itself
 // links no UI: it only runs the viewer and reads what it wrote.
 #include <catch2/catch.hpp>
-#include <gdal_priv.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -14,67 +11,26 @@
 
 #include "planner/classification.hpp"
 #include "test_support.hpp"
+#include "viewer/viewer_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace recompose;
+using test::Image;
+using test::read_png;
+using test::viewer_command;
 
 namespace {
-
-int run(const std::string& cmd, std::string* output = nullptr) {
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n = 0;
-  std::string out;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = ::pclose(p);
-  if (output) *output = out;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-struct Image {
-  int width = 0, height = 0;
-  std::vector<std::uint8_t> rgb;  // 3 bytes per pixel
-  [[nodiscard]] std::array<std::uint8_t, 3> at(int x, int y) const {
-    const std::size_t i = (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 3;
-    return {rgb[i], rgb[i + 1], rgb[i + 2]};
-  }
-};
-
-Image read_png(const std::string& path) {
-  GDALAllRegister();
-  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-  REQUIRE(ds);
-  Image img;
-  img.width = ds->GetRasterXSize();
-  img.height = ds->GetRasterYSize();
-  img.rgb.resize(static_cast<std::size_t>(img.width) * static_cast<std::size_t>(img.height) * 3);
-  for (int b = 0; b < 3; ++b) {
-    REQUIRE(ds->GetRasterBand(b + 1)->RasterIO(GF_Read, 0, 0, img.width, img.height, img.rgb.data() + b, img.width,
-                                               img.height, GDT_Byte, 3, 3 * static_cast<GSpacing>(img.width),
-                                               nullptr) == CE_None);
-  }
-  return img;
-}
-
-std::string viewer(const std::string& args) {
-  // Under `make asan` the system OpenGL stack (Mesa, LLVM) leaks at exit: leak checking is off
-  // for the viewer process only; memory errors are still checked. Ignored by normal builds.
-  return "ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 1600x1000x24' '" + std::string(RECOMPOSE_VIEWER) +
-         "' " + args;
-}
 
 // Imports the Loire territory once for all viewer tests.
 const std::string& territory_dir() {
   static const std::string dir = [] {
     const fs::path d = fs::temp_directory_path() / ("recompose-viewer-test-" + std::to_string(::getpid()));
     fs::create_directories(d);
-    std::string out;
-    const int rc = run("'" + std::string(RECOMPOSE_CLI) + "' import '" + test::source_file("datasets/loire.json") +
-                           "' --out '" + (d / "loire").string() + "' --data-root '" + test::data_root() + "' --quiet",
-                       &out);
-    INFO(out);
-    REQUIRE(rc == 0);
+    const test::Run r = test::run_shell("'" + std::string(RECOMPOSE_CLI) + "' import '" +
+                                        test::source_file("datasets/loire.json") + "' --out '" + (d / "loire").string() +
+                                        "' --data-root '" + test::data_root() + "' --quiet");
+    INFO(r.output);
+    REQUIRE(r.code == 0);
     return (d / "loire").string();
   }();
   return dir;
@@ -84,9 +40,10 @@ const std::string& territory_dir() {
 
 TEST_CASE("A screenshot of the Loire map shows the legend's classes in the map area", "[viewer]") {
   test::TempDir tmp("viewer-shot");
-  std::string out;
-  REQUIRE(run(viewer("'" + territory_dir() + "' --screenshot '" + tmp.file("map.png") + "'"), &out) == 0);
+  const test::Run run = test::run_shell(viewer_command("'" + territory_dir() + "' --screenshot '" + tmp.file("map.png") + "'"));
+  const std::string& out = run.output;
   INFO(out);
+  REQUIRE(run.code == 0);
   const Image img = read_png(tmp.file("map.png"));
   REQUIRE(img.width == 1400);
   REQUIRE(img.height == 900);
@@ -124,9 +81,10 @@ TEST_CASE("A scripted closure in the viewer equals recompose evaluate on the sam
       << "save " << tmp.file("scenario.json") << "\n"
       << "export " << tmp.file("viewer-eval") << "\nquit\n";
   }
-  std::string out;
-  REQUIRE(run(viewer("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"), &out) == 0);
+  const test::Run run = test::run_shell(viewer_command("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"));
+  const std::string& out = run.output;
   INFO(out);
+  REQUIRE(run.code == 0);
   // The undo removed the merge: the scenario holds the closure alone.
   std::ifstream in(tmp.file("scenario.json"));
   const auto scenario = nlohmann::json::parse(in);
@@ -134,8 +92,9 @@ TEST_CASE("A scripted closure in the viewer equals recompose evaluate on the sam
   CHECK(scenario["edits"][0]["op"] == "close");
   CHECK(scenario["edits"][0]["facility"] == "FINESS-420785354");
   // Same figures as the command line on the saved scenario.
-  REQUIRE(run("'" + std::string(RECOMPOSE_CLI) + "' evaluate '" + territory_dir() + "' --scenario '" +
-              tmp.file("scenario.json") + "' --out '" + tmp.file("cli-eval") + "'") == 0);
+  REQUIRE(test::run_shell("'" + std::string(RECOMPOSE_CLI) + "' evaluate '" + territory_dir() + "' --scenario '" +
+                          tmp.file("scenario.json") + "' --out '" + tmp.file("cli-eval") + "'")
+              .code == 0);
   std::ifstream a(tmp.file("viewer-eval/summary.json")), b(tmp.file("cli-eval/summary.json"));
   auto ja = nlohmann::json::parse(a), jb = nlohmann::json::parse(b);
   CHECK(ja["targets"] == jb["targets"]);
@@ -157,9 +116,10 @@ TEST_CASE("A script edit without a selection is reported and ignored, a relocati
       << "select FINESS-420785354\nrelocate 806000 6485000\n"
       << "save " << tmp.file("scenario.json") << "\nquit\n";
   }
-  std::string out;
-  REQUIRE(run(viewer("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"), &out) == 0);
+  const test::Run run = test::run_shell(viewer_command("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"));
+  const std::string& out = run.output;
   INFO(out);
+  REQUIRE(run.code == 0);
   CHECK(out.find("\"relocate 806000 6485000\" needs a selection first") != std::string::npos);
   CHECK(out.find("\"merge\" needs a selection first") != std::string::npos);
   CHECK(out.find("\"merge-at 806000 6485000\" needs a selection first") != std::string::npos);
@@ -180,12 +140,14 @@ TEST_CASE("The viewer's map export is the print renderer (PDF before/after), not
       << "export-map " << tmp.file("carte.docx") << "\n"
       << "quit\n";
   }
-  std::string out;
-  REQUIRE(run(viewer("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"), &out) == 0);
+  const test::Run run = test::run_shell(viewer_command("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"));
+  const std::string& out = run.output;
   INFO(out);
+  REQUIRE(run.code == 0);
   REQUIRE(fs::exists(tmp.file("avant-apres.pdf")));
-  std::string text;
-  REQUIRE(run("pdftotext '" + tmp.file("avant-apres.pdf") + "' -", &text) == 0);
+  const test::Run pdftotext = test::run_shell("pdftotext '" + tmp.file("avant-apres.pdf") + "' -");
+  REQUIRE(pdftotext.code == 0);
+  const std::string& text = pdftotext.output;
   CHECK_THAT(text, Catch::Contains("Situation actuelle"));
   CHECK_THAT(text, Catch::Contains("Fermé dans le scénario"));
   CHECK_THAT(text, Catch::Contains("Sources :"));
@@ -201,12 +163,6 @@ TEST_CASE("The viewer's map export is the print renderer (PDF before/after), not
 // [SECTION] the room (issue 17): several scenarios, the comparison, the layouts
 
 namespace {
-
-std::string viewer_at(const std::string& args, int width, int height) {
-  return "ASAN_OPTIONS=detect_leaks=0 xvfb-run -a -s '-screen 0 " + std::to_string(width) + "x" + std::to_string(height) +
-         "x24' '" + std::string(RECOMPOSE_VIEWER) + "' --width " + std::to_string(width) + " --height " +
-         std::to_string(height) + " " + args;
-}
 
 std::string loire_scenarios() {
   std::string s;
@@ -301,11 +257,11 @@ TEST_CASE("Viewer room: scenarios held at once, the comparison of recompose comp
       << "scenario new Vide\nscenario rename Option vide\n"
       << "save " << tmp.file("vide.json") << "\nquit\n";
   }
-  std::string out;
-  REQUIRE(run(viewer_at("'" + territory_dir() + "'" + loire_scenarios() + " --script '" + tmp.file("script.txt") + "'", 1920,
-                        1080),
-              &out) == 0);
+  const test::Run run = test::run_shell(
+      viewer_command("'" + territory_dir() + "'" + loire_scenarios() + " --script '" + tmp.file("script.txt") + "'", 1920, 1080));
+  const std::string& out = run.output;
   INFO(out);
+  REQUIRE(run.code == 0);
 
   SECTION("the scenarios are held, switched, created and renamed") {
     const auto second = nlohmann::json::parse(std::ifstream(tmp.file("active2.json")));
@@ -318,7 +274,7 @@ TEST_CASE("Viewer room: scenarios held at once, the comparison of recompose comp
   }
   SECTION("the viewer's comparison is recompose compare's, file for file") {
     std::string args = "compare '" + territory_dir() + "'" + loire_scenarios() + " --out '" + tmp.file("cli-cmp") + "'";
-    REQUIRE(run("'" + std::string(RECOMPOSE_CLI) + "' " + args) == 0);
+    REQUIRE(test::run_shell("'" + std::string(RECOMPOSE_CLI) + "' " + args).code == 0);
     const std::string viewer_csv = test::read_text(tmp.file("viewer-cmp/comparaison.csv"));
     CHECK(viewer_csv.size() > 1000);
     CHECK(viewer_csv == test::read_text(tmp.file("cli-cmp/comparaison.csv")));
@@ -406,11 +362,11 @@ TEST_CASE("Viewer room at 1280x720: presentation and split screenshots, fonts si
       << "layout split\n"
       << "screenshot " << tmp.file("split.png") << "\nquit\n";
   }
-  std::string out;
-  REQUIRE(run(viewer_at("'" + territory_dir() + "'" + loire_scenarios() + " --script '" + tmp.file("script.txt") + "'", 1280,
-                        720),
-              &out) == 0);
+  const test::Run run = test::run_shell(
+      viewer_command("'" + territory_dir() + "'" + loire_scenarios() + " --script '" + tmp.file("script.txt") + "'", 1280, 720));
+  const std::string& out = run.output;
   INFO(out);
+  REQUIRE(run.code == 0);
   for (const char* name : {"normal.png", "presentation.png", "split.png"}) {
     const Image img = read_png(tmp.file(name));
     CHECK(img.width == 1280);
@@ -432,9 +388,10 @@ TEST_CASE("Viewer room: a bad scenario file or command is reported, never a cras
       << "scenario switch 7\nlayout nowhere\nsearch zzzzzz\n"
       << "save " << tmp.file("active.json") << "\nquit\n";
   }
-  std::string out;
-  REQUIRE(run(viewer("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"), &out) == 0);
+  const test::Run run = test::run_shell(viewer_command("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"));
+  const std::string& out = run.output;
   INFO(out);
+  REQUIRE(run.code == 0);
   CHECK_THAT(out, Catch::Contains("absent.json"));
   CHECK_THAT(out, Catch::Contains("pour le territoire « bassin-minier-npdc »"));
   CHECK_THAT(out, Catch::Contains("no scenario '7'"));
@@ -460,10 +417,10 @@ TEST_CASE("Bad script lines are reported and the session goes on, the viewer ref
       << "load " << tmp.file("npdc.json") << "\n"               // another territory's scenario
       << "select FINESS-420785354\nclose\nsave " << tmp.file("scenario.json") << "\nquit\n";
   }
-  std::string out;
-  const int rc = run(viewer("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"), &out);
+  const test::Run run = test::run_shell(viewer_command("'" + territory_dir() + "' --script '" + tmp.file("script.txt") + "'"));
+  const std::string& out = run.output;
   INFO(out);
-  REQUIRE(rc == 0);
+  REQUIRE(run.code == 0);
   for (const char* needle : {"\"indicator 999\": indicator 999 does not exist", "\"indicator -1\"", "\"zoom 0\": zoom factor",
                              "\"zoom nan\"", "\"pan 10\": \"pan\" needs a number", "\"open gp_point trois",
                              "\"capacity FINESS-420785354\": \"capacity\" needs a number",
@@ -491,9 +448,10 @@ TEST_CASE("The previous session's autosave is kept and can be restored", "[viewe
     std::ofstream s(tmp.file("edit.txt"));
     s << "select FINESS-420780637\nclose\nquit\n";
   }
-  std::string out;
-  REQUIRE(run(viewer("'" + territory_dir() + "' --script '" + tmp.file("edit.txt") + "'"), &out) == 0);
+  const test::Run run = test::run_shell(viewer_command("'" + territory_dir() + "' --script '" + tmp.file("edit.txt") + "'"));
+  const std::string& out = run.output;
   INFO(out);
+  REQUIRE(run.code == 0);
   CHECK(test::read_text(previous) == last_session);
   const auto own = nlohmann::json::parse(test::read_text(autosave));
   REQUIRE(own["edits"].size() == 1);
@@ -503,17 +461,19 @@ TEST_CASE("The previous session's autosave is kept and can be restored", "[viewe
     std::ofstream s(tmp.file("restore.txt"));
     s << "restore\nsave " << tmp.file("restored.json") << "\nquit\n";
   }
-  REQUIRE(run(viewer("'" + territory_dir() + "' --script '" + tmp.file("restore.txt") + "'"), &out) == 0);
-  INFO(out);
+  const test::Run restore = test::run_shell(viewer_command("'" + territory_dir() + "' --script '" + tmp.file("restore.txt") + "'"));
+  INFO(restore.output);
+  REQUIRE(restore.code == 0);
   const auto restored = nlohmann::json::parse(test::read_text(tmp.file("restored.json")));
   REQUIRE(restored["edits"].size() == 1);
   CHECK(restored["edits"][0]["facility"] == "FINESS-420780637");
-  CHECK(out.find("Session précédente restaurée") != std::string::npos);
+  CHECK(restore.output.find("Session précédente restaurée") != std::string::npos);
 }
 
 TEST_CASE("Window sizes out of range are refused", "[viewer][robustness]") {
-  std::string out;
-  CHECK(run("'" + std::string(RECOMPOSE_VIEWER) + "' '" + territory_dir() + "' --width 10 --height 900", &out) == 2);
-  CHECK(out.find("--width / --height 10 x 900") != std::string::npos);
-  CHECK(run("'" + std::string(RECOMPOSE_VIEWER) + "' '" + territory_dir() + "' --width 1400 --height 99999999", &out) == 2);
+  const test::Run narrow = test::run_shell("'" + std::string(RECOMPOSE_VIEWER) + "' '" + territory_dir() + "' --width 10 --height 900");
+  CHECK(narrow.code == 2);
+  CHECK(narrow.output.find("--width / --height 10 x 900") != std::string::npos);
+  CHECK(test::run_shell("'" + std::string(RECOMPOSE_VIEWER) + "' '" + territory_dir() + "' --width 1400 --height 99999999").code ==
+        2);
 }

@@ -22,26 +22,12 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string shell(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
-
 // The Loire territory on its real roads, imported once for this file's tests.
 const std::string& loire_dir() {
   static TempDir tmp;
   static std::string dir;
   if (dir.empty()) {
-    json m = read_json(source_file("datasets/loire.json"));
-    m["roads"]["profile"] = car_profile();
-    absolute_regime_paths(m);
-    const Run r = run_import(tmp, m, "loire", graph_cache_dir("loire"));
+    const Run r = run_import(tmp, loire_manifest(), "loire", graph_cache_dir("loire"));
     INFO(r.output);
     REQUIRE(r.code == 0);
     dir = tmp.file("loire");
@@ -94,10 +80,10 @@ TEST_CASE("map: a single-map PDF carries title, legend, sources, scale bar and m
                         tmp.str());
   INFO(r.output);
   REQUIRE(r.code == 0);
-  const std::string info = shell("pdfinfo " + shell_quote(pdf));
+  const std::string info = run_shell("pdfinfo " + shell_quote(pdf)).output;
   CHECK(pdf_pages(info) == 1);
   CHECK_THAT(info, Catch::Contains("841.89 x 595.276 pts"));  // A4 landscape
-  const std::string text = shell("pdftotext -layout " + shell_quote(pdf) + " -");
+  const std::string text = run_shell("pdftotext -layout " + shell_quote(pdf) + " -").output;
   const json territory = read_json(loire_dir() + "/territory.json");
   // pdftotext may wrap the title: check its first words.
   const std::string title = territory.value("title", std::string("loire"));
@@ -159,7 +145,7 @@ TEST_CASE("map: before/after and difference layouts of a closure", "[map][real]"
   const std::string ba = tmp.file("avant-apres.pdf"), diff = tmp.file("ecart.png"), diff_pdf = tmp.file("ecart.pdf");
   REQUIRE(run_cli("map " + shell_quote(loire_dir()) + " --scenario " + shell_quote(scenario) +
                       " --layout before-after --out " + shell_quote(ba), tmp.str()).code == 0);
-  const std::string text = shell("pdftotext " + shell_quote(ba) + " -");
+  const std::string text = run_shell("pdftotext " + shell_quote(ba) + " -").output;
   CHECK_THAT(text, Catch::Contains("Situation actuelle"));
   CHECK_THAT(text, Catch::Contains("Scénario"));
   CHECK_THAT(text, Catch::Contains("Fermé dans le scénario"));
@@ -170,7 +156,7 @@ TEST_CASE("map: before/after and difference layouts of a closure", "[map][real]"
   REQUIRE(d.code == 0);
   REQUIRE(run_cli("map " + shell_quote(loire_dir()) + " --scenario " + shell_quote(scenario) +
                       " --layout difference --out " + shell_quote(diff_pdf), tmp.str()).code == 0);
-  const std::string dt = shell("pdftotext " + shell_quote(diff_pdf) + " -");
+  const std::string dt = run_shell("pdftotext " + shell_quote(diff_pdf) + " -").output;
   CHECK_THAT(dt, Catch::Contains("Écart de temps"));
   CHECK_THAT(dt, Catch::Contains("(baisse)"));
   CHECK_THAT(dt, Catch::Contains("(hausse)"));
@@ -206,7 +192,7 @@ TEST_CASE("atlas: one page per EPCI after an overview, each bookmarked", "[map][
     }
   }
   REQUIRE(epci.size() >= 2);
-  const std::string info = shell("pdfinfo " + shell_quote(pdf));
+  const std::string info = run_shell("pdfinfo " + shell_quote(pdf)).output;
   CHECK(pdf_pages(info) == static_cast<int>(epci.size()) + 1);
   // Bookmarks: one outline entry per page, plus the document's own title.
   const std::string bytes = read_text(pdf);
@@ -215,7 +201,7 @@ TEST_CASE("atlas: one page per EPCI after an overview, each bookmarked", "[map][
   CHECK(titles == epci.size() + 2);
   CHECK(bytes.find("/Type /Outlines") != std::string::npos);
   CHECK(bytes.find("(Vue d'ensemble)") != std::string::npos);
-  const std::string text = shell("pdftotext " + shell_quote(pdf) + " -");
+  const std::string text = run_shell("pdftotext " + shell_quote(pdf) + " -").output;
   CHECK_THAT(text, Catch::Contains("EPCI : "));
   // An atlas is a PDF.
   const Run png = run_cli("atlas " + shell_quote(loire_dir()) + " --out " + shell_quote(tmp.file("atlas.png")), tmp.str());
@@ -285,7 +271,7 @@ TEST_CASE("dossier: maps then the report, paginated, with its sections bookmarke
                         tmp.str());
   INFO(r.output);
   REQUIRE(r.code == 0);
-  const std::string text = shell("pdftotext " + shell_quote(pdf) + " -");
+  const std::string text = run_shell("pdftotext " + shell_quote(pdf) + " -").output;
   // The cover, the maps and the report's own sections (read from the rapport.md written beside).
   CHECK_THAT(text, Catch::Contains("Dossier pour l'instance de coordination"));
   const json s = read_json(scenario);
@@ -308,7 +294,7 @@ TEST_CASE("dossier: maps then the report, paginated, with its sections bookmarke
   CHECK_THAT(text, Catch::Contains("Méthode"));
   // A table cell of the report's key figures.
   CHECK_THAT(text, Catch::Contains("Temps moyen"));
-  const std::string info = shell("pdfinfo " + shell_quote(pdf));
+  const std::string info = run_shell("pdfinfo " + shell_quote(pdf)).output;
   CHECK(pdf_pages(info) >= 5);
   CHECK_THAT(info, Catch::Contains("A4"));
   // Bookmarks: the cover, the maps and each section of the report.
@@ -341,7 +327,7 @@ TEST_CASE("QGIS styles in evaluation.gpkg: the maps' classes, colours and labels
   const std::string pdf = tmp.file("carte.pdf");
   REQUIRE(run_cli("map " + shell_quote(loire_dir()) + " --indicator temps:urgent_care --no-inset --out " + shell_quote(pdf),
                   tmp.str()).code == 0);
-  const std::string legend = shell("pdftotext -layout " + shell_quote(pdf) + " -");
+  const std::string legend = run_shell("pdftotext -layout " + shell_quote(pdf) + " -").output;
   int defaults_on_units = 0;
   for (const auto& f : styles.features) {
     const std::string& table = f.values[0];

@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "geo/crs.hpp"
@@ -27,6 +28,7 @@
 #include "planner/offer/pharmacies.hpp"
 #include "planner/scenario.hpp"
 #include "planner/tiny_territory.hpp"
+#include "markdown_support.hpp"
 #include "test_support.hpp"
 
 using namespace recompose;
@@ -364,4 +366,54 @@ TEST_CASE("Pharmacies: a transferred mining pharmacy is one row under its id, wi
   CHECK(std::stod(m1.at("lon_avant")) == Approx(geo::lambert93_to_wgs84({9000, 0}).lon).margin(1e-9));
   CHECK(std::stod(m1.at("lon_apres")) == Approx(geo::lambert93_to_wgs84({19000, 0}).lon).margin(1e-9));
   CHECK_THAT(m1.at("changement"), Contains("transférée"));
+  // rapport.md: one line in the changed facilities, one row in the pharmacies' table, from
+  // commune A at x = 9 km to C1's premises in commune B at x = 19 km.
+  const std::string report = test::read_text(tmp.file("rapport.md"));
+  std::size_t lines_m1 = 0;
+  std::istringstream lines(report);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("- ", 0) == 0 && line.find("(M1,") != std::string::npos) {
+      ++lines_m1;
+      CHECK_THAT(line, Contains("transférée dans les locaux de"));
+      CHECK_THAT(line, Contains("déplacée de ("));
+      CHECK_THAT(line, Contains("à 10,0 km à vol d'oiseau"));
+    }
+  }
+  CHECK(lines_m1 == 1);
+  std::size_t rows_m1 = 0;
+  for (const auto& table : test::markdown_tables(report)) {
+    for (const auto& row : table) {
+      if (row.empty() || row[0].find("(M1,") == std::string::npos) continue;
+      ++rows_m1;
+      REQUIRE(row.size() == 7);
+      CHECK(row[1] == "Commune A → Commune B");
+      CHECK(row[3] == "6\u202f500");  // fr_number groups with a narrow no-break space
+    }
+  }
+  CHECK(rows_m1 == 1);
+}
+
+TEST_CASE("Pharmacies: a name with | stays in its cell of the report's tables", "[pharmacy][report]") {
+  auto t = pharmacy_territory();
+  t.facilities[4].name = "Pharmacie | minière de A";  // M1
+  planner::AccessEngine engine(t, 60);
+  const planner::EvalParams p;
+  const auto s = scenario_of(R"({"op": "close_pharmacy", "facility": "M1"})");
+  const auto before = planner::evaluate(engine, planner::Scenario::baseline(), p);
+  const auto after = planner::evaluate(engine, s, p);
+  test::TempDir tmp("pharmacy-pipe");
+  planner::write_evaluation(engine, s, p, before, after, tmp.str());
+  const std::string report = test::read_text(tmp.file("rapport.md"));
+  std::size_t rows = 0;
+  for (const auto& table : test::markdown_tables(report)) {
+    const std::size_t columns = table.front().size();
+    for (const auto& row : table) {
+      if (row.empty() || row[0].find("(M1,") == std::string::npos) continue;
+      ++rows;
+      CHECK(row.size() == columns);
+      CHECK(row[0].rfind("Pharmacie | minière de A (M1, pharmacie minière", 0) == 0);
+      CHECK(row[1] == "Commune A");
+    }
+  }
+  CHECK(rows == 1);
 }

@@ -17,13 +17,6 @@ using json = nlohmann::json;
 
 namespace {
 
-json loire_manifest() {
-  json m = read_json(source_file("datasets/loire.json"));
-  m["roads"]["profile"] = car_profile();
-  absolute_regime_paths(m);
-  return m;
-}
-
 // Affiliate-weighted mean time to the nearest regime GP site, before and after, from
 // evaluate's unites.csv and affilies.csv.
 std::pair<double, double> weighted_means(const std::string& eval_dir) {
