@@ -18,6 +18,7 @@
 #include "planner/workspace/publish_hook.hpp"
 #include "planner/workspace/scenario_store.hpp"
 #include "test_support.hpp"
+#include "viewer/viewer_support.hpp"
 #include "planner/workspace/pg_support.hpp"
 
 using namespace recompose;
@@ -308,9 +309,7 @@ TEST_CASE("The Loire through PostGIS: import, stored scenarios, evaluate and pub
   // A password in the locator (the private server trusts its socket and ignores it) must
   // appear in no message and no output.
   const std::string loc = db->locator() + " password=SeCrEt-42";
-  nlohmann::json manifest = test::read_json(test::source_file("datasets/loire.json"));
-  manifest["roads"]["profile"] = test::car_profile();
-  test::absolute_regime_paths(manifest);
+  const nlohmann::json manifest = test::loire_manifest();
   const std::string manifest_path = tmp.file("manifest.json");
   test::write_json(manifest_path, manifest);
   const std::string common = " --data-root " + test::shell_quote(test::data_root()) + " --graph-cache " +
@@ -380,18 +379,12 @@ TEST_CASE("The viewer opens a PostGIS territory and never saves over a colleague
   test::write_text(tmp.file("script.txt"), "save-db\nsave-db-new\nquit\n");
   store.save({"Fermeture H2", kCloseH1, "marie", 1, false});
   const std::string cmd = "cd " + test::shell_quote(tmp.str()) + " && XDG_CACHE_HOME=" + test::shell_quote(tmp.file("cache")) +
-                          " ASAN_OPTIONS=detect_leaks=0 timeout 120 xvfb-run -a -s '-screen 0 1280x800x24' " +
-                          test::shell_quote(RECOMPOSE_VIEWER) + " " + test::shell_quote(db->locator()) +
-                          " --scenario 'db:Fermeture H2@1' --script script.txt 2>&1";
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  for (std::size_t n = 0; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  const int status = ::pclose(p);
+                          " " + test::viewer_command(test::shell_quote(db->locator()) +
+                                                     " --scenario 'db:Fermeture H2@1' --script script.txt");
+  const test::Run r = test::run_shell(cmd);
+  const std::string& out = r.output;
   INFO(out);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(r.code == 0);
   CHECK_THAT(out, Catch::Contains("Non enregistré") && Catch::Contains("version 2 par marie") &&
                       Catch::Contains("depuis la version 1 que vous avez ouverte"));
   CHECK_THAT(out, Catch::Contains("Enregistré dans la base : « Fermeture H2 » version 3"));
