@@ -1275,6 +1275,9 @@ std::string render(const Report& rep) {
               "%s MiB | < 16384 MiB | %s |\n",
               cell(peak, "%.0f").c_str(), met(!std::isnan(peak) && national->child.error.empty(), peak < 16384).c_str());
   }
+  if (national)
+    md += "\nThe national rows ran on the same 2 shared cores as everything else: with the load average above 2 "
+          "(top of this report) other sessions took part of them, so their times are pessimistic.\n";
   if (!one_m)
     md +=
         "\nThe 1 M-node size was not run (`--quick` or `--sizes`): its targets are not measured.\n";
@@ -1544,7 +1547,9 @@ std::string render(const Report& rep) {
           "shortcuts applied on one thread in a fixed order (the hierarchy is the same, byte for byte, on any "
           "number of threads). Select / simulate / apply / priorities = wall-clock time of each step over all "
           "rounds (priorities: the initial ones and the neighbours' updates after each round); the rest of the "
-          "build time is copying the graph in and the hierarchy out.\n\n";
+          "build time is copying the graph in and the hierarchy out. The machine is shared with other sessions: "
+          "with a load average above 2 (top of this report) the builds had less than two cores, and their "
+          "times are pessimistic.\n\n";
       md += "| graph | nodes | threads | build (s) | µs per node | shortcuts | levels | rounds | witness searches per "
             "node | select (s) | simulate (s) | apply (s) | priorities (s) |\n";
       md += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
