@@ -38,7 +38,11 @@ test: build
 
 # Benchmarks (not a test: no timed assertion): real graphs and the Loire territory, then
 # synthetic territories of 0.1 M, 1 M and 3 M nodes; writes tests/bench/results.md (targets,
-# machine, commit, load). 3 to 4 minutes on 2 cores; BENCH_ARGS=--quick for 0.1 M only.
+# machine, commit, load). 3 to 4 minutes on 2 cores plus the optimiser rows (CBC's limit:
+# BENCH_ARGS=--optimise-limit S); BENCH_ARGS=--quick for 0.1 M only. BENCH_ARGS=--national
+# adds the national scale (10 M road nodes, 50,000 units, 3,000 facilities: hierarchy
+# build, tables, baseline, edits, peak memory) and the nine real basins of
+# datasets/france-regime-minier.json together: 10 to 15 more minutes, up to 8 GiB.
 BENCH_ARGS ?=
 bench: configure
 	cmake --build $(BUILD) -j $(JOBS) --target recompose_bench

@@ -3,14 +3,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <barrier>
 #include <bit>
 #include <chrono>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <mutex>
 #include <thread>
 #include <limits>
 #include <type_traits>
@@ -45,11 +48,12 @@ struct Shortcut {
 };
 
 // Witness searches: a local Dijkstra from u that looks for paths u -> x avoiding
-// the node v being contracted, no longer than need(x) = w(u,v) + w(v,x), for every
-// out-neighbour x of v. It stops as soon as every target has such a path (tentative
-// distances are lengths of real paths), when nothing within the largest need is
-// left, or after `settle_limit` settled nodes. Stopping early only makes us add a
-// shortcut that was not needed, never miss one.
+// the node v being contracted (and every other node contracted in the same round),
+// no longer than need(x) = w(u,v) + w(v,x), for every out-neighbour x of v. It stops
+// as soon as every target has such a path (tentative distances are lengths of real
+// paths), when nothing within the largest need is left, or after `settle_limit`
+// settled nodes. Stopping early only makes us add a shortcut that was not needed,
+// never miss one. One per thread: 16 bytes per node of the graph.
 class WitnessSearch {
  public:
   explicit WitnessSearch(NodeId n) : slot_(n) {}
@@ -75,8 +79,9 @@ class WitnessSearch {
     return max_need;
   }
 
-  void run(const std::vector<std::vector<DynArc>>& out, NodeId source, NodeId avoid, Deciseconds max_dist,
-           unsigned settle_limit) {
+  // `blocked` (or nullptr): nodes no witness may pass through, besides `avoid`.
+  void run(const std::vector<std::vector<DynArc>>& out, NodeId source, NodeId avoid, const std::uint8_t* blocked,
+           Deciseconds max_dist, unsigned settle_limit) {
     if (++current_ == 0) {
       for (Slot& s : slot_) s.stamp = 0;
       current_ = 1;
@@ -95,7 +100,7 @@ class WitnessSearch {
       if (d != slot_[u].dist) continue;  // stale entry (pushed only on strict improvement)
       if (++settled > settle_limit) break;
       for (const DynArc& a : out[u]) {
-        if (a.other == avoid) continue;
+        if (a.other == avoid || (blocked != nullptr && blocked[a.other] != 0)) continue;
         const Deciseconds nd = add_saturated(d, a.weight);
         if (nd > max_dist) continue;
         improve(a.other, nd, open_targets);
@@ -132,75 +137,49 @@ class WitnessSearch {
   std::vector<std::pair<Deciseconds, NodeId>> heap_;
 };
 
-// Min-heap of nodes keyed by priority, with position index (update in O(log n)).
-class PriorityHeap {
- public:
-  explicit PriorityHeap(NodeId n) : pos_(n, kAbsent) {}
-  [[nodiscard]] bool empty() const { return heap_.empty(); }
-  [[nodiscard]] std::size_t size() const { return heap_.size(); }
-  [[nodiscard]] NodeId top() const { return heap_.front().second; }
-  [[nodiscard]] float top_key() const { return heap_.front().first; }
-  [[nodiscard]] bool contains(NodeId v) const { return pos_[v] != kAbsent; }
-  void pop() {
-    pos_[heap_.front().second] = kAbsent;
-    if (heap_.size() > 1) {
-      heap_.front() = heap_.back();
-      heap_.pop_back();
-      pos_[heap_.front().second] = 0;
-      sift_down(0);
-    } else {
-      heap_.pop_back();
-    }
+// Runs body(worker, i) for every i in [0, count) on up to `threads` threads (worker
+// 0 = the calling one), in dynamic chunks of `grain` indices; inline when there is
+// little work. The first exception thrown by a body is rethrown here.
+template <class Body>
+void parallel_for(unsigned threads, std::size_t count, std::size_t grain, const Body& body) {
+  if (threads <= 1 || count <= grain) {
+    for (std::size_t i = 0; i < count; ++i) body(0u, i);
+    return;
   }
-  void push_or_update(NodeId v, float key) {
-    if (pos_[v] == kAbsent) {
-      pos_[v] = static_cast<std::uint32_t>(heap_.size());
-      heap_.emplace_back(key, v);
-      sift_up(pos_[v]);
-    } else {
-      const std::uint32_t p = pos_[v];
-      const auto old = heap_[p];
-      heap_[p].first = key;
-      if (heap_[p] < old) {
-        sift_up(p);
-      } else {
-        sift_down(p);
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&](unsigned worker) {
+    try {
+      for (;;) {
+        const std::size_t begin = next.fetch_add(grain, std::memory_order_relaxed);
+        if (begin >= count) return;
+        const std::size_t end = std::min(count, begin + grain);
+        for (std::size_t i = begin; i < end; ++i) body(worker, i);
       }
+    } catch (...) {
+      next.store(count);
+      const std::lock_guard<std::mutex> lock(error_mutex);
+      if (!error) error = std::current_exception();
     }
-  }
+  };
+  const unsigned helpers = static_cast<unsigned>(std::min<std::size_t>(threads, (count + grain - 1) / grain)) - 1;
+  std::vector<std::thread> pool;
+  pool.reserve(helpers);
+  for (unsigned w = 1; w <= helpers; ++w) pool.emplace_back(work, w);
+  work(0);
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+}
 
- private:
-  static constexpr std::uint32_t kAbsent = std::numeric_limits<std::uint32_t>::max();
-  void place(std::uint32_t p, std::pair<float, NodeId> e) {
-    heap_[p] = e;
-    pos_[e.second] = p;
-  }
-  void sift_up(std::uint32_t p) {
-    const auto e = heap_[p];
-    while (p > 0) {
-      const std::uint32_t parent = (p - 1) / 2;
-      if (!(e < heap_[parent])) break;
-      place(p, heap_[parent]);
-      p = parent;
-    }
-    place(p, e);
-  }
-  void sift_down(std::uint32_t p) {
-    const auto e = heap_[p];
-    const auto n = static_cast<std::uint32_t>(heap_.size());
-    for (;;) {
-      std::uint32_t c = 2 * p + 1;
-      if (c >= n) break;
-      if (c + 1 < n && heap_[c + 1] < heap_[c]) ++c;
-      if (!(heap_[c] < e)) break;
-      place(p, heap_[c]);
-      p = c;
-    }
-    place(p, e);
-  }
-  std::vector<std::pair<float, NodeId>> heap_;
-  std::vector<std::uint32_t> pos_;
-};
+// Tie-break between nodes of equal priority: a hash of the id (not the id itself:
+// ids follow the Z-order, and ties broken along it would chain the rounds).
+inline std::uint64_t node_hash(NodeId v) {
+  std::uint64_t x = v + 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
 
 // Settled-node limit of a witness search. 500 is the usual compromise: larger
 // limits add few fewer shortcuts and cost much more time.
@@ -211,15 +190,35 @@ constexpr unsigned kWitnessSettleLimit = 500;
 constexpr unsigned kPrioritySettleLimit = 20;
 
 // Contracts every node of a dynamic copy of the graph (per-node vectors of in and
-// out arcs between uncontracted nodes), least important first. After the run,
-// out_[v] / in_[v] hold exactly v's arcs to / from higher nodes: the CH.
-// Memory: ~60 bytes per node + 24 bytes per arc (both lists) at the peak.
+// out arcs between uncontracted nodes) in rounds, each round an independent set of
+// the least important nodes:
+//   1. select: every remaining node whose (priority, hash, id) is smaller than that
+//      of every node within two hops (so no two selected nodes are adjacent, and
+//      the contraction stays close to the least-important-first order);
+//   2. simulate, in parallel: the shortcuts each selected node needs, by witness
+//      searches that avoid every selected node (a witness then only uses arcs that
+//      survive the round, whatever the order in which the round is applied);
+//   3. apply, on one thread, in the order of the node ids: remove the selected
+//      nodes, add or improve the shortcuts, raise the neighbours' levels;
+//   4. recompute the neighbours' priorities, in parallel.
+// Every step reads the state left by the previous one and writes per-node slots or
+// runs in a fixed order, so the hierarchy is the same, byte for byte, whatever the
+// number of threads. After the run, out_[v] / in_[v] hold exactly v's arcs to /
+// from higher nodes: the CH.
+// Memory: ~60 bytes per node + 24 bytes per arc (both lists) at the peak, plus 16
+// bytes per node for each thread's witness search.
+// Cost on the 2 shared cores (tests/bench/results.md, load 3-4): synthetic 1 M nodes
+// 35 s, 3 M 138 s, 10 M 415 s (1.9 shortcuts per node, peak 4 GiB at 10 M); about
+// 70 % of it is step 4 (15 witness searches of 20 settled nodes per node in all, each
+// a node's in-degree times per round where a neighbour was contracted), 16 % step 2.
 class Contractor {
  public:
-  explicit Contractor(const RoadGraph& g)
-      : n_(g.node_count()), out_(n_), in_(n_), level_(n_, 0), mark_(n_, 0), witness_(n_), heap_(n_) {
+  Contractor(const RoadGraph& g, unsigned threads)
+      : n_(g.node_count()), threads_(std::max(1u, threads)), out_(n_), in_(n_), level_(n_, 0),
+        priority_(n_, 0.0F), selected_(n_, 0), contracted_(n_, 0), mark_(n_, 0) {
     // Drop self loops and forbidden arcs, merge parallel arcs (keep the minimum).
-    for (NodeId u = 0; u < n_; ++u) {
+    parallel_for(threads_, n_, 16384, [&](unsigned, std::size_t i) {
+      const auto u = static_cast<NodeId>(i);
       auto& list = out_[u];
       for (ArcId a = g.first_out[u]; a < g.first_out[u + 1]; ++a) {
         const NodeId v = g.head[a];
@@ -234,8 +233,8 @@ class Contractor {
                              [](const DynArc& x, const DynArc& y) { return x.other == y.other; }),
                  list.end());
       list.shrink_to_fit();
-      input_arcs_ += list.size();
-    }
+    });
+    for (NodeId u = 0; u < n_; ++u) input_arcs_ += out_[u].size();
     std::vector<std::uint32_t> in_degree(n_, 0);
     for (NodeId u = 0; u < n_; ++u) {
       for (const DynArc& a : out_[u]) ++in_degree[a.other];
@@ -247,19 +246,55 @@ class Contractor {
   }
 
   void run() {
-    for (NodeId v = 0; v < n_; ++v) heap_.push_or_update(v, priority(v, scratch_));
-    while (!heap_.empty()) {
-      const NodeId v = heap_.top();
-      heap_.pop();
-      // Lazy update: the priority may have grown since it was last computed (the
-      // neighbours are refreshed after each contraction, nodes two hops away are not).
-      const float p = priority(v, scratch_);
-      if (!heap_.empty() && p > heap_.top_key()) {
-        heap_.push_or_update(v, p);
-        continue;
-      }
-      find_shortcuts(v, scratch_, kWitnessSettleLimit);  // with the full search limit
-      contract(v, scratch_);
+    workers_.clear();
+    for (unsigned w = 0; w < threads_; ++w) workers_.emplace_back(n_);
+    std::vector<NodeId> remaining(n_);
+    for (NodeId v = 0; v < n_; ++v) remaining[v] = v;
+    auto timed = [](double& acc, auto&& step) {
+      const auto t0 = std::chrono::steady_clock::now();
+      step();
+      acc += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    timed(seconds_.priorities, [&] {
+      parallel_for(threads_, n_, 1024, [&](unsigned w, std::size_t v) {
+        priority_[v] = priority(static_cast<NodeId>(v), workers_[w]);
+      });
+    });
+    std::vector<NodeId> batch, dirty;
+    std::vector<std::vector<Shortcut>> shortcuts;
+    while (!remaining.empty()) {
+      ++rounds_;
+      timed(seconds_.select, [&] {
+        parallel_for(threads_, remaining.size(), 4096, [&](unsigned, std::size_t k) {
+          const NodeId v = remaining[k];
+          selected_[v] = is_local_minimum(v) ? 1 : 0;
+        });
+        batch.clear();
+        for (const NodeId v : remaining) {
+          if (selected_[v]) batch.push_back(v);
+        }
+      });
+      if (shortcuts.size() < batch.size()) shortcuts.resize(batch.size());
+      timed(seconds_.simulate, [&] {
+        parallel_for(threads_, batch.size(), 8, [&](unsigned w, std::size_t k) {
+          find_shortcuts(batch[k], shortcuts[k], kWitnessSettleLimit, selected_.data(), workers_[w]);
+        });
+      });
+      timed(seconds_.apply, [&] {
+        dirty.clear();
+        ++mark_stamp_;
+        for (std::size_t k = 0; k < batch.size(); ++k) contract(batch[k], shortcuts[k], dirty);
+        for (const NodeId v : batch) {
+          selected_[v] = 0;
+          contracted_[v] = 1;
+        }
+        std::erase_if(remaining, [&](NodeId v) { return contracted_[v] != 0; });
+      });
+      timed(seconds_.priorities, [&] {
+        parallel_for(threads_, dirty.size(), 64, [&](unsigned w, std::size_t k) {
+          priority_[dirty[k]] = priority(dirty[k], workers_[w]);
+        });
+      });
     }
   }
 
@@ -294,42 +329,112 @@ class Contractor {
         first[i + 1] = static_cast<ArcId>(arcs.size());
       }
     };
-    fill(out_, ch.up_first, ch.up_arcs);
-    out_ = {};
-    fill(in_, ch.down_first, ch.down_arcs);
-    in_ = {};
+    // The two directions at once when there are two threads.
+    auto fill_up = [&] {
+      fill(out_, ch.up_first, ch.up_arcs);
+      out_ = {};
+    };
+    auto fill_down = [&] {
+      fill(in_, ch.down_first, ch.down_arcs);
+      in_ = {};
+    };
+    if (threads_ > 1 && n_ > 65536) {
+      std::exception_ptr error;
+      std::thread helper([&] {
+        try {
+          fill_down();
+        } catch (...) {
+          error = std::current_exception();
+        }
+      });
+      std::exception_ptr own;
+      try {
+        fill_up();
+      } catch (...) {
+        own = std::current_exception();
+      }
+      helper.join();
+      if (own) std::rethrow_exception(own);
+      if (error) std::rethrow_exception(error);
+    } else {
+      fill_up();
+      fill_down();
+    }
     ch.shortcuts = ch.arc_count() - input_arcs_;
     return ch;
   }
 
   std::uint64_t input_arcs_ = 0;
-  std::uint32_t max_level_ = 0;
-  [[nodiscard]] std::uint64_t witness_runs() const { return witness_.runs; }
+  [[nodiscard]] std::uint32_t max_level() const {
+    return n_ == 0 ? 0 : *std::max_element(level_.begin(), level_.end());
+  }
+  [[nodiscard]] std::uint64_t witness_runs() const {
+    std::uint64_t runs = 0;
+    for (const Worker& w : workers_) runs += w.witness.runs;
+    return runs;
+  }
+  [[nodiscard]] std::uint32_t rounds() const { return rounds_; }
+  [[nodiscard]] unsigned threads() const { return threads_; }
+  [[nodiscard]] const ChBuildStats::PhaseSeconds& phase_seconds() const { return seconds_; }
 
  private:
-  // Shortcuts needed if `v` were contracted now.
-  void find_shortcuts(NodeId v, std::vector<Shortcut>& result, unsigned limit) {
+  struct Worker {
+    explicit Worker(NodeId n) : witness(n) {}
+    WitnessSearch witness;
+    std::vector<Shortcut> scratch;
+  };
+
+  // Strict total order of the contraction: lower priority first, then hash, then id.
+  [[nodiscard]] bool before(NodeId a, NodeId b) const {
+    if (priority_[a] != priority_[b]) return priority_[a] < priority_[b];
+    const std::uint64_t ha = node_hash(a), hb = node_hash(b);
+    return ha != hb ? ha < hb : a < b;
+  }
+  // True if `v` comes before every other remaining node within two hops.
+  [[nodiscard]] bool is_local_minimum(NodeId v) const {
+    for (const auto* list : {&in_[v], &out_[v]}) {
+      for (const DynArc& a : *list) {
+        if (!before(v, a.other)) return false;
+      }
+    }
+    for (const auto* list : {&in_[v], &out_[v]}) {
+      for (const DynArc& a : *list) {
+        for (const auto* second : {&in_[a.other], &out_[a.other]}) {
+          for (const DynArc& b : *second) {
+            if (b.other != v && !before(v, b.other)) return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  // Shortcuts needed if `v` were contracted now, with witnesses avoiding `v` and
+  // the `blocked` nodes (nullptr: none).
+  void find_shortcuts(NodeId v, std::vector<Shortcut>& result, unsigned limit, const std::uint8_t* blocked,
+                      Worker& w) const {
     result.clear();
     const auto& ins = in_[v];
     const auto& outs = out_[v];
     if (ins.empty() || outs.empty()) return;
     for (const DynArc& a : ins) {
       const NodeId u = a.other;
-      const Deciseconds max_need = witness_.set_targets(outs, u, a.weight);
-      witness_.run(out_, u, v, max_need, limit);
+      const Deciseconds max_need = w.witness.set_targets(outs, u, a.weight);
+      w.witness.run(out_, u, v, blocked, max_need, limit);
       for (const DynArc& b : outs) {
         if (b.other == u) continue;
         const Deciseconds need = add_saturated(a.weight, b.weight);
         if (need == kUnreachable) continue;  // a path that long is unreachable anyway
-        if (witness_.dist(b.other) <= need) continue;
+        if (w.witness.dist(b.other) <= need) continue;
         result.push_back({u, b.other, need, a.hops + b.hops});
       }
     }
   }
 
   // RoutingKit-style: level + added/removed arcs + added/removed hops.
-  float priority(NodeId v, std::vector<Shortcut>& shortcuts) {
-    find_shortcuts(v, shortcuts, kPrioritySettleLimit);
+  float priority(NodeId v, Worker& w) const {
+    auto& shortcuts = w.scratch;
+    find_shortcuts(v, shortcuts, kPrioritySettleLimit, nullptr, w);
     const std::size_t removed = in_[v].size() + out_[v].size();
     if (removed == 0) return static_cast<float>(level_[v]);
     std::uint64_t removed_hops = 0, added_hops = 0;
@@ -370,36 +475,34 @@ class Contractor {
     in_[s.to].push_back({s.from, s.weight, s.hops});
   }
 
-  void contract(NodeId v, const std::vector<Shortcut>& shortcuts) {
+  // Removes `v` (its lists stay: its arcs to higher nodes), adds the shortcuts,
+  // raises the neighbours' levels and lists them once per round in `dirty`.
+  void contract(NodeId v, const std::vector<Shortcut>& shortcuts, std::vector<NodeId>& dirty) {
     for (const DynArc& b : out_[v]) erase_arc(in_[b.other], v);
     for (const DynArc& a : in_[v]) erase_arc(out_[a.other], v);
     for (const Shortcut& s : shortcuts) add_or_improve(s);
-    // Neighbours: raise their level above v's and refresh their priority.
-    ++mark_stamp_;
-    neighbours_.clear();
     for (const auto* list : {&in_[v], &out_[v]}) {
       for (const DynArc& a : *list) {
+        level_[a.other] = std::max(level_[a.other], level_[v] + 1);
         if (mark_[a.other] == mark_stamp_) continue;
         mark_[a.other] = mark_stamp_;
-        neighbours_.push_back(a.other);
+        dirty.push_back(a.other);
       }
     }
-    for (const NodeId x : neighbours_) {
-      level_[x] = std::max(level_[x], level_[v] + 1);
-      max_level_ = std::max(max_level_, level_[x]);
-    }
-    for (const NodeId x : neighbours_) heap_.push_or_update(x, priority(x, neighbour_scratch_));
   }
 
   NodeId n_;
+  unsigned threads_;
   std::vector<std::vector<DynArc>> out_, in_;  // uncontracted nodes: arcs to uncontracted nodes
   std::vector<std::uint32_t> level_;
+  std::vector<float> priority_;
+  std::vector<std::uint8_t> selected_;    // in this round's independent set
+  std::vector<std::uint8_t> contracted_;
   std::vector<std::uint32_t> mark_;
   std::uint32_t mark_stamp_ = 0;
-  std::vector<NodeId> neighbours_;
-  WitnessSearch witness_;
-  PriorityHeap heap_;
-  std::vector<Shortcut> scratch_, neighbour_scratch_;
+  std::vector<Worker> workers_;
+  std::uint32_t rounds_ = 0;
+  ChBuildStats::PhaseSeconds seconds_;
 };
 
 }  // namespace
@@ -438,17 +541,24 @@ void ContractionHierarchy::validate() const {
   require(shortcuts <= up_arcs.size() + down_arcs.size(), "shortcut count");
 }
 
-ContractionHierarchy build_contraction_hierarchy(const RoadGraph& g, ChBuildStats* stats) {
+unsigned default_contraction_threads() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+ContractionHierarchy build_contraction_hierarchy(const RoadGraph& g, ChBuildStats* stats, unsigned threads) {
   const auto start = std::chrono::steady_clock::now();
   ContractionHierarchy ch;
   ChBuildStats st;
   {
-    Contractor c(g);
+    Contractor c(g, threads == 0 ? default_contraction_threads() : threads);
     c.run();
     ch = c.result();
     st.input_arcs = c.input_arcs_;
-    st.levels = g.node_count() ? c.max_level_ + 1 : 0;
+    st.levels = g.node_count() ? c.max_level() + 1 : 0;
     st.witness_searches = c.witness_runs();
+    st.rounds = c.rounds();
+    st.threads = c.threads();
+    st.phase_seconds = c.phase_seconds();
   }
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   st.shortcuts = ch.shortcuts;

@@ -1,9 +1,10 @@
 // Contraction hierarchy (CH, Geisberger et al. 2008) and PHAST one-to-all sweeps
 // (Delling, Goldberg, Nowatzyk, Werneck 2011) on a RoadGraph.
 //
-// Preprocessing contracts the nodes one by one (least important first: priority =
-// level + added/removed arcs + added/removed hops, as in RoutingKit; neighbours are
-// refreshed after each contraction, others lazily when popped); when a node v
+// Preprocessing contracts the nodes least important first (priority = level +
+// added/removed arcs + added/removed hops, as in RoutingKit), in rounds of
+// independent sets contracted in parallel (each node of a round has the smallest
+// priority within two hops; neighbours are refreshed after each round); when a node v
 // is removed, a shortcut u->x of weight w(u,v)+w(v,x) is added unless a limited
 // local Dijkstra ("witness search") finds a path u->x avoiding v that is not
 // longer. Every CH arc then joins a node to a more important ("higher") one, and
@@ -99,10 +100,25 @@ struct ChBuildStats {
   std::uint32_t levels = 0;           // number of hierarchy levels
   std::uint64_t witness_searches = 0; // local Dijkstras run (priorities and contractions)
   std::size_t memory_bytes = 0;       // of the result
+  std::uint32_t rounds = 0;           // independent sets contracted
+  unsigned threads = 0;               // threads used
+  // Wall-clock time of each step of the rounds (see build_contraction_hierarchy).
+  struct PhaseSeconds {
+    double select = 0;      // independent sets
+    double simulate = 0;    // witness searches of the selected nodes (parallel)
+    double apply = 0;       // shortcuts added, nodes removed (one thread)
+    double priorities = 0;  // initial priorities and the neighbours' updates (parallel)
+  } phase_seconds;
 };
 
-// Builds the CH of `g` (single thread).
-ContractionHierarchy build_contraction_hierarchy(const RoadGraph& g, ChBuildStats* stats = nullptr);
+// Builds the CH of `g` on `threads` threads (0: one per core). Nodes are contracted
+// in rounds of independent sets (every node whose priority is the smallest within
+// two hops), their witness searches run in parallel on per-thread workspaces; the
+// result is the same, byte for byte, whatever the number of threads.
+ContractionHierarchy build_contraction_hierarchy(const RoadGraph& g, ChBuildStats* stats = nullptr,
+                                                 unsigned threads = 0);
+// The number of threads build_contraction_hierarchy uses by default.
+unsigned default_contraction_threads();
 
 namespace detail {
 // Upward Dijkstra state shared by run_phast and run_phast_batch (sweep indices).

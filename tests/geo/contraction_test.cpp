@@ -478,3 +478,96 @@ TEST_CASE("A saved CH loads back identical, foreign, stale, corrupt or truncated
   other_version[8] = 99;
   CHECK(refused(write("version.rch", other_version), fp, "version 99"));
 }
+
+namespace {
+
+// Every array of two hierarchies, compared whole (the saved file holds exactly these).
+bool same_hierarchy(const geo::ContractionHierarchy& a, const geo::ContractionHierarchy& b) {
+  auto same_arcs = [](const std::vector<geo::ChArc>& x, const std::vector<geo::ChArc>& y) {
+    return x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin(), [](const geo::ChArc& p, const geo::ChArc& q) {
+             return p.other == q.other && p.weight == q.weight;
+           });
+  };
+  return a.sweep_to_node == b.sweep_to_node && a.node_to_sweep == b.node_to_sweep && a.sweep_level == b.sweep_level &&
+         a.up_first == b.up_first && same_arcs(a.up_arcs, b.up_arcs) && a.down_first == b.down_first &&
+         same_arcs(a.down_arcs, b.down_arcs) && a.shortcuts == b.shortcuts;
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("CH built on 1, 2 and 3 threads: distances equal Dijkstra, hierarchies and files identical",
+          "[contraction][parallel]") {
+  std::mt19937 rng(777);
+  std::vector<geo::RoadGraph> graphs;
+  graphs.push_back(test::perturbed_grid(70, 21));                 // road-like, about 4,900 nodes
+  graphs.push_back(random_graph(rng, 900, 2500, 1000));          // directed, parallel arcs, loops
+  graphs.push_back(random_graph(rng, 400, 1200, 3));             // many ties
+  graphs.push_back(build({way({{0, 0}, {100, 0}}, geo::Oneway::Forward), way({{100, 0}, {100, 100}}),
+                          way({{100, 100}, {0, 100}}), way({{0, 100}, {0, 0}})}));  // the square below
+  test::TempDir tmp("contraction-threads");
+  for (std::size_t k = 0; k < graphs.size(); ++k) {
+    INFO("graph " << k);
+    const auto& g = graphs[k];
+    geo::ChBuildStats s1, s2, s3;
+    const auto ch1 = geo::build_contraction_hierarchy(g, &s1, 1);
+    const auto ch2 = geo::build_contraction_hierarchy(g, &s2, 2);
+    const auto ch3 = geo::build_contraction_hierarchy(g, &s3, 3);
+    ch1.validate();
+    ch2.validate();
+    CHECK(s1.threads == 1);
+    CHECK(s2.threads == 2);
+    CHECK(s1.rounds > 0);
+    CHECK(s1.rounds == s2.rounds);
+    CHECK(s1.witness_searches == s2.witness_searches);
+    CHECK(same_hierarchy(ch1, ch2));
+    CHECK(same_hierarchy(ch1, ch3));
+    const std::string p1 = tmp.file("one-" + std::to_string(k) + ".ch"), p2 = tmp.file("two-" + std::to_string(k) + ".ch");
+    geo::save_contraction_hierarchy(ch1, 42, p1);
+    geo::save_contraction_hierarchy(ch2, 42, p2);
+    CHECK(file_bytes(p1) == file_bytes(p2));
+    // Distances of both equal Dijkstra's from every third node, both directions.
+    geo::DijkstraWorkspace dws;
+    geo::PhastWorkspace pws;
+    std::size_t bad = 0;
+    for (geo::NodeId s = 0; s < g.node_count(); s += (g.node_count() > 1000 ? 97 : 3)) {
+      const geo::Seed seed{s, 0};
+      for (const auto dir : {geo::Direction::Forward, geo::Direction::Reverse}) {
+        bad += phast_mismatches(g, ch1, dir, std::span<const geo::Seed>(&seed, 1), dws, pws);
+        bad += phast_mismatches(g, ch2, dir, std::span<const geo::Seed>(&seed, 1), dws, pws);
+      }
+    }
+    CHECK(bad == 0);
+  }
+}
+
+TEST_CASE("CH of a hand-drawn square with a one-way side on 1 and 2 threads: times by hand",
+          "[contraction][parallel]") {
+  // A (0,0) -> B (100,0) one-way, B - C (100,100), C - D (0,100), D - A; 100 m sides at
+  // 36 km/h = 100 ds each.
+  const auto g = build({way({{0, 0}, {100, 0}}, geo::Oneway::Forward), way({{100, 0}, {100, 100}}),
+                        way({{100, 100}, {0, 100}}), way({{0, 100}, {0, 0}})});
+  const geo::NodeId a = node_at(g, 0, 0), b = node_at(g, 100, 0), c = node_at(g, 100, 100), d = node_at(g, 0, 100);
+  const std::vector<geo::NodeId> order{a, b, c, d};
+  for (const unsigned threads : {1u, 2u}) {
+    INFO(threads << " threads");
+    const auto ch = geo::build_contraction_hierarchy(g, nullptr, threads);
+    geo::PhastWorkspace pws;
+    auto times = [&](geo::Direction dir, geo::NodeId from) {
+      const geo::Seed seed{from, 0};
+      geo::run_phast(ch, dir, std::span<const geo::Seed>(&seed, 1), pws);
+      std::vector<geo::Deciseconds> t;
+      for (const geo::NodeId v : order) t.push_back(pws.time(v));
+      return t;
+    };
+    using T = std::vector<geo::Deciseconds>;
+    CHECK(times(geo::Direction::Forward, b) == T{300, 0, 100, 200});  // B to A: round by C and D
+    CHECK(times(geo::Direction::Forward, a) == T{0, 100, 200, 100});
+    CHECK(times(geo::Direction::Reverse, a) == T{0, 300, 200, 100});  // to A
+    CHECK(times(geo::Direction::Reverse, b) == T{100, 0, 100, 200});  // to B
+  }
+}
