@@ -96,11 +96,7 @@ PublishedEvaluation publish_evaluation(const std::string& territory_locator, con
              {schema});
     });
   } catch (...) {
-    try {
-      c.exec("DROP SCHEMA IF EXISTS " + quote_ident(staged) + " CASCADE");
-    } catch (const geo::Error&) {
-      // The connection is gone: the next publication drops the staging schema.
-    }
+    drop_staging(c, staged);
     throw;
   }
   return out;

@@ -149,6 +149,14 @@ std::string staging_name(Connection& c, const std::string& schema) {
   return schema + "_staging_" + std::to_string(c.backend_pid());
 }
 
+void drop_staging(Connection& c, const std::string& staged) noexcept {
+  try {
+    c.exec("DROP SCHEMA IF EXISTS " + quote_ident(staged) + " CASCADE");
+  } catch (...) {
+    // The connection is gone: the next writer drops the staging schema.
+  }
+}
+
 void drop_stale_staging(Connection& c, const std::string& schema) {
   const auto r = c.exec("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)", {schema + "_staging_"});
   for (int i = 0; i < r.rows(); ++i) {
@@ -266,11 +274,7 @@ std::string save_territory_pg(const Territory& t, const std::string& locator,
     switch_schema(c, staged, schema, kDocumentsTable, {kScenariosTable});
     ScenarioStore::ensure_table(c, schema);
   } catch (...) {
-    try {
-      c.exec("DROP SCHEMA IF EXISTS " + quote_ident(staged) + " CASCADE");
-    } catch (const geo::Error&) {
-      // The connection is gone: the next import drops the staging schema.
-    }
+    drop_staging(c, staged);
     throw;
   }
   return schema;

@@ -61,6 +61,10 @@ void switch_schema(geo::pg::Connection& c, const std::string& staged, const std:
 // The cache file `name` of the territory at `locator` (territory_cache_path).
 std::string territory_cache_path_pg(const std::string& locator, const std::string& name);
 
+// Drops the staging schema of a failed write; never throws (when the connection is
+// gone, the next writer drops it: drop_stale_staging).
+void drop_staging(geo::pg::Connection& c, const std::string& staged) noexcept;
+
 // A staging schema name for `schema`, unique to this connection.
 std::string staging_name(geo::pg::Connection& c, const std::string& schema);
 
