@@ -256,6 +256,8 @@ class RphastBatchWorkspace {
   [[nodiscard]] Deciseconds time(unsigned lane, std::size_t k) const {
     return rows_[(*target_local_)[k]].t[lane];
   }
+  // Every lane's time at targets[k] (one cache line): read it once for all lanes.
+  [[nodiscard]] const PhastBatchWorkspace::Row& row(std::size_t k) const { return rows_[(*target_local_)[k]]; }
   [[nodiscard]] unsigned lane_count() const { return lanes_; }
 
  private:

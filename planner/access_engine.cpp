@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <thread>
@@ -171,11 +172,10 @@ void AccessEngine::build_tables_phast() {
           seeds.push_back(geo::arrival_seeds(t_.graph, t_.facilities[routed[k]].snap.result));
         }
         geo::run_rphast_batch(*t_.ch, targets, seeds, ws);
-        for (std::size_t k = first; k < last; ++k) {
-          const auto lane = static_cast<unsigned>(k - first);
-          base_[routed[k]] = read_column(t_.facilities[routed[k]].snap.result,
-                                         [&](std::size_t exit) { return ws.time(lane, exit); });
-        }
+        std::vector<const geo::SnapResult*> snaps;
+        for (std::size_t k = first; k < last; ++k) snaps.push_back(&t_.facilities[routed[k]].snap.result);
+        auto cols = read_columns(snaps, ws);
+        for (std::size_t k = first; k < last; ++k) base_[routed[k]] = std::move(cols[k - first]);
       });
   searches_ += routed.size();
 }
@@ -194,6 +194,29 @@ AccessColumn AccessEngine::read_column(const geo::SnapResult& snap, TimeOf&& tim
     if (best != geo::kUnreachable && best <= cutoff_ds_) col.push_back({u, best});
   }
   return col;
+}
+
+std::vector<AccessColumn> AccessEngine::read_columns(std::span<const geo::SnapResult* const> snaps,
+                                                     const geo::RphastBatchWorkspace& ws) const {
+  const std::size_t lanes = snaps.size();
+  std::vector<AccessColumn> cols(lanes);
+  std::array<geo::Deciseconds, geo::kPhastLanes> best{};
+  for (std::uint32_t u = 0; u < t_.units.size(); ++u) {
+    const auto& us = t_.units[u].snap.result;
+    if (!us.ok()) continue;
+    for (std::size_t l = 0; l < lanes; ++l) best[l] = geo::same_segment_time(t_.graph, us, *snaps[l]);
+    for (std::size_t k = unit_first_exit_[u]; k < unit_first_exit_[u + 1]; ++k) {
+      const auto& row = ws.row(k);
+      const geo::Deciseconds offset = exits_[k].offset_ds;
+      for (std::size_t l = 0; l < lanes; ++l) {
+        if (row.t[l] != geo::kUnreachable) best[l] = std::min(best[l], row.t[l] + offset);
+      }
+    }
+    for (std::size_t l = 0; l < lanes; ++l) {
+      if (best[l] != geo::kUnreachable && best[l] <= cutoff_ds_) cols[l].push_back({u, best[l]});
+    }
+  }
+  return cols;
 }
 
 // File layout: magic "RCMPACC2", fingerprint of the inputs (u64), facility count
@@ -357,10 +380,10 @@ std::size_t AccessEngine::prepare_site_columns(std::span<const geo::PointM> poin
           std::vector<std::vector<geo::Seed>> seeds;
           for (std::size_t k = first; k < last; ++k) seeds.push_back(geo::arrival_seeds(t_.graph, snaps[routed[k]]));
           geo::run_rphast_batch(*t_.ch, targets, seeds, ws);
-          for (std::size_t k = first; k < last; ++k) {
-            const auto lane = static_cast<unsigned>(k - first);
-            cols[k] = read_column(snaps[routed[k]], [&](std::size_t exit) { return ws.time(lane, exit); });
-          }
+          std::vector<const geo::SnapResult*> lane_snaps;
+          for (std::size_t k = first; k < last; ++k) lane_snaps.push_back(&snaps[routed[k]]);
+          auto batch = read_columns(lane_snaps, ws);
+          for (std::size_t k = first; k < last; ++k) cols[k] = std::move(batch[k - first]);
         });
     for (std::size_t k = g0 * geo::kPhastLanes; k < std::min(routed.size(), g1 * geo::kPhastLanes); ++k) {
       sites_.emplace(key_of(points[routed[k]]), std::move(cols[k]));
@@ -369,6 +392,20 @@ std::size_t AccessEngine::prepare_site_columns(std::span<const geo::PointM> poin
     }
   }
   return done;
+}
+
+void AccessEngine::build_unit_rows() {
+  const std::size_t nu = t_.units.size();
+  row_first_.assign(nu + 1, 0);
+  for (const AccessColumn& col : base_) {
+    for (const AccessEntry& a : col) ++row_first_[a.unit + 1];
+  }
+  for (std::size_t u = 0; u < nu; ++u) row_first_[u + 1] += row_first_[u];
+  rows_.resize(row_first_[nu]);
+  std::vector<std::size_t> next(row_first_.begin(), row_first_.end() - 1);
+  for (std::size_t f = 0; f < base_.size(); ++f) {  // facility order: each row sorted by facility
+    for (const AccessEntry& a : base_[f]) rows_[next[a.unit]++] = {static_cast<std::uint32_t>(f), a.time_ds};
+  }
 }
 
 std::size_t AccessEngine::entries() const {

@@ -46,9 +46,20 @@ struct AccessEntry {
   geo::Deciseconds time_ds;
 };
 
-// One facility site's column: the units it reaches within the cutoff.
+// One facility site's column: the units it reaches within the cutoff, by unit.
 static_assert(sizeof(AccessEntry) == 8, "the table cache stores AccessEntry as raw bytes");
 using AccessColumn = std::vector<AccessEntry>;
+
+// One entry of a unit's row (the tables read the other way): a base facility that
+// reaches the unit within the cutoff, and its time.
+struct ReachEntry {
+  std::uint32_t facility;
+  geo::Deciseconds time_ds;
+};
+
+// What evaluate() keeps between calls on one engine (planner/evaluation.cpp): the
+// baseline's per-unit results, so that an edit re-evaluates only what it touches.
+struct EvaluationMemo;
 
 class AccessEngine {
  public:
@@ -87,15 +98,29 @@ class AccessEngine {
   [[nodiscard]] std::size_t searches_run() const { return searches_; }
   [[nodiscard]] std::size_t entries() const;
 
+  // Row of unit `u`: the base facilities that reach it within the cutoff, by facility
+  // index (the base columns transposed; built on first use, entries() x 8 bytes).
+  [[nodiscard]] std::span<const ReachEntry> unit_row(std::size_t u) {
+    if (row_first_.empty()) build_unit_rows();
+    return {rows_.data() + row_first_[u], rows_.data() + row_first_[u + 1]};
+  }
+  // evaluate()'s memo for this engine (null until the first evaluation).
+  std::shared_ptr<EvaluationMemo>& evaluation_memo() { return memo_; }
+
  private:
   AccessColumn compute_column(geo::PointM point, const geo::SnapResult& snap, geo::DijkstraWorkspace& ws,
                               std::atomic<std::size_t>& searches) const;
   // The column of a site whose time from exit k (see exits_) is `time_of(k)`.
   template <class TimeOf>
   AccessColumn read_column(const geo::SnapResult& snap, TimeOf&& time_of) const;
+  // The columns of a batch of sites (lane l = snaps[l]) after a batched sweep: each
+  // unit's exits read once for every lane. Same result as read_column lane by lane.
+  std::vector<AccessColumn> read_columns(std::span<const geo::SnapResult* const> snaps,
+                                         const geo::RphastBatchWorkspace& ws) const;
   const geo::PhastTargets& phast_targets();
   void build_tables_dijkstra();
   void build_tables_phast();
+  void build_unit_rows();
 
   const Territory& t_;
   TimeModel model_;
@@ -114,6 +139,9 @@ class AccessEngine {
   std::unique_ptr<geo::PhastTargets> targets_;
   geo::RphastWorkspace rphast_ws_;
   std::size_t searches_ = 0;
+  std::vector<std::size_t> row_first_;  // unit_row(u) = rows_[row_first_[u] .. row_first_[u+1])
+  std::vector<ReachEntry> rows_;
+  std::shared_ptr<EvaluationMemo> memo_;
   bool from_cache_ = false;
   std::string cache_note_;
   std::uint64_t fingerprint_ = 0;

@@ -1,6 +1,7 @@
 // Index:
 //   [SECTION] nearest facilities per target
 //   [SECTION] E2SFCA
+//   [SECTION] the memo: the baseline, kept by the engine between evaluations
 //   [SECTION] need
 //   [SECTION] catchments served
 //   [SECTION] aggregates
@@ -83,6 +84,209 @@ void check_params(const EvalParams& p) {
   in(p.straight.speed_kmh, 0, 1000, true, "--straight-speed-kmh", "km/h");
 }
 
+namespace {
+
+// [SECTION] nearest facilities per target
+
+// The k best of one unit as (time, facility index) pairs in increasing order, empty
+// slots (kNoAccess, -1) last. Both insertions keep the k smallest pairs, so the result
+// does not depend on the order in which facilities are offered.
+struct KBest {
+  geo::Deciseconds* time;
+  std::int32_t* id;
+  std::size_t k;
+  // Facilities offered in increasing index order: an equal time ranks after.
+  void offer_in_order(geo::Deciseconds t, std::int32_t f) const {
+    if (t >= time[k - 1]) return;
+    std::size_t pos = k - 1;
+    while (pos > 0 && time[pos - 1] > t) {
+      time[pos] = time[pos - 1];
+      id[pos] = id[pos - 1];
+      --pos;
+    }
+    time[pos] = t;
+    id[pos] = f;
+  }
+  // Facilities offered in any order: ties broken by the facility index.
+  void offer(geo::Deciseconds t, std::int32_t f) const {
+    auto before = [&](std::size_t j) { return id[j] < 0 || t < time[j] || (t == time[j] && f < id[j]); };
+    if (!before(k - 1)) return;
+    std::size_t pos = k - 1;
+    while (pos > 0 && before(pos - 1)) {
+      time[pos] = time[pos - 1];
+      id[pos] = id[pos - 1];
+      --pos;
+    }
+    time[pos] = t;
+    id[pos] = f;
+  }
+};
+
+// Every facility's column into the k best of each target it matches, from scratch.
+void nearest_from_columns(const std::vector<FacilityState>& facilities, const std::vector<const AccessColumn*>& columns,
+                          const std::vector<std::string>& targets, std::size_t k,
+                          std::vector<std::vector<geo::Deciseconds>>& k_time,
+                          std::vector<std::vector<std::int32_t>>& k_id) {
+  for (std::size_t fi = 0; fi < facilities.size(); ++fi) {
+    const FacilityState& f = facilities[fi];
+    if (!f.open) continue;
+    for (std::size_t ti = 0; ti < targets.size(); ++ti) {
+      if (!matches(f, targets[ti])) continue;
+      for (const AccessEntry& a : *columns[fi]) {
+        KBest{&k_time[ti][a.unit * k], &k_id[ti][a.unit * k], k}.offer_in_order(a.time_ds, static_cast<std::int32_t>(fi));
+      }
+    }
+  }
+}
+
+// [SECTION] E2SFCA (two steps: supply-to-demand ratio per facility, summed per unit)
+
+bool is_supply(const FacilityState& f, const EvalParams& p) {
+  return f.open && f.kind == p.e2sfca_kind && f.capacity >= 0;
+}
+
+double column_demand(const Territory& t, const AccessColumn& col, const EvalParams& p) {
+  double demand = 0;
+  for (const AccessEntry& a : col) {
+    demand += t.units[a.unit].population * step_weight(p.e2sfca_steps, geo::deciseconds_to_minutes(a.time_ds));
+  }
+  return demand;
+}
+
+double supply_ratio(const FacilityState& f, double demand) { return demand > 0 ? f.capacity / demand : 0.0; }
+
+// One facility's term of a unit's sum (the same expression everywhere: sums are
+// compared bit for bit between a full and an incremental evaluation).
+double e2sfca_term(double ratio, geo::Deciseconds time_ds, const EvalParams& p) {
+  return ratio * step_weight(p.e2sfca_steps, geo::deciseconds_to_minutes(time_ds)) * 100000.0;
+}
+
+}  // namespace
+
+// [SECTION] the memo: the baseline, kept by the engine between evaluations
+//
+// evaluate() is what the viewer runs on every edit. The baseline's k nearest per
+// target and its E2SFCA sums are computed once per engine (and per parameters they
+// depend on); a scenario then recomputes only what its changed facilities touch:
+//   - nearest: the units whose baseline k best holds a changed facility are recomputed
+//     from their row (AccessEngine::unit_row) without the changed facilities, then the
+//     changed facilities that are open (their columns: base or new site) are offered
+//     to every unit they reach. The k best are the k smallest (time, facility index)
+//     pairs in both ways, so the result equals a full evaluation exactly.
+//   - E2SFCA: a unit's sum is recomputed, in facility order as in a full evaluation,
+//     where a changed facility weighs on it (before or after the edit); elsewhere the
+//     baseline sum stands, bit for bit.
+// A facility is "changed" when its state differs from the baseline (open, kind, flags,
+// capacity, position, column), or is not a baseline facility (new, relocated site).
+struct EvaluationMemo {
+  // What it depends on besides the engine.
+  std::size_t k = 0;
+  std::string e2sfca_kind;
+  std::vector<std::pair<double, double>> e2sfca_steps;
+  std::vector<FacilityState> base;      // baseline states, index = base facility
+  std::vector<std::string> targets;     // baseline targets
+  std::vector<std::uint64_t> target_bits;  // per base facility: bit ti if it matches baseline target ti
+  std::vector<std::vector<geo::Deciseconds>> k_time;  // [target][unit * k + j]
+  std::vector<std::vector<std::int32_t>> k_id;
+  std::vector<double> demand;  // per base facility of the E2SFCA kind (its base column), else NaN
+  std::vector<double> ratio;   // per base facility: baseline supply ratio, 0 when not supply
+  std::size_t supply_count = 0;
+  std::vector<double> e2sfca_sum;  // per unit: baseline sum (0 where no supply reaches)
+
+  [[nodiscard]] bool fits(const EvalParams& p, std::size_t kk) const {
+    if (k != kk || e2sfca_kind != p.e2sfca_kind || e2sfca_steps.size() != p.e2sfca_steps.size()) return false;
+    for (std::size_t i = 0; i < e2sfca_steps.size(); ++i) {
+      if (e2sfca_steps[i] != std::pair{p.e2sfca_steps[i].up_to_min, p.e2sfca_steps[i].weight}) return false;
+    }
+    return true;
+  }
+};
+
+namespace {
+
+// Targets: kinds then flags (open or closed facilities alike).
+std::vector<std::string> targets_of(const std::vector<FacilityState>& facilities, std::set<std::string>& kinds) {
+  std::set<std::string> flags;
+  for (const auto& f : facilities) {
+    kinds.insert(f.kind);
+    for (const auto& [name, v] : f.flags) flags.insert(name);
+  }
+  std::vector<std::string> targets(kinds.begin(), kinds.end());
+  for (const auto& fl : flags) {
+    if (!kinds.count(fl)) targets.push_back(fl);
+  }
+  return targets;
+}
+
+const EvaluationMemo& memo_of(AccessEngine& engine, const EvalParams& p, std::size_t k) {
+  auto& slot = engine.evaluation_memo();
+  if (slot && slot->fits(p, k)) return *slot;
+  const Territory& t = engine.territory();
+  auto m = std::make_shared<EvaluationMemo>();
+  m->k = k;
+  m->e2sfca_kind = p.e2sfca_kind;
+  for (const auto& st : p.e2sfca_steps) m->e2sfca_steps.emplace_back(st.up_to_min, st.weight);
+  m->base = apply_scenario(t, Scenario::baseline(), [&](geo::PointM pt) { return engine.snap(pt); }).facilities;
+  const std::size_t nb = m->base.size(), nu = t.units.size();
+  std::vector<const AccessColumn*> columns(nb);
+  for (std::size_t i = 0; i < nb; ++i) columns[i] = &engine.base_column(i);
+  std::set<std::string> kinds;
+  m->targets = targets_of(m->base, kinds);
+  m->target_bits.assign(nb, 0);
+  for (std::size_t i = 0; i < nb; ++i) {
+    for (std::size_t ti = 0; ti < m->targets.size() && ti < 64; ++ti) {
+      if (matches(m->base[i], m->targets[ti])) m->target_bits[i] |= std::uint64_t{1} << ti;
+    }
+  }
+  m->k_time.assign(m->targets.size(), std::vector<geo::Deciseconds>(nu * k, kNoAccess));
+  m->k_id.assign(m->targets.size(), std::vector<std::int32_t>(nu * k, -1));
+  nearest_from_columns(m->base, columns, m->targets, k, m->k_time, m->k_id);
+  m->demand.assign(nb, std::nan(""));
+  m->ratio.assign(nb, 0.0);
+  for (std::size_t i = 0; i < nb; ++i) {
+    if (m->base[i].kind != p.e2sfca_kind) continue;
+    m->demand[i] = column_demand(t, *columns[i], p);
+    if (!is_supply(m->base[i], p)) continue;
+    ++m->supply_count;
+    m->ratio[i] = supply_ratio(m->base[i], m->demand[i]);
+  }
+  m->e2sfca_sum.assign(nu, 0.0);
+  for (std::size_t i = 0; i < nb; ++i) {
+    if (m->ratio[i] <= 0) continue;
+    for (const AccessEntry& a : *columns[i]) m->e2sfca_sum[a.unit] += e2sfca_term(m->ratio[i], a.time_ds, p);
+  }
+  slot = std::move(m);
+  return *slot;
+}
+
+bool same_state(const FacilityState& a, const FacilityState& b) {
+  return a.open == b.open && a.kind == b.kind && a.capacity == b.capacity && a.is_new_site == b.is_new_site &&
+         a.base_index == b.base_index && a.point.x_m == b.point.x_m && a.point.y_m == b.point.y_m &&
+         a.flags == b.flags;
+}
+
+// Marks units once (a stamp per unit) and lists them.
+struct UnitSet {
+  std::vector<std::uint32_t> stamp;
+  std::uint32_t current = 0;
+  std::vector<std::uint32_t> list;
+  void reset(std::size_t n) {
+    if (stamp.size() != n) stamp.assign(n, 0);
+    if (++current == 0) {
+      std::fill(stamp.begin(), stamp.end(), 0);
+      current = 1;
+    }
+    list.clear();
+  }
+  void add(std::uint32_t u) {
+    if (stamp[u] == current) return;
+    stamp[u] = current;
+    list.push_back(u);
+  }
+};
+
+}  // namespace
+
 Evaluation evaluate(AccessEngine& engine, const Scenario& scenario, const EvalParams& p) {
   check_params(p);
   const auto start = std::chrono::steady_clock::now();
@@ -92,88 +296,156 @@ Evaluation evaluate(AccessEngine& engine, const Scenario& scenario, const EvalPa
   e.scenario_name = scenario.name;
   e.model = engine.model();
   e.k = std::max(1, p.k_nearest);
+  const std::size_t k = static_cast<std::size_t>(e.k);
+  const EvaluationMemo& memo = memo_of(engine, p, k);
   ScenarioResult sr = apply_scenario(t, scenario, [&](geo::PointM pt) { return engine.snap(pt); });
   e.facilities = std::move(sr.facilities);
   e.applied = std::move(sr.applied);
+  const std::size_t nf = e.facilities.size(), nb = memo.base.size(), nu = t.units.size();
+  if (nf < nb) throw geo::Error("scenario " + scenario.name + " lost facilities of the baseline", geo::ErrorKind::Internal);
 
   // Columns of every facility: base tables, or one search per new site.
-  std::vector<const AccessColumn*> columns(e.facilities.size());
-  for (std::size_t i = 0; i < e.facilities.size(); ++i) {
+  std::vector<const AccessColumn*> columns(nf);
+  for (std::size_t i = 0; i < nf; ++i) {
     const FacilityState& f = e.facilities[i];
     columns[i] = f.base_index >= 0 && !f.is_new_site ? &engine.base_column(static_cast<std::size_t>(f.base_index))
                                                       : &engine.site_column(f.point, f.snap.result);
   }
-
-  // Targets: kinds then flags, from the baseline and the scenario.
-  std::set<std::string> kinds, flags;
-  for (const auto& f : e.facilities) {
-    kinds.insert(f.kind);
-    for (const auto& [k, v] : f.flags) flags.insert(k);
+  // The facilities that differ from the baseline (every entry beyond it).
+  std::vector<std::uint8_t> changed(nf, 1);
+  std::vector<std::uint32_t> changed_list;
+  for (std::size_t i = 0; i < nf; ++i) {
+    if (i < nb && same_state(e.facilities[i], memo.base[i]) && columns[i] == &engine.base_column(i)) changed[i] = 0;
+    if (changed[i]) changed_list.push_back(static_cast<std::uint32_t>(i));
   }
-  e.targets.assign(kinds.begin(), kinds.end());
-  for (const auto& fl : flags) {
-    if (!kinds.count(fl)) e.targets.push_back(fl);
-  }
+  std::set<std::string> kinds;
+  e.targets = targets_of(e.facilities, kinds);
 
   // [SECTION] nearest facilities per target
-  const std::size_t nu = t.units.size(), nt = e.targets.size();
-  const std::size_t k = static_cast<std::size_t>(e.k);
-  e.nearest_time.assign(nt, std::vector<geo::Deciseconds>(nu, kNoAccess));
-  e.nearest_facility.assign(nt, std::vector<std::int32_t>(nu, -1));
-  e.k_nearest.assign(nt, std::vector<std::int32_t>(nu * k, -1));
-  std::vector<std::vector<geo::Deciseconds>> k_time(nt, std::vector<geo::Deciseconds>(nu * k, kNoAccess));
-  for (std::size_t fi = 0; fi < e.facilities.size(); ++fi) {
-    const FacilityState& f = e.facilities[fi];
-    if (!f.open) continue;
-    for (std::size_t ti = 0; ti < nt; ++ti) {
-      if (!matches(f, e.targets[ti])) continue;
-      auto& times = k_time[ti];
-      auto& ids = e.k_nearest[ti];
-      for (const AccessEntry& a : *columns[fi]) {
-        // Insert into the unit's k best (ties: lower facility index first, deterministic).
-        geo::Deciseconds* kt = &times[a.unit * k];
-        std::int32_t* kid = &ids[a.unit * k];
-        if (a.time_ds >= kt[k - 1]) continue;
-        std::size_t pos = k - 1;
-        while (pos > 0 && kt[pos - 1] > a.time_ds) {
-          kt[pos] = kt[pos - 1];
-          kid[pos] = kid[pos - 1];
-          --pos;
+  const std::size_t nt = e.targets.size();
+  e.nearest_time.assign(nt, {});
+  e.nearest_facility.assign(nt, {});
+  e.k_nearest.assign(nt, {});
+  std::vector<std::vector<geo::Deciseconds>> k_time(nt);
+  UnitSet dirty;
+  for (std::size_t ti = 0; ti < nt; ++ti) {
+    auto& kt = k_time[ti];
+    auto& kid = e.k_nearest[ti];
+    const auto it = std::find(memo.targets.begin(), memo.targets.end(), e.targets[ti]);
+    const std::size_t bt = static_cast<std::size_t>(it - memo.targets.begin());
+    const bool in_memo = it != memo.targets.end() && bt < 64;
+    dirty.reset(nu);
+    if (in_memo) {
+      kt = memo.k_time[bt];
+      kid = memo.k_id[bt];
+      const std::uint64_t bit = std::uint64_t{1} << bt;
+      // Units whose baseline k best holds a changed facility: recomputed from their row.
+      for (const std::uint32_t fi : changed_list) {
+        if (fi >= nb || !memo.base[fi].open || !(memo.target_bits[fi] & bit)) continue;
+        for (const AccessEntry& a : engine.base_column(fi)) {
+          const std::int32_t* ids = &kid[a.unit * k];
+          if (std::find(ids, ids + k, static_cast<std::int32_t>(fi)) != ids + k) dirty.add(a.unit);
         }
-        kt[pos] = a.time_ds;
-        kid[pos] = static_cast<std::int32_t>(fi);
+      }
+      for (const std::uint32_t u : dirty.list) {
+        const KBest best{&kt[u * k], &kid[u * k], k};
+        std::fill(best.time, best.time + k, kNoAccess);
+        std::fill(best.id, best.id + k, -1);
+        for (const ReachEntry& r : engine.unit_row(u)) {
+          if (changed[r.facility] || !memo.base[r.facility].open || !(memo.target_bits[r.facility] & bit)) continue;
+          best.offer_in_order(r.time_ds, static_cast<std::int32_t>(r.facility));
+        }
+      }
+    } else {  // a target the baseline does not have (or beyond 64 targets): from the changed facilities alone
+      kt.assign(nu * k, kNoAccess);
+      kid.assign(nu * k, -1);
+      if (it != memo.targets.end()) {  // beyond 64: every facility counts as changed here
+        for (std::size_t fi = 0; fi < nb; ++fi) {
+          if (changed[fi] || !e.facilities[fi].open || !matches(e.facilities[fi], e.targets[ti])) continue;
+          for (const AccessEntry& a : *columns[fi]) {
+            KBest{&kt[a.unit * k], &kid[a.unit * k], k}.offer(a.time_ds, static_cast<std::int32_t>(fi));
+          }
+        }
       }
     }
-  }
-  for (std::size_t ti = 0; ti < nt; ++ti) {
+    for (const std::uint32_t fi : changed_list) {
+      const FacilityState& f = e.facilities[fi];
+      if (!f.open || !matches(f, e.targets[ti])) continue;
+      for (const AccessEntry& a : *columns[fi]) {
+        KBest{&kt[a.unit * k], &kid[a.unit * k], k}.offer(a.time_ds, static_cast<std::int32_t>(fi));
+      }
+    }
+    e.nearest_time[ti].resize(nu);
+    e.nearest_facility[ti].resize(nu);
     for (std::size_t u = 0; u < nu; ++u) {
-      e.nearest_time[ti][u] = k_time[ti][u * k];
-      e.nearest_facility[ti][u] = e.k_nearest[ti][u * k];
+      e.nearest_time[ti][u] = kt[u * k];
+      e.nearest_facility[ti][u] = kid[u * k];
     }
   }
 
   // [SECTION] E2SFCA (two steps: supply-to-demand ratio per facility, summed per unit)
-  e.e2sfca_per_100k.assign(nu, std::numeric_limits<double>::quiet_NaN());
-  bool any_supply = false;
-  std::vector<double> ratio(e.facilities.size(), 0.0);
-  for (std::size_t fi = 0; fi < e.facilities.size(); ++fi) {
+  std::vector<double> ratio(nf, 0.0);
+  std::size_t supply = memo.supply_count;
+  for (std::size_t i = 0; i < nb; ++i) ratio[i] = memo.ratio[i];
+  for (const std::uint32_t fi : changed_list) {
+    if (fi < nb && is_supply(memo.base[fi], p)) --supply;
     const FacilityState& f = e.facilities[fi];
-    if (!f.open || f.kind != p.e2sfca_kind || f.capacity < 0) continue;
-    any_supply = true;
-    double demand = 0;
-    for (const AccessEntry& a : *columns[fi]) {
-      demand += t.units[a.unit].population * step_weight(p.e2sfca_steps, geo::deciseconds_to_minutes(a.time_ds));
-    }
-    ratio[fi] = demand > 0 ? f.capacity / demand : 0.0;
+    ratio[fi] = 0.0;
+    if (!is_supply(f, p)) continue;
+    ++supply;
+    const bool base_col = fi < nb && columns[fi] == &engine.base_column(fi) && !std::isnan(memo.demand[fi]);
+    ratio[fi] = supply_ratio(f, base_col ? memo.demand[fi] : column_demand(t, *columns[fi], p));
   }
-  if (any_supply) {
-    std::fill(e.e2sfca_per_100k.begin(), e.e2sfca_per_100k.end(), 0.0);
-    for (std::size_t fi = 0; fi < e.facilities.size(); ++fi) {
-      if (ratio[fi] <= 0) continue;
-      for (const AccessEntry& a : *columns[fi]) {
-        e.e2sfca_per_100k[a.unit] +=
-            ratio[fi] * step_weight(p.e2sfca_steps, geo::deciseconds_to_minutes(a.time_ds)) * 100000.0;
+  e.e2sfca_per_100k.assign(nu, std::numeric_limits<double>::quiet_NaN());
+  if (supply > 0) {
+    e.e2sfca_per_100k = memo.e2sfca_sum;
+    // Units a changed facility weighs on (before or after): their sum again, in
+    // facility order; the entries of changed facilities whose column is not their base
+    // column (new sites) come from that column, after the row's.
+    UnitSet touched;
+    touched.reset(nu);
+    std::vector<std::vector<ReachEntry>> extra;  // per touched unit (by position in touched.list)
+    for (const std::uint32_t fi : changed_list) {
+      if (fi < nb && memo.ratio[fi] > 0) {
+        for (const AccessEntry& a : engine.base_column(fi)) {
+          if (step_weight(p.e2sfca_steps, geo::deciseconds_to_minutes(a.time_ds)) > 0) touched.add(a.unit);
+        }
       }
+      if (ratio[fi] > 0) {
+        for (const AccessEntry& a : *columns[fi]) {
+          if (step_weight(p.e2sfca_steps, geo::deciseconds_to_minutes(a.time_ds)) > 0) touched.add(a.unit);
+        }
+      }
+    }
+    // Entries of changed facilities that are not in the rows (their column is not the base one).
+    std::vector<std::uint32_t> slot(touched.list.size() ? nu : 0, 0);
+    for (std::size_t j = 0; j < touched.list.size(); ++j) slot[touched.list[j]] = static_cast<std::uint32_t>(j);
+    extra.resize(touched.list.size());
+    for (const std::uint32_t fi : changed_list) {  // increasing facility index
+      if (ratio[fi] <= 0 || (fi < nb && columns[fi] == &engine.base_column(fi))) continue;
+      for (const AccessEntry& a : *columns[fi]) {
+        if (touched.stamp[a.unit] == touched.current) extra[slot[a.unit]].push_back({fi, a.time_ds});
+      }
+    }
+    for (std::size_t j = 0; j < touched.list.size(); ++j) {
+      const std::uint32_t u = touched.list[j];
+      double sum = 0;
+      const auto row = engine.unit_row(u);
+      auto next_extra = extra[j].begin();
+      auto add_extras_before = [&](std::uint32_t limit) {
+        for (; next_extra != extra[j].end() && next_extra->facility < limit; ++next_extra) {
+          sum += e2sfca_term(ratio[next_extra->facility], next_extra->time_ds, p);
+        }
+      };
+      for (const ReachEntry& r : row) {
+        add_extras_before(r.facility);
+        const std::uint32_t fi = r.facility;
+        if (ratio[fi] <= 0) continue;
+        if (changed[fi] && columns[fi] != &engine.base_column(fi)) continue;  // its entries are in `extra`
+        sum += e2sfca_term(ratio[fi], r.time_ds, p);
+      }
+      add_extras_before(std::numeric_limits<std::uint32_t>::max());
+      e.e2sfca_per_100k[u] = sum;
     }
     for (std::size_t u = 0; u < nu; ++u) {
       if (!t.units[u].snap.result.ok() && e.model == TimeModel::Road) e.e2sfca_per_100k[u] = std::nan("");
@@ -192,9 +464,10 @@ Evaluation evaluate(AccessEngine& engine, const Scenario& scenario, const EvalPa
       throw geo::Error("need indicator '" + p.need_indicator + "' does not exist in territory " + t.name);
     }
     std::map<std::string, int> used;
+    const CommuneIndex communes(t);
     for (std::size_t u = 0; u < nu; ++u) {
       const Unit& unit = t.units[u];
-      const Commune* c = t.find_commune(unit.commune_code);
+      const Commune* c = communes.find(unit.commune_code);
       const std::vector<std::pair<std::string, std::string>> keys = {
           {"iris", unit.code},           {"commune", unit.commune_code}, {"epci", c ? c->epci_code : ""},
           {"ze", c ? c->ze_code : ""},   {"dep", c ? c->dep : ""},       {"territory", t.name}};
@@ -238,9 +511,10 @@ std::vector<AreaFigures> aggregate(const Territory& t, const Evaluation& e, cons
   std::map<std::string, std::size_t> index;
   std::vector<AreaFigures> out;
   std::vector<std::vector<std::size_t>> members;
+  const CommuneIndex communes(t);
   for (std::size_t u = 0; u < t.units.size(); ++u) {
     const Unit& unit = t.units[u];
-    const Commune* c = t.find_commune(unit.commune_code);
+    const Commune* c = communes.find(unit.commune_code);
     std::string code, name;
     if (level == "unit") {
       code = unit.code;

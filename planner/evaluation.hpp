@@ -1,6 +1,9 @@
 // evaluate(territory, scenario): every indicator of the planner, per unit, from
 // the access engine's tables. This is the function the viewer calls on every
-// edit: closing/merging costs no search, a new site one bounded search.
+// edit: closing/merging costs no search, a new site one bounded search. The first
+// evaluation on an engine keeps the baseline's nearest facilities and E2SFCA sums
+// (the engine's EvaluationMemo); later ones recompute only the units an edit's
+// facilities reach, with the same figures, bit for bit, as a full evaluation.
 //
 // Targets are facility kinds (hospital, gp_point, ...) and facility flags
 // (urgent_care, mining_regime): for each, per unit, the nearest open facility and

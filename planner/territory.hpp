@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -106,7 +108,25 @@ struct Territory {
   // affiliates, when the manifest has a "regime" key (planner data, not open data).
   RegimeData regime;
 
+  // Linear in the communes: loops over units use a CommuneIndex.
   [[nodiscard]] const Commune* find_commune(const std::string& code) const;
+};
+
+// The communes of a territory by code, for loops over many units (Territory::
+// find_commune searches the list). Refers to t.communes: valid while they are unchanged.
+class CommuneIndex {
+ public:
+  explicit CommuneIndex(const Territory& t) {
+    by_code_.reserve(t.communes.size());
+    for (const Commune& c : t.communes) by_code_.emplace(c.code, &c);  // the first of a duplicated code, as find_commune
+  }
+  [[nodiscard]] const Commune* find(const std::string& code) const {
+    const auto it = by_code_.find(code);
+    return it == by_code_.end() ? nullptr : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string_view, const Commune*> by_code_;
 };
 
 // The bounding box of the communes' polygons (Lambert-93 metres): where the territory

@@ -369,9 +369,10 @@ RecompositionOutputs write_recomposition(const Territory& t, const Scenario& sce
     csv.begin_layer("affilies", geo::GeometryKind::None, fields);
     const int tb = before.target_index(kRegimeKind), ta = after.target_index(kRegimeKind);
     const auto rayon_ds = static_cast<geo::Deciseconds>(std::llround(p.regime.rayon_action_min * 600.0));
+    const CommuneIndex communes(t);
     for (std::size_t u = 0; u < t.units.size(); ++u) {
       const Unit& unit = t.units[u];
-      const Commune* c = t.find_commune(unit.commune_code);
+      const Commune* c = communes.find(unit.commune_code);
       const bool off = road && !unit.snap.result.ok();
       auto nearest = [&](const Evaluation& e, int ti) -> std::pair<std::string, geo::Deciseconds> {
         if (ti < 0 || off) return {"", kNoAccess};

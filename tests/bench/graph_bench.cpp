@@ -657,9 +657,13 @@ void bench_territory(const planner::Territory& t, const EditPlan& plan, Record& 
     }
     r.set("units_without_gp", gp >= 0 ? without : kNaN);
   }
-  r.set("evaluate_ms", median(base));
+  // The baseline's evaluate() is the first one on the engine: it builds the memo the
+  // re-evaluations start from (the baseline's nearest facilities and E2SFCA sums, the
+  // tables by unit). The later baseline runs reuse it (median kept apart).
+  r.set("evaluate_ms", base.front());
+  r.set("evaluate_again_ms", median(std::vector<double>(base.begin() + 1, base.end())));
   r.set("aggregate_ms", median(aggregates));
-  r.set("baseline_total_s", median(tables) + (median(base) + median(aggregates)) / 1e3);
+  r.set("baseline_total_s", median(tables) + (base.front() + median(aggregates)) / 1e3);
 
   std::vector<double> close, merge, relocate, open;
   const planner::Scenario close_s =
@@ -1372,10 +1376,12 @@ std::string render(const Report& rep) {
       "unit, on every core, no cache file; \"tables by\" says whether they came from bounded "
       "Dijkstra searches or from restricted PHAST sweeps (RPHAST, 16 facilities per sweep) over the "
       "territory's contraction hierarchy, whose build is preprocessing done once at import). "
-      "Baseline = tables + `evaluate()` (nearest, k nearest, E2SFCA, need, catchments) + the "
-      "territory and commune aggregates (coverage). Re-evaluations are `evaluate()` of a one-edit "
-      "scenario as the viewer runs it; a relocation or an opening goes to a new position every "
-      "run, so each costs its own search. Resident = memory of the territory when the workloads "
+      "Baseline = tables + the first `evaluate()` on the engine (nearest, k nearest, E2SFCA, need, "
+      "catchments; it also keeps the baseline's nearest facilities and E2SFCA sums and the tables "
+      "by unit, the memo later evaluations start from) + the territory and commune aggregates "
+      "(coverage). Re-evaluations are `evaluate()` of a one-edit scenario as the viewer runs it "
+      "(only the units the edit's facilities reach are recomputed); a relocation or an opening goes "
+      "to a new position every run, so each costs its own search. Resident = memory of the territory when the workloads "
       "start; peak = of the process that ran them (territory + engine + evaluations).\n\n";
   md +=
       "| territory | nodes | units | facilities | tables by | table entries | tables (s) | "

@@ -923,3 +923,162 @@ TEST_CASE("A site across the territory boundary serves it, one too far is left o
   const auto f = planner::evaluate(engine, forced, planner::EvalParams{});
   CHECK(f.nearest_time[uc] == Times{min_ds(1), min_ds(7)});
 }
+
+// [SECTION] incremental re-evaluation ------------------------------------------------
+
+namespace {
+
+// The nearest facilities and E2SFCA of a scenario by their definitions, from the
+// columns alone: per target the k smallest (time, facility index) pairs among the open
+// facilities of that kind or flag reaching the unit; E2SFCA = for every open facility
+// of the supply kind with a known capacity, ratio = capacity / (population x step
+// weight summed over its column), then per unit the sum over those facilities, in
+// facility order, of ratio x step weight x 100,000 (NaN off the network or without
+// any supply).
+struct FromScratch {
+  std::vector<std::vector<std::int32_t>> k_nearest;  // [target][unit * k + j]
+  std::vector<std::vector<geo::Deciseconds>> k_time;
+  std::vector<double> e2sfca;
+};
+
+FromScratch from_scratch(planner::AccessEngine& engine, const planner::Evaluation& e, const planner::EvalParams& p) {
+  const auto& t = engine.territory();
+  const std::size_t nu = t.units.size(), k = static_cast<std::size_t>(e.k);
+  auto weight = [&](geo::Deciseconds ds) {
+    const double m = static_cast<double>(ds) / 600.0;
+    for (const auto& s : p.e2sfca_steps) {
+      if (m <= s.up_to_min) return s.weight;
+    }
+    return 0.0;
+  };
+  std::vector<const planner::AccessColumn*> col;
+  for (const auto& f : e.facilities) {
+    col.push_back(f.base_index >= 0 && !f.is_new_site ? &engine.base_column(static_cast<std::size_t>(f.base_index))
+                                                       : &engine.site_column(f.point, f.snap.result));
+  }
+  FromScratch r;
+  for (const auto& target : e.targets) {
+    std::vector<std::vector<std::pair<geo::Deciseconds, std::int32_t>>> reach(nu);
+    for (std::size_t fi = 0; fi < e.facilities.size(); ++fi) {
+      const auto& f = e.facilities[fi];
+      const auto flag = f.flags.find(target);
+      if (!f.open || (f.kind != target && (flag == f.flags.end() || !flag->second))) continue;
+      for (const auto& a : *col[fi]) reach[a.unit].emplace_back(a.time_ds, static_cast<std::int32_t>(fi));
+    }
+    std::vector<std::int32_t> ids(nu * k, -1);
+    std::vector<geo::Deciseconds> times(nu * k, planner::kNoAccess);
+    for (std::size_t u = 0; u < nu; ++u) {
+      std::sort(reach[u].begin(), reach[u].end());
+      for (std::size_t j = 0; j < k && j < reach[u].size(); ++j) {
+        times[u * k + j] = reach[u][j].first;
+        ids[u * k + j] = reach[u][j].second;
+      }
+    }
+    r.k_nearest.push_back(ids);
+    r.k_time.push_back(times);
+  }
+  r.e2sfca.assign(nu, std::nan(""));
+  std::vector<double> ratio(e.facilities.size(), 0.0);
+  bool supply = false;
+  for (std::size_t fi = 0; fi < e.facilities.size(); ++fi) {
+    const auto& f = e.facilities[fi];
+    if (!f.open || f.kind != p.e2sfca_kind || f.capacity < 0) continue;
+    supply = true;
+    double demand = 0;
+    for (const auto& a : *col[fi]) demand += t.units[a.unit].population * weight(a.time_ds);
+    ratio[fi] = demand > 0 ? f.capacity / demand : 0.0;
+  }
+  if (supply) {
+    std::fill(r.e2sfca.begin(), r.e2sfca.end(), 0.0);
+    for (std::size_t fi = 0; fi < e.facilities.size(); ++fi) {
+      if (ratio[fi] <= 0) continue;
+      for (const auto& a : *col[fi]) r.e2sfca[a.unit] += ratio[fi] * weight(a.time_ds) * 100000.0;
+    }
+    for (std::size_t u = 0; u < nu; ++u) {
+      if (!t.units[u].snap.result.ok()) r.e2sfca[u] = std::nan("");
+    }
+  }
+  return r;
+}
+
+// Every nearest and E2SFCA figure of `e` equals the definitions, bit for bit.
+void check_from_scratch(planner::AccessEngine& engine, const planner::Evaluation& e, const planner::EvalParams& p) {
+  const FromScratch r = from_scratch(engine, e, p);
+  const std::size_t nu = engine.territory().units.size(), k = static_cast<std::size_t>(e.k);
+  REQUIRE(e.k_nearest.size() == r.k_nearest.size());
+  for (std::size_t ti = 0; ti < e.targets.size(); ++ti) {
+    INFO("target " << e.targets[ti]);
+    std::size_t wrong = 0;
+    for (std::size_t u = 0; u < nu; ++u) {
+      wrong += e.nearest_time[ti][u] != r.k_time[ti][u * k] || e.nearest_facility[ti][u] != r.k_nearest[ti][u * k];
+    }
+    CHECK(e.k_nearest[ti] == r.k_nearest[ti]);
+    CHECK(wrong == 0);
+  }
+  std::size_t differ = 0;
+  for (std::size_t u = 0; u < nu; ++u) {
+    const double a = e.e2sfca_per_100k[u], b = r.e2sfca[u];
+    differ += std::isnan(a) != std::isnan(b) || (!std::isnan(a) && a != b);
+  }
+  CHECK(differ == 0);
+}
+
+}  // namespace
+
+TEST_CASE("Loire: every edit re-evaluated from the baseline equals the definitions, bit for bit", "[evaluation][real]") {
+  const auto t = import_loire();
+  std::vector<std::string> hospitals, urgent, gps;
+  for (const auto& f : t.facilities) {
+    if (f.outside_territory) continue;
+    if (f.kind == "hospital") hospitals.push_back(f.id);
+    if (f.kind == "hospital" && f.flags.count("urgent_care") && f.flags.at("urgent_care")) urgent.push_back(f.id);
+    if (f.kind == "gp_point") gps.push_back(f.id);
+  }
+  REQUIRE(urgent.size() >= 3);
+  REQUIRE(gps.size() >= 10);
+  // Saint-Étienne centre and two points of the basin (Lambert-93).
+  const std::string here = R"({"x_l93": 808000, "y_l93": 6482000})", there = R"({"x_l93": 800500, "y_l93": 6490500})";
+  const std::vector<std::pair<std::string, std::string>> scenarios = {
+      {"close an urgent-care hospital", R"({"op": "close", "facility": ")" + urgent[0] + "\"}"},
+      {"close two GP sites", R"({"op": "close", "facility": ")" + gps[0] + R"("}, {"op": "close", "facility": ")" +
+                                 gps[1] + "\"}"},
+      {"merge three GP sites into one", R"({"op": "merge", "facilities": [")" + gps[2] + "\", \"" + gps[3] + "\", \"" +
+                                            gps[4] + R"("], "into": ")" + gps[2] + "\"}"},
+      {"merge two GP sites on a new site", R"({"op": "merge", "facilities": [")" + gps[5] + "\", \"" + gps[6] +
+                                               R"("], "id": "NEW-M", "name": "Maison de santé", "at": )" + here + "}"},
+      {"relocate a GP site", R"({"op": "relocate", "facility": ")" + gps[7] + R"(", "to": )" + there + "}"},
+      {"relocate an urgent-care hospital", R"({"op": "relocate", "facility": ")" + urgent[1] + R"(", "to": )" + here +
+                                               "}"},
+      {"open a GP site", R"({"op": "open", "id": "NEW-G", "kind": "gp_point", "capacity": 4, "at": )" + here + "}"},
+      {"raise a capacity", R"({"op": "set_capacity", "facility": ")" + gps[8] + R"(", "capacity": 9})"},
+      {"open a kind the baseline has not", R"({"op": "open", "id": "NEW-K", "kind": "maternity", "capacity": 1, )"
+                                           R"("flags": ["night_care"], "at": )" + there + "}"},
+      {"everything at once",
+       R"({"op": "close", "facility": ")" + urgent[2] + R"("}, {"op": "close", "facility": ")" + gps[0] +
+           R"("}, {"op": "merge", "facilities": [")" + gps[2] + "\", \"" + gps[3] + R"("], "into": ")" + gps[3] +
+           R"("}, {"op": "relocate", "facility": ")" + gps[7] + R"(", "to": )" + here +
+           R"(}, {"op": "open", "id": "NEW-H", "kind": "hospital", "capacity": 10, "flags": ["urgent_care"], "at": )" +
+           there + R"(}, {"op": "set_capacity", "facility": ")" + gps[9] + R"(", "capacity": 0})"},
+  };
+  const planner::EvalParams p;
+  planner::AccessEngine engine(t, 60);
+  const auto base = planner::evaluate(engine, planner::Scenario::baseline(), p);
+  check_from_scratch(engine, base, p);
+  for (const auto& [what, edits] : scenarios) {
+    INFO(what);
+    const auto e = planner::evaluate(engine, scenario_of(edits), p);
+    check_from_scratch(engine, e, p);
+    // The same scenario on a fresh engine (its memo built for it) gives the same figures.
+    planner::AccessEngine fresh(t, 60);
+    const auto again = planner::evaluate(fresh, scenario_of(edits), p);
+    CHECK(again.k_nearest == e.k_nearest);
+    CHECK(again.served_population == e.served_population);
+  }
+  // Other parameters (k, steps): the memo is rebuilt for them, the figures still equal the definitions.
+  planner::EvalParams q;
+  q.k_nearest = 5;
+  q.e2sfca_steps = {{5, 1.0}, {30, 0.5}};
+  const auto e = planner::evaluate(engine, scenario_of(scenarios.back().second), q);
+  CHECK(e.k == 5);
+  check_from_scratch(engine, e, q);
+}
