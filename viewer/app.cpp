@@ -9,6 +9,7 @@
 #include "geo/error.hpp"
 #include "geo/fingerprint.hpp"
 #include "geo/postgres.hpp"
+#include "planner/workspace/evaluation_publish.hpp"
 #include "planner/workspace/scenario_store.hpp"
 #include "geo/output_folder.hpp"
 #include "geo/vector_io.hpp"
@@ -345,6 +346,32 @@ bool App::save_to_database(bool as_new_version) {
     return false;
   } catch (const geo::Error& e) {
     view.status = "Enregistrement dans la base impossible : " + geo::pg::redacted(e.what());
+    return false;
+  }
+}
+
+bool App::publish_to_database() {
+  if (!in_database()) {
+    view.status = "Publication dans la base impossible : le territoire est un dossier, pas une base PostGIS";
+    return false;
+  }
+  // The evaluation is written as `recompose evaluate` writes it, into a private
+  // temporary folder, then published from there (and the folder removed).
+  std::error_code ec;
+  const auto dir = std::filesystem::temp_directory_path(ec) /
+                   ("recompose-publication-" + std::to_string(::getpid()) + "-" + std::to_string(++publications_));
+  try {
+    if (ec) throw geo::Error("no temporary folder: " + ec.message());
+    planner::write_evaluation(*engine_, scenario_, params_, before_, after_, dir.string());
+    const auto pub = planner::workspace::publish_evaluation(territory_locator_, dir.string(), scenario_.name,
+                                                            scenario_.to_json() + "\n");
+    std::filesystem::remove_all(dir, ec);
+    view.status = "Évaluation publiée dans la base : schéma " + pub.schema + " (" + std::to_string(pub.layers) +
+                  " couches), lisible dans QGIS";
+    return true;
+  } catch (const geo::Error& e) {
+    std::filesystem::remove_all(dir, ec);
+    view.status = "Publication dans la base impossible : " + geo::pg::redacted(e.what());
     return false;
   }
 }

@@ -130,6 +130,11 @@ class App {
   [[nodiscard]] bool in_database() const;
   bool save_to_database(bool as_new_version = false);
   [[nodiscard]] bool conflict_pending() const { return conflict_pending_; }
+  // A territory in PostGIS: the current evaluation (the layers of « Exporter les
+  // couches », the summary and report) published into the schema of its scenario,
+  // `<territory>_eval_<scenario>`, readable by QGIS (planner/workspace/evaluation_publish.hpp);
+  // colleagues see the previous publication or this one whole. False with a status on failure.
+  bool publish_to_database();
   // The stored version the current scenario was opened or last saved as (0: none).
   [[nodiscard]] int stored_version() const;
   // Loads a scenario file as the current scenario (an undoable edit); a scenario of
@@ -159,6 +164,7 @@ class App {
   std::string territory_locator_;  // the folder or PG:... it was loaded from
   std::map<std::string, int> stored_versions_;  // scenario name -> version opened or saved (PostGIS)
   bool conflict_pending_ = false;
+  unsigned publications_ = 0;  // numbers the temporary folders of publish_to_database
   planner::Territory territory_;
   std::unique_ptr<planner::AccessEngine> engine_;
   planner::EvalParams params_;

@@ -281,6 +281,8 @@ bool run_line(App& app, MapView& map, OptimisePanel& optimise, const std::string
     app.save_to_database(false);  // the status says the version saved, or who saved first
   } else if (cmd == "save-db-new") {
     app.save_to_database(true);
+  } else if (cmd == "publish-db") {
+    app.publish_to_database();  // the status names the schema, or why not
   } else if (cmd == "load") {
     std::string path;
     if (!(in >> path)) throw BadLine{"\"load\" needs a file"};

@@ -104,6 +104,8 @@ void draw_scenario_panel(App& app) {
       same_line_if_fits("Enregistrer comme nouvelle version");
       if (ImGui::Button("Enregistrer comme nouvelle version")) app.save_to_database(true);
     }
+    same_line_if_fits("Publier l'évaluation dans la base");
+    if (ImGui::Button("Publier l'évaluation dans la base")) app.publish_to_database();
     if (app.stored_version() > 0) ImGui::TextDisabled("Base : version %d ouverte", app.stored_version());
   }
   same_line_if_fits("Exporter les couches");

@@ -376,10 +376,11 @@ TEST_CASE("The viewer opens a PostGIS territory and never saves over a colleague
   store.save({"Fermeture H2", kCloseH2, "paul", 0, false});
   test::TempDir tmp("viewer-pg");
   // The planner opens version 1; meanwhile Marie saves version 2.
-  test::write_text(tmp.file("script.txt"), "save-db\nsave-db-new\nquit\n");
+  test::write_text(tmp.file("script.txt"), "save-db\nsave-db-new\npublish-db\nquit\n");
   store.save({"Fermeture H2", kCloseH1, "marie", 1, false});
+  std::filesystem::create_directories(tmp.file("tmp"));
   const std::string cmd = "cd " + test::shell_quote(tmp.str()) + " && XDG_CACHE_HOME=" + test::shell_quote(tmp.file("cache")) +
-                          " " + test::viewer_command(test::shell_quote(db->locator()) +
+                          " TMPDIR=" + test::shell_quote(tmp.file("tmp")) + " " + test::viewer_command(test::shell_quote(db->locator()) +
                                                      " --scenario 'db:Fermeture H2@1' --script script.txt");
   const test::Run r = test::run_shell(cmd);
   const std::string& out = r.output;
@@ -393,4 +394,16 @@ TEST_CASE("The viewer opens a PostGIS territory and never saves over a colleague
   CHECK(h[1].json == kCloseH1);  // Marie's version untouched
   CHECK(h[2].based_on == 1);
   CHECK(planner::Scenario::parse(h[2].json, "v3").edits.at(0).facilities.at(0) == "H2");
+  // « Publier l'évaluation dans la base »: the evaluation of the scenario opened (H2 closed)
+  // in its schema, readable by QGIS, the same layers as `evaluate --publish`.
+  CHECK_THAT(out, Catch::Contains("Évaluation publiée dans la base : schéma tiny_eval_fermeture_h2"));
+  auto c = db->connect();
+  CHECK(c.exec("SELECT count(*) FROM tiny_eval_fermeture_h2.unites").text(0, 0) == "3");
+  const std::string published =
+      c.exec("SELECT contenu FROM tiny_eval_fermeture_h2.recompose_evaluation WHERE nom = 'scenario.json'").text(0, 0);
+  CHECK(planner::Scenario::parse(published, "published").edits.at(0).facilities.at(0) == "H2");
+  CHECK(std::stoi(c.exec("SELECT count(*) FROM public.layer_styles WHERE f_table_schema = 'tiny_eval_fermeture_h2'")
+                      .text(0, 0)) >= 1);
+  // No temporary folder left behind.
+  CHECK(std::filesystem::is_empty(tmp.file("tmp")));
 }
