@@ -119,11 +119,57 @@ std::string Locator::display() const {
   return redacted("PG:" + conninfo) + (schema.empty() ? "" : " schema=" + schema);
 }
 
+namespace {
+using ConninfoOptions = std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)>;
+
+// libpq's reading of a connection string; an Error naming the locator (redacted)
+// when it refuses it.
+ConninfoOptions conninfo_options(const std::string& conninfo, std::string_view text) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+  if (!opts) {
+    std::string why = err ? err : "unreadable";
+    if (err) PQfreemem(err);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    throw Error("PostgreSQL locator " + redacted(text) + ": " + why, ErrorKind::Usage);
+  }
+  return {opts, &PQconninfoFree};
+}
+}  // namespace
+
 Locator parse_locator(std::string_view text) {
   const std::string body = strip_prefix(text);
   Locator loc;
   if (is_uri(body)) {
-    loc.conninfo = body;
+    // postgresql://user@host/db?schema=NAME&sslmode=...: `schema` is ours, not libpq's
+    // (it would refuse it): taken out of the query; the rest is read by libpq and
+    // written back as keywords, so that GDAL's driver can be given the schema too.
+    const std::size_t q = body.find('?');
+    std::string uri = body.substr(0, q);
+    if (q != std::string::npos) {
+      std::string kept;
+      for (std::size_t i = q + 1; i <= body.size();) {
+        const std::size_t amp = std::min(body.find('&', i), body.size());
+        const std::string param = body.substr(i, amp - i);
+        if (param.rfind("schema=", 0) == 0) {
+          loc.schema = param.substr(7);
+        } else if (!param.empty()) {
+          kept += (kept.empty() ? "?" : "&") + param;
+        }
+        i = amp + 1;
+      }
+      uri += kept;
+    }
+    const auto opts = conninfo_options(uri, text);
+    for (const PQconninfoOption* o = opts.get(); o->keyword; ++o) {
+      if (!o->val) continue;
+      std::string value;
+      for (const char* c = o->val; *c; ++c) {
+        if (*c == '\'' || *c == '\\') value += '\\';
+        value += *c;
+      }
+      loc.conninfo += (loc.conninfo.empty() ? "" : " ") + std::string(o->keyword) + "='" + value + "'";
+    }
   } else {
     std::string rebuilt;
     for (const auto& p : split_pairs(body)) {
@@ -135,15 +181,7 @@ Locator parse_locator(std::string_view text) {
     }
     loc.conninfo = rebuilt;
   }
-  char* err = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(loc.conninfo.c_str(), &err);
-  if (!opts) {
-    std::string why = err ? err : "unreadable";
-    if (err) PQfreemem(err);
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    throw Error("PostgreSQL locator " + redacted(text) + ": " + why, ErrorKind::Usage);
-  }
-  PQconninfoFree(opts);
+  conninfo_options(loc.conninfo, text);  // refused by libpq: an error naming the locator
   if (!loc.schema.empty() && slug(loc.schema) != loc.schema) {
     throw Error("PostgreSQL locator " + redacted(text) + ": schema \"" + loc.schema +
                     "\" must be made of lower-case letters, digits and _ (e.g. " + slug(loc.schema) + ")",

@@ -2,7 +2,8 @@
 //
 // A locator is `PG:` followed by a libpq connection string ("dbname=atelier
 // host=sig.ars.fr"), optionally with `schema=NAME` (Recompose's own keyword, taken
-// out before libpq sees the string). Credentials come from the usual PostgreSQL means
+// out before libpq sees the string), or a URI ("postgresql://marie@sig.ars/atelier",
+// the schema then as a query parameter: "?schema=NAME"). Credentials come from the usual PostgreSQL means
 // only — PG* variables, ~/.pgpass, service files (`service=NAME`) — which libpq
 // applies itself; a `password=` written in a locator is accepted (libpq would) but
 // never shown: every message and output names a locator through `redacted()`.

@@ -89,6 +89,22 @@ TEST_CASE("PostGIS locators: schema taken out, passwords never shown", "[workspa
   CHECK(loc.display().find("mot de passe") == std::string::npos);
   CHECK(loc.display().find("password=***") != std::string::npos);
   CHECK(geo::pg::redacted("PG:postgresql://marie:secret@sig/atelier") == "PG:postgresql://marie:***@sig/atelier");
+  // A URI carries the schema as a query parameter, taken out before libpq reads it.
+  const auto uri = geo::pg::parse_locator("PG:postgresql://marie@sig.ars/atelier?sslmode=require&schema=npdc&connect_timeout=5");
+  CHECK(uri.schema == "npdc");
+  for (const char* kv : {"user='marie'", "host='sig.ars'", "dbname='atelier'", "sslmode='require'", "connect_timeout='5'"}) {
+    CHECK_THAT(uri.conninfo, Catch::Contains(kv));
+  }
+  CHECK_THAT(uri.conninfo, !Catch::Contains("schema"));
+  CHECK(uri.gdal_source().rfind("PG:", 0) == 0);
+  const auto uri_only_schema = geo::pg::parse_locator("PG:postgres://sig.ars/atelier?schema=loire");
+  CHECK(uri_only_schema.schema == "loire");
+  CHECK(uri_only_schema.conninfo == "dbname='atelier' host='sig.ars'");
+  // Passwords in a URI stay hidden once written as keywords.
+  CHECK(geo::pg::parse_locator("PG:postgresql://marie:s3cret@sig/atelier?schema=npdc").display().find("s3cret") ==
+        std::string::npos);
+  CHECK(geo::pg::parse_locator("PG:postgresql://sig.ars/atelier").schema.empty());
+  CHECK_THROWS_WITH(geo::pg::parse_locator("PG:postgresql://sig/atelier?schema=Bassin-Nord"), Catch::Contains("bassin_nord"));
   CHECK(geo::pg::redacted("could not connect: password = hunter2 rejected") == "could not connect: password = *** rejected");
   CHECK(geo::pg::is_locator("pg:dbname=x"));
   CHECK_FALSE(geo::pg::is_locator("/tmp/pg"));
