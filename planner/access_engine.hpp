@@ -101,8 +101,12 @@ class AccessEngine {
   // Row of unit `u`: the base facilities that reach it within the cutoff, by facility
   // index (the base columns transposed; built on first use, entries() x 8 bytes).
   [[nodiscard]] std::span<const ReachEntry> unit_row(std::size_t u) {
-    if (row_first_.empty()) build_unit_rows();
+    prepare_unit_rows();
     return {rows_.data() + row_first_[u], rows_.data() + row_first_[u + 1]};
+  }
+  // Builds the rows now (once; evaluate() does it with its memo, so that no edit waits for it).
+  void prepare_unit_rows() {
+    if (row_first_.empty()) build_unit_rows();
   }
   // evaluate()'s memo for this engine (null until the first evaluation).
   std::shared_ptr<EvaluationMemo>& evaluation_memo() { return memo_; }

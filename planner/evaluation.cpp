@@ -255,6 +255,7 @@ const EvaluationMemo& memo_of(AccessEngine& engine, const EvalParams& p, std::si
     if (m->ratio[i] <= 0) continue;
     for (const AccessEntry& a : *columns[i]) m->e2sfca_sum[a.unit] += e2sfca_term(m->ratio[i], a.time_ds, p);
   }
+  engine.prepare_unit_rows();  // what an edit reads its units' facilities from
   slot = std::move(m);
   return *slot;
 }

@@ -7,6 +7,7 @@
 #include "planner/evaluation_report.hpp"
 
 #include <algorithm>
+#include <map>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -469,7 +470,17 @@ EvaluationOutputs write_all(AccessEngine& engine, const Scenario& scenario, cons
   r << "## Territoire\n\n";
   r << "- " << t.communes.size() << " communes, " << t.units.size() << " unités (IRIS), " << fr_number(total_pop)
     << " habitants (population légale " << t.population_year << ")\n";
-  r << "- " << t.facilities.size() << " établissements dans la situation actuelle ; modèle de temps : " << model << "\n\n";
+  {
+    // By kind: a place can be in several layers (a mining pharmacy is a pharmacy and a
+    // site of the regime), so the total is of entries, not of distinct places.
+    std::map<std::string, int> by_kind;
+    for (const auto& f : t.facilities) ++by_kind[f.kind];
+    std::string kinds;
+    for (const auto& [kind, n] : by_kind) kinds += (kinds.empty() ? "" : ", ") + std::to_string(n) + " " + target_label(kind);
+    r << "- " << t.facilities.size() << " établissements dans la situation actuelle (" << kinds
+      << (by_kind.size() > 1 ? " ; un même lieu peut figurer sous plusieurs types" : "") << ") ; modèle de temps : " << model
+      << "\n\n";
+  }
   r << "## Scénario\n\n";
   if (after.applied.empty()) r << "Aucune modification : situation actuelle.\n";
   for (const auto& a : after.applied) r << "- " << a << "\n";

@@ -366,6 +366,9 @@ TEST_CASE("A relocated facility is one row under its id, with both positions", "
   }
   // rapport.md lists it once, from its old position to its new one (6 km east along the road).
   const std::string report = test::read_text(dir.file("rapport.md"));
+  // The baseline's facilities by kind (H1; G1, G2).
+  CHECK_THAT(report, Catch::Contains("- 3 établissements dans la situation actuelle (2 médecine générale, 1 hôpital "
+                                     "(site FINESS) ; un même lieu peut figurer sous plusieurs types)"));
   const auto from = report.find("## Établissements modifiés"), to = report.find("\n## ", from + 1);
   REQUIRE(from != std::string::npos);
   const std::string section = report.substr(from, to - from);
