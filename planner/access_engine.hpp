@@ -102,6 +102,7 @@ class AccessEngine {
   // index (the base columns transposed; built on first use, entries() x 8 bytes).
   [[nodiscard]] std::span<const ReachEntry> unit_row(std::size_t u) {
     prepare_unit_rows();
+    if (rows_.empty()) return {};
     return {rows_.data() + row_first_[u], rows_.data() + row_first_[u + 1]};
   }
   // Builds the rows now (once; evaluate() does it with its memo, so that no edit waits for it).
