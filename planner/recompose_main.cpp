@@ -7,7 +7,7 @@
 //   recompose compare TERRITORY_DIR --scenario A.json --scenario B.json ... --out DIR [--critere TARGET] [indicator options]
 //   recompose map TERRITORY_DIR --indicator KEY [--scenario F] [--layout single|before-after|difference] --out F.pdf|svg|png
 //   recompose atlas TERRITORY_DIR --indicator KEY [--scenario F] --by epci|ze --out atlas.pdf
-//   recompose optimise TERRITORY_DIR --out DIR [--problem FILE.json] [--objective ... --sites N ...]
+//   recompose optimise TERRITORY_DIR --out DIR [--problem FILE.json] [--objective ... --sites N ...] [--save-db]
 //   recompose scenario list|history|get|save PG:... (scenarios stored in the territory's database)
 // Wherever a TERRITORY_DIR is taken, a PostGIS locator PG:"dbname=... [schema=NAME]" is
 // taken too (planner/workspace/); `import --out PG:...` writes one, and a --scenario
@@ -381,6 +381,9 @@ int run(int argc, char** argv) {
   auto* o_limit_opt = op->add_option("--time-limit", o_limit, "Exact mode (CBC): time limit in seconds (default 30)")
                           ->check(CLI::PositiveNumber);
   op->add_flag("--cold-start", o_cold, "Exact mode: do not give CBC the heuristic's answer first");
+  bool o_save_db = false;
+  op->add_flag("--save-db", o_save_db,
+               "PG: territory: also save the proposal as a stored scenario (a new name; refused, exit 3, if it exists)");
   // The evaluation's options (need indicator, cutoff, critical size, UFT...): for the weights
   // and for the proposal's evaluation/ outputs.
   EvalOptions opt_eval;
@@ -516,6 +519,10 @@ int run(int argc, char** argv) {
   }
   if (op->parsed()) {
     namespace opt = planner::optimise;
+    if (o_save_db && !geo::pg::is_locator(opt_territory)) {
+      throw geo::Error("--save-db stores the proposal in the territory's database: give a PG:... territory",
+                       geo::ErrorKind::Usage);
+    }
     opt::Problem pb;
     if (!opt_problem.empty()) {
       pb = opt::Problem::load(opt_problem);
@@ -587,6 +594,15 @@ int run(int argc, char** argv) {
     const opt::OptimiseResult r = opt::optimise(engine, before, pb, oparams, control);
     const auto outputs = opt::write_optimisation(engine, oparams, before, r, opt_out);
     std::cout << outputs.terminal;
+    if (o_save_db) {  // after the outputs: a refused save leaves them written
+      planner::workspace::ScenarioStore store(opt_territory);
+      planner::workspace::SaveRequest rq;
+      rq.name = r.proposal.name;
+      rq.json = r.proposal.to_json() + "\n";
+      const auto saved = store.save(rq);
+      std::printf("proposal saved as scenario \"%s\" version %d by %s in %s\n", saved.name.c_str(), saved.version,
+                  saved.author.c_str(), store.label().c_str());
+    }
     std::printf("tables and baseline %.3f s%s, problem %.3f s, optimisation %.3f s in all; outputs in %s\n", prep_s,
                 engine.loaded_from_cache() ? " (tables from cache)" : "", r.seconds_instance, r.seconds_total,
                 opt_out.c_str());

@@ -361,13 +361,33 @@ TEST_CASE("The Loire through PostGIS: import, stored scenarios, evaluate and pub
   a.erase("evaluation_seconds");
   b.erase("evaluation_seconds");
   CHECK(a == b);
+  // The optimiser's proposal stored as a scenario of the territory; a second run under the same
+  // name is refused (exit 3) after writing its outputs; a folder territory cannot store it.
+  const std::string optimise = " --out opt --objective p_median --sites 3 --heuristic-only --name 'Proposition test'";
+  auto opt = test::run_cli("optimise " + test::shell_quote(loc) + optimise + " --save-db", tmp.str());
+  INFO(opt.output);
+  REQUIRE(opt.code == 0);
+  CHECK_THAT(opt.output, Catch::Contains("proposal saved as scenario \"Proposition test\" version 1"));
+  const auto stored = ws::ScenarioStore(db->locator()).history("Proposition test");
+  REQUIRE(stored.size() == 1);
+  const auto proposal = planner::Scenario::load(tmp.file("opt/proposition.json"));
+  const auto stored_scenario = planner::Scenario::parse(stored[0].json, "stored");
+  CHECK(stored_scenario.edits.size() == proposal.edits.size());
+  CHECK(stored_scenario.to_json() == proposal.to_json());
+  auto opt_again = test::run_cli("optimise " + test::shell_quote(loc) + optimise + " --save-db", tmp.str());
+  CHECK(opt_again.code == 3);
+  CHECK(std::filesystem::exists(tmp.file("opt/proposition.json")));
+  auto opt_dir = test::run_cli("optimise dossier" + optimise + " --save-db", tmp.str());
+  CHECK(opt_dir.code == 2);
+  CHECK_THAT(opt_dir.output, Catch::Contains("--save-db") && Catch::Contains("PG:"));
+
   // The published layers hold the folder's rows.
   auto c = db->connect();
   CHECK(c.exec("SELECT count(*) FROM loire_eval_fermeture_firminy.unites").text(0, 0) ==
         std::to_string(test::read_csv(tmp.file("eval-dir/unites.csv")).size()));
 
   // The password is in no output, message or published text.
-  for (const auto* out : {&imp.output, &save.output, &again.output, &list.output, &ev_db.output}) {
+  for (const auto* out : {&imp.output, &save.output, &again.output, &list.output, &ev_db.output, &opt.output, &opt_again.output}) {
     CHECK(out->find("SeCrEt-42") == std::string::npos);
   }
   for (const auto& e : std::filesystem::recursive_directory_iterator(tmp.file("eval-db"))) {
