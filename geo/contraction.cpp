@@ -66,6 +66,7 @@ class WitnessSearch {
       target_stamp_ = 1;
     }
     targets_ = 0;
+    target_list_.clear();
     Deciseconds max_need = 0;
     for (const DynArc& b : outs) {
       const Deciseconds need = add_saturated(in_weight, b.weight);
@@ -74,6 +75,7 @@ class WitnessSearch {
       s.target_stamp = target_stamp_;
       s.need = need;
       ++targets_;
+      target_list_.emplace_back(b.other, need);
       max_need = std::max(max_need, need);
     }
     return max_need;
@@ -107,14 +109,17 @@ class WitnessSearch {
       }
     }
   }
-  // Paths of at most `hops` arcs from `source` avoiding `avoid`, layer by layer (no
-  // heap, no settle limit): a cheap check that finds the short witnesses only, for
-  // the priority estimates. Each node is expanded once, from the first layer that
-  // reaches it (with its distance at that time), so a distance may stay above the
-  // shortest one: the check can only report fewer witnesses, never a false one
-  // (every distance is the length of a real path).
+  // Paths of at most `hops` (>= 1) arcs from `source` avoiding `avoid` (`in`: the
+  // same graph's in-arcs), with no heap and no settle limit: a cheap check that
+  // finds the short witnesses only, for the priority estimates. The first hops - 1
+  // arcs layer by layer from `source` (each node expanded once, from the first
+  // layer that reaches it, with its distance at that time), the last one backwards
+  // from each target still open (its in-arcs from the nodes reached). A distance
+  // may stay above the shortest one: the check can only report fewer witnesses,
+  // never a false one (every distance is the length of a real path).
   template <class Graph>
-  void run_hops(const Graph& out, NodeId source, NodeId avoid, Deciseconds max_dist, unsigned hops) {
+  void run_hops(const Graph& out, const Graph& in, NodeId source, NodeId avoid, Deciseconds max_dist,
+                unsigned hops) {
     if (++current_ == 0) {
       for (Slot& s : slot_) s.stamp = 0;
       current_ = 1;
@@ -125,7 +130,7 @@ class WitnessSearch {
     slot_[source].stamp = current_;
     slot_[source].dist = 0;
     frontier_.assign(1, source);
-    for (unsigned h = 0; h < hops && open_targets > 0 && !frontier_.empty(); ++h) {
+    for (unsigned h = 0; h + 1 < hops && open_targets > 0 && !frontier_.empty(); ++h) {
       next_.clear();
       for (const NodeId u : frontier_) {
         const Deciseconds du = slot_[u].dist;
@@ -134,10 +139,22 @@ class WitnessSearch {
           const Deciseconds nd = add_saturated(du, a.weight);
           if (nd > max_dist) continue;
           const bool first = slot_[a.other].stamp != current_;
-          if (lower(a.other, nd, open_targets) && first && h + 1 < hops) next_.push_back(a.other);
+          if (lower(a.other, nd, open_targets) && first && h + 2 < hops) next_.push_back(a.other);
         }
       }
       frontier_.swap(next_);
+    }
+    // The last arc backwards from each open target: one in-arc list per target
+    // instead of the out-arcs of every node of the last layer.
+    for (const auto& [x, need] : target_list_) {
+      if (open_targets == 0) return;
+      if (dist(x) <= need) continue;
+      for (const DynArc& a : in[x]) {
+        const Slot& s = slot_[a.other];
+        if (s.stamp != current_ || a.other == avoid) continue;
+        const Deciseconds nd = add_saturated(s.dist, a.weight);
+        if (nd <= max_dist) lower(x, nd, open_targets);
+      }
     }
   }
   // Length of the shortest path found to `v` by the last run (kUnreachable if none).
@@ -174,6 +191,7 @@ class WitnessSearch {
   unsigned targets_ = 0;
   std::vector<std::pair<Deciseconds, NodeId>> heap_;
   std::vector<NodeId> frontier_, next_;  // run_hops
+  std::vector<std::pair<NodeId, Deciseconds>> target_list_;
 };
 
 // Runs body(worker, i) for every i in [0, count) on up to `threads` threads (worker
@@ -224,11 +242,12 @@ inline std::uint64_t node_hash(NodeId v) {
 // limits add few fewer shortcuts and cost much more time.
 constexpr unsigned kWitnessSettleLimit = 500;
 // Arc limit of the witness checks that only estimate a priority (run about five
-// times more often than the searches of the contraction, they were ~70 % of the
-// build): paths of at most 3 arcs, found layer by layer without a heap. Measured on
-// the 1 M-node synthetic graph (one thread), against a Dijkstra of 20 settled nodes:
-// build CPU time -24 %, shortcuts +1.4 %, PHAST query time unchanged; 2 arcs: -32 %
-// but +7 % shortcuts.
+// times more often than the searches of the contraction; as Dijkstras of 20 settled
+// nodes they were ~70 % of the build): paths of at most 3 arcs (WitnessSearch::
+// run_hops). Measured on the 1 M-node synthetic graph, one thread, against the
+// Dijkstras of 20 settled nodes: build CPU time -37 %, shortcuts +1.2 %, PHAST query
+// time unchanged; 4 arcs: -23 %, shortcuts -0.9 %; 2 arcs (forward only): -32 %,
+// shortcuts +7 %.
 constexpr unsigned kPriorityHops = 3;
 
 // Contracts every node of a dynamic copy of the graph (per-node vectors of in and
@@ -465,7 +484,7 @@ class Contractor {
       const NodeId u = a.other;
       const Deciseconds max_need = w.witness.set_targets(outs, u, a.weight);
       if (hops != 0) {
-        w.witness.run_hops(out_, u, v, max_need, hops);
+        w.witness.run_hops(out_, in_, u, v, max_need, hops);
       } else {
         w.witness.run(out_, u, v, blocked, max_need, settle_limit);
       }
