@@ -269,10 +269,20 @@ constexpr unsigned kPriorityHops = 3;
 // from higher nodes: the CH.
 // Memory: ~60 bytes per node + 24 bytes per arc (both lists) at the peak, plus 16
 // bytes per node for each thread's witness search.
-// Cost on the 2 shared cores (tests/bench/results.md, load 3-4): synthetic 1 M nodes
-// 35 s, 3 M 138 s, 10 M 415 s (1.9 shortcuts per node, peak 4 GiB at 10 M); about
-// 70 % of it is step 4 (15 witness searches of 20 settled nodes per node in all, each
-// a node's in-degree times per round where a neighbour was contracted), 16 % step 2.
+// Cost, measured 2026-12-02 with a scratch driver timing this build alone on the
+// synthetic graphs of tests/bench/synthetic_territory.hpp, 2 threads on the 2 cores
+// shared with other sessions (load average 2.5-5: the process got about one core, so
+// the CPU time is the figure to compare; the wall time was close to it):
+//   1 M nodes 11 s CPU, 1.92 shortcuts per node;
+//   3 M nodes 40 s CPU, 1.94 shortcuts per node;
+//   10 M nodes 157 s CPU (163 s wall), 1.96 shortcuts per node, 165 levels, peak
+//   4.0 GiB (with the graph).
+// Step 4 is about half of it (13.7 witness searches per node in all), step 2 a third.
+// With the priorities by Dijkstras of 20 settled nodes (before the 3-arc checks), in
+// the same conditions: 1 M 18 s CPU, 3 M 72 s, 10 M 301 s CPU (456 s wall), 1.90,
+// 1.93 and 1.94 shortcuts per node, 312 levels at 10 M. The sequential contractor
+// the rounds replaced (one node at a time, bae13bc) took 19 s CPU at 1 M: the rounds
+// never cost twice as much per node, the bench's 2x was the load.
 class Contractor {
  public:
   Contractor(const RoadGraph& g, unsigned threads)
