@@ -66,6 +66,7 @@ class WitnessSearch {
       target_stamp_ = 1;
     }
     targets_ = 0;
+    target_list_.clear();
     Deciseconds max_need = 0;
     for (const DynArc& b : outs) {
       const Deciseconds need = add_saturated(in_weight, b.weight);
@@ -74,6 +75,7 @@ class WitnessSearch {
       s.target_stamp = target_stamp_;
       s.need = need;
       ++targets_;
+      target_list_.emplace_back(b.other, need);
       max_need = std::max(max_need, need);
     }
     return max_need;
@@ -107,6 +109,54 @@ class WitnessSearch {
       }
     }
   }
+  // Paths of at most `hops` (>= 1) arcs from `source` avoiding `avoid` (`in`: the
+  // same graph's in-arcs), with no heap and no settle limit: a cheap check that
+  // finds the short witnesses only, for the priority estimates. The first hops - 1
+  // arcs layer by layer from `source` (each node expanded once, from the first
+  // layer that reaches it, with its distance at that time), the last one backwards
+  // from each target still open (its in-arcs from the nodes reached). A distance
+  // may stay above the shortest one: the check can only report fewer witnesses,
+  // never a false one (every distance is the length of a real path).
+  template <class Graph>
+  void run_hops(const Graph& out, const Graph& in, NodeId source, NodeId avoid, Deciseconds max_dist,
+                unsigned hops) {
+    if (++current_ == 0) {
+      for (Slot& s : slot_) s.stamp = 0;
+      current_ = 1;
+    }
+    ++runs;
+    unsigned open_targets = targets_;
+    if (open_targets == 0) return;
+    slot_[source].stamp = current_;
+    slot_[source].dist = 0;
+    frontier_.assign(1, source);
+    for (unsigned h = 0; h + 1 < hops && open_targets > 0 && !frontier_.empty(); ++h) {
+      next_.clear();
+      for (const NodeId u : frontier_) {
+        const Deciseconds du = slot_[u].dist;
+        for (const DynArc& a : out[u]) {
+          if (a.other == avoid) continue;
+          const Deciseconds nd = add_saturated(du, a.weight);
+          if (nd > max_dist) continue;
+          const bool first = slot_[a.other].stamp != current_;
+          if (lower(a.other, nd, open_targets) && first && h + 2 < hops) next_.push_back(a.other);
+        }
+      }
+      frontier_.swap(next_);
+    }
+    // The last arc backwards from each open target: one in-arc list per target
+    // instead of the out-arcs of every node of the last layer.
+    for (const auto& [x, need] : target_list_) {
+      if (open_targets == 0) return;
+      if (dist(x) <= need) continue;
+      for (const DynArc& a : in[x]) {
+        const Slot& s = slot_[a.other];
+        if (s.stamp != current_ || a.other == avoid) continue;
+        const Deciseconds nd = add_saturated(s.dist, a.weight);
+        if (nd <= max_dist) lower(x, nd, open_targets);
+      }
+    }
+  }
   // Length of the shortest path found to `v` by the last run (kUnreachable if none).
   [[nodiscard]] Deciseconds dist(NodeId v) const {
     return slot_[v].stamp == current_ ? slot_[v].dist : kUnreachable;
@@ -120,13 +170,18 @@ class WitnessSearch {
     std::uint32_t target_stamp = 0;
     Deciseconds need = 0;
   };
-  void improve(NodeId v, Deciseconds d, unsigned& open_targets) {
+  // Lowers the distance of `v` to `d` if that is shorter; true if it did.
+  bool lower(NodeId v, Deciseconds d, unsigned& open_targets) {
     Slot& s = slot_[v];
     const Deciseconds old = s.stamp == current_ ? s.dist : kUnreachable;
-    if (d >= old) return;
+    if (d >= old) return false;
     s.stamp = current_;
     s.dist = d;
     if (s.target_stamp == target_stamp_ && d <= s.need && old > s.need) --open_targets;
+    return true;
+  }
+  void improve(NodeId v, Deciseconds d, unsigned& open_targets) {
+    if (!lower(v, d, open_targets)) return;
     heap_.emplace_back(d, v);
     std::push_heap(heap_.begin(), heap_.end(), std::greater<>());
   }
@@ -135,6 +190,8 @@ class WitnessSearch {
   std::uint32_t target_stamp_ = 0;
   unsigned targets_ = 0;
   std::vector<std::pair<Deciseconds, NodeId>> heap_;
+  std::vector<NodeId> frontier_, next_;  // run_hops
+  std::vector<std::pair<NodeId, Deciseconds>> target_list_;
 };
 
 // Runs body(worker, i) for every i in [0, count) on up to `threads` threads (worker
@@ -184,10 +241,14 @@ inline std::uint64_t node_hash(NodeId v) {
 // Settled-node limit of a witness search. 500 is the usual compromise: larger
 // limits add few fewer shortcuts and cost much more time.
 constexpr unsigned kWitnessSettleLimit = 500;
-// Settled-node limit of the witness searches that only estimate a priority (run
-// about five times more often): small, it costs a few percent more shortcuts and
-// halves the build time.
-constexpr unsigned kPrioritySettleLimit = 20;
+// Arc limit of the witness checks that only estimate a priority (run about five
+// times more often than the searches of the contraction; as Dijkstras of 20 settled
+// nodes they were ~70 % of the build): paths of at most 3 arcs (WitnessSearch::
+// run_hops). Measured on the 1 M-node synthetic graph, one thread, against the
+// Dijkstras of 20 settled nodes: build CPU time -37 %, shortcuts +1.2 %, PHAST query
+// time unchanged; 4 arcs: -23 %, shortcuts -0.9 %; 2 arcs (forward only): -32 %,
+// shortcuts +7 %.
+constexpr unsigned kPriorityHops = 3;
 
 // Contracts every node of a dynamic copy of the graph (per-node vectors of in and
 // out arcs between uncontracted nodes) in rounds, each round an independent set of
@@ -200,17 +261,28 @@ constexpr unsigned kPrioritySettleLimit = 20;
 //      survive the round, whatever the order in which the round is applied);
 //   3. apply, on one thread, in the order of the node ids: remove the selected
 //      nodes, add or improve the shortcuts, raise the neighbours' levels;
-//   4. recompute the neighbours' priorities, in parallel.
+//   4. recompute the neighbours' priorities, in parallel (witness checks of at most
+//      kPriorityHops arcs: an estimate; step 2 alone decides the shortcuts).
 // Every step reads the state left by the previous one and writes per-node slots or
 // runs in a fixed order, so the hierarchy is the same, byte for byte, whatever the
 // number of threads. After the run, out_[v] / in_[v] hold exactly v's arcs to /
 // from higher nodes: the CH.
 // Memory: ~60 bytes per node + 24 bytes per arc (both lists) at the peak, plus 16
 // bytes per node for each thread's witness search.
-// Cost on the 2 shared cores (tests/bench/results.md, load 3-4): synthetic 1 M nodes
-// 35 s, 3 M 138 s, 10 M 415 s (1.9 shortcuts per node, peak 4 GiB at 10 M); about
-// 70 % of it is step 4 (15 witness searches of 20 settled nodes per node in all, each
-// a node's in-degree times per round where a neighbour was contracted), 16 % step 2.
+// Cost, measured 2026-12-02 with a scratch driver timing this build alone on the
+// synthetic graphs of tests/bench/synthetic_territory.hpp, 2 threads on the 2 cores
+// shared with other sessions (load average 2.5-5: the process got about one core, so
+// the CPU time is the figure to compare; the wall time was close to it):
+//   1 M nodes 11 s CPU, 1.92 shortcuts per node;
+//   3 M nodes 40 s CPU, 1.94 shortcuts per node;
+//   10 M nodes 157 s CPU (163 s wall), 1.96 shortcuts per node, 165 levels, peak
+//   4.0 GiB (with the graph).
+// Step 4 is about half of it (13.7 witness searches per node in all), step 2 a third.
+// With the priorities by Dijkstras of 20 settled nodes (before the 3-arc checks), in
+// the same conditions: 1 M 18 s CPU, 3 M 72 s, 10 M 301 s CPU (456 s wall), 1.90,
+// 1.93 and 1.94 shortcuts per node, 312 levels at 10 M. The sequential contractor
+// the rounds replaced (one node at a time, bae13bc) took 19 s CPU at 1 M: the rounds
+// never cost twice as much per node, the bench's 2x was the load.
 class Contractor {
  public:
   Contractor(const RoadGraph& g, unsigned threads)
@@ -277,7 +349,7 @@ class Contractor {
       if (shortcuts.size() < batch.size()) shortcuts.resize(batch.size());
       timed(seconds_.simulate, [&] {
         parallel_for(threads_, batch.size(), 8, [&](unsigned w, std::size_t k) {
-          find_shortcuts(batch[k], shortcuts[k], kWitnessSettleLimit, selected_.data(), workers_[w]);
+          find_shortcuts(batch[k], shortcuts[k], kWitnessSettleLimit, 0, selected_.data(), workers_[w]);
         });
       });
       timed(seconds_.apply, [&] {
@@ -410,9 +482,10 @@ class Contractor {
   }
 
   // Shortcuts needed if `v` were contracted now, with witnesses avoiding `v` and
-  // the `blocked` nodes (nullptr: none).
-  void find_shortcuts(NodeId v, std::vector<Shortcut>& result, unsigned limit, const std::uint8_t* blocked,
-                      Worker& w) const {
+  // the `blocked` nodes (nullptr: none), found by Dijkstras of at most
+  // `settle_limit` settled nodes, or, if `hops` is not 0, by run_hops (no `blocked`).
+  void find_shortcuts(NodeId v, std::vector<Shortcut>& result, unsigned settle_limit, unsigned hops,
+                      const std::uint8_t* blocked, Worker& w) const {
     result.clear();
     const auto& ins = in_[v];
     const auto& outs = out_[v];
@@ -420,7 +493,11 @@ class Contractor {
     for (const DynArc& a : ins) {
       const NodeId u = a.other;
       const Deciseconds max_need = w.witness.set_targets(outs, u, a.weight);
-      w.witness.run(out_, u, v, blocked, max_need, limit);
+      if (hops != 0) {
+        w.witness.run_hops(out_, in_, u, v, max_need, hops);
+      } else {
+        w.witness.run(out_, u, v, blocked, max_need, settle_limit);
+      }
       for (const DynArc& b : outs) {
         if (b.other == u) continue;
         const Deciseconds need = add_saturated(a.weight, b.weight);
@@ -434,7 +511,7 @@ class Contractor {
   // RoutingKit-style: level + added/removed arcs + added/removed hops.
   float priority(NodeId v, Worker& w) const {
     auto& shortcuts = w.scratch;
-    find_shortcuts(v, shortcuts, kPrioritySettleLimit, nullptr, w);
+    find_shortcuts(v, shortcuts, 0, kPriorityHops, nullptr, w);
     const std::size_t removed = in_[v].size() + out_[v].size();
     if (removed == 0) return static_cast<float>(level_[v]);
     std::uint64_t removed_hops = 0, added_hops = 0;

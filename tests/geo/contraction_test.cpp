@@ -571,3 +571,54 @@ TEST_CASE("CH of a hand-drawn square with a one-way side on 1 and 2 threads: tim
     CHECK(times(geo::Direction::Reverse, b) == T{100, 0, 100, 200});  // to B
   }
 }
+
+TEST_CASE("CH of a grid of subdivided streets (witnesses longer than the priority check's three arcs) on 1 and 2 threads",
+          "[contraction][parallel]") {
+  // 16 x 16 junctions 300 ds apart; every street is cut into three arcs by two
+  // degree-2 nodes (weights 60-150 ds per piece, so no street is exactly 300), one
+  // street in seven one-way. The way round a block has 12 arcs at least: the
+  // priorities only see paths of 3 arcs, the contraction's witness searches see them
+  // all. Distances must still equal Dijkstra's, and both thread counts build the same.
+  std::mt19937 rng(4242);
+  std::uniform_int_distribution<geo::Deciseconds> piece(60, 150);
+  const geo::NodeId side = 16;
+  std::vector<std::tuple<geo::NodeId, geo::NodeId, geo::Deciseconds>> arcs;
+  geo::NodeId next = side * side;
+  int street = 0;
+  auto connect = [&](geo::NodeId from, geo::NodeId to) {
+    const bool oneway = street++ % 7 == 3;
+    geo::NodeId prev = from;
+    for (int k = 0; k < 3; ++k) {
+      const geo::NodeId cur = k == 2 ? to : next++;
+      const geo::Deciseconds w = piece(rng);
+      arcs.emplace_back(prev, cur, w);
+      if (!oneway) arcs.emplace_back(cur, prev, w);
+      prev = cur;
+    }
+  };
+  for (geo::NodeId r = 0; r < side; ++r) {
+    for (geo::NodeId c = 0; c < side; ++c) {
+      if (c + 1 < side) connect(r * side + c, r * side + c + 1);
+      if (r + 1 < side) connect(r * side + c, (r + 1) * side + c);
+    }
+  }
+  const auto g = raw_graph(next, std::move(arcs));
+  REQUIRE(g.node_count() == side * side + 2 * 2 * side * (side - 1));
+  geo::ChBuildStats s1, s2;
+  const auto ch1 = geo::build_contraction_hierarchy(g, &s1, 1);
+  const auto ch2 = geo::build_contraction_hierarchy(g, &s2, 2);
+  ch1.validate();
+  CHECK(ch1.shortcut_count() > 0);
+  CHECK(same_hierarchy(ch1, ch2));
+  CHECK(s1.rounds == s2.rounds);
+  geo::DijkstraWorkspace dws;
+  geo::PhastWorkspace pws;
+  std::size_t bad = 0;
+  for (geo::NodeId s = 0; s < g.node_count(); s += 5) {
+    const geo::Seed seed{s, 0};
+    for (const auto dir : {geo::Direction::Forward, geo::Direction::Reverse}) {
+      bad += phast_mismatches(g, ch1, dir, std::span<const geo::Seed>(&seed, 1), dws, pws);
+    }
+  }
+  CHECK(bad == 0);
+}
