@@ -174,30 +174,17 @@ void AccessEngine::build_tables_phast() {
         geo::run_rphast_batch(*t_.ch, targets, seeds, ws);
         std::vector<const geo::SnapResult*> snaps;
         for (std::size_t k = first; k < last; ++k) snaps.push_back(&t_.facilities[routed[k]].snap.result);
-        auto cols = read_columns(snaps, ws);
+        auto cols = read_columns(snaps, [&](std::size_t exit, std::size_t lane) { return ws.row(exit).t[lane]; });
         for (std::size_t k = first; k < last; ++k) base_[routed[k]] = std::move(cols[k - first]);
       });
   searches_ += routed.size();
 }
 
+// Each unit's exits are read once for every lane, the lanes innermost: after a batched
+// sweep the times of one exit for all lanes are one cache line.
 template <class TimeOf>
-AccessColumn AccessEngine::read_column(const geo::SnapResult& snap, TimeOf&& time_of) const {
-  AccessColumn col;
-  for (std::uint32_t u = 0; u < t_.units.size(); ++u) {
-    const auto& us = t_.units[u].snap.result;
-    if (!us.ok()) continue;
-    geo::Deciseconds best = geo::same_segment_time(t_.graph, us, snap);
-    for (std::size_t k = unit_first_exit_[u]; k < unit_first_exit_[u + 1]; ++k) {
-      const geo::Deciseconds t = time_of(k);
-      if (t != geo::kUnreachable) best = std::min(best, t + exits_[k].offset_ds);
-    }
-    if (best != geo::kUnreachable && best <= cutoff_ds_) col.push_back({u, best});
-  }
-  return col;
-}
-
 std::vector<AccessColumn> AccessEngine::read_columns(std::span<const geo::SnapResult* const> snaps,
-                                                     const geo::RphastBatchWorkspace& ws) const {
+                                                     TimeOf&& time_of) const {
   const std::size_t lanes = snaps.size();
   std::vector<AccessColumn> cols(lanes);
   std::array<geo::Deciseconds, geo::kPhastLanes> best{};
@@ -206,10 +193,10 @@ std::vector<AccessColumn> AccessEngine::read_columns(std::span<const geo::SnapRe
     if (!us.ok()) continue;
     for (std::size_t l = 0; l < lanes; ++l) best[l] = geo::same_segment_time(t_.graph, us, *snaps[l]);
     for (std::size_t k = unit_first_exit_[u]; k < unit_first_exit_[u + 1]; ++k) {
-      const auto& row = ws.row(k);
       const geo::Deciseconds offset = exits_[k].offset_ds;
       for (std::size_t l = 0; l < lanes; ++l) {
-        if (row.t[l] != geo::kUnreachable) best[l] = std::min(best[l], row.t[l] + offset);
+        const geo::Deciseconds t = time_of(k, l);
+        if (t != geo::kUnreachable) best[l] = std::min(best[l], t + offset);
       }
     }
     for (std::size_t l = 0; l < lanes; ++l) {
@@ -217,6 +204,12 @@ std::vector<AccessColumn> AccessEngine::read_columns(std::span<const geo::SnapRe
     }
   }
   return cols;
+}
+
+template <class TimeOf>
+AccessColumn AccessEngine::read_column(const geo::SnapResult& snap, TimeOf&& time_of) const {
+  const geo::SnapResult* one[] = {&snap};
+  return std::move(read_columns(one, [&](std::size_t exit, std::size_t) { return time_of(exit); }).front());
 }
 
 // File layout: magic "RCMPACC2", fingerprint of the inputs (u64), facility count
@@ -382,7 +375,8 @@ std::size_t AccessEngine::prepare_site_columns(std::span<const geo::PointM> poin
           geo::run_rphast_batch(*t_.ch, targets, seeds, ws);
           std::vector<const geo::SnapResult*> lane_snaps;
           for (std::size_t k = first; k < last; ++k) lane_snaps.push_back(&snaps[routed[k]]);
-          auto batch = read_columns(lane_snaps, ws);
+          auto batch =
+              read_columns(lane_snaps, [&](std::size_t exit, std::size_t lane) { return ws.row(exit).t[lane]; });
           for (std::size_t k = first; k < last; ++k) cols[k] = std::move(batch[k - first]);
         });
     for (std::size_t k = g0 * geo::kPhastLanes; k < std::min(routed.size(), g1 * geo::kPhastLanes); ++k) {

@@ -115,13 +115,12 @@ class AccessEngine {
  private:
   AccessColumn compute_column(geo::PointM point, const geo::SnapResult& snap, geo::DijkstraWorkspace& ws,
                               std::atomic<std::size_t>& searches) const;
-  // The column of a site whose time from exit k (see exits_) is `time_of(k)`.
+  // The columns of sites snaps[l] (at most kPhastLanes) whose time from exit k (see
+  // exits_) is `time_of(k, l)`; read_column: one site, `time_of(k)`.
+  template <class TimeOf>
+  std::vector<AccessColumn> read_columns(std::span<const geo::SnapResult* const> snaps, TimeOf&& time_of) const;
   template <class TimeOf>
   AccessColumn read_column(const geo::SnapResult& snap, TimeOf&& time_of) const;
-  // The columns of a batch of sites (lane l = snaps[l]) after a batched sweep: each
-  // unit's exits read once for every lane. Same result as read_column lane by lane.
-  std::vector<AccessColumn> read_columns(std::span<const geo::SnapResult* const> snaps,
-                                         const geo::RphastBatchWorkspace& ws) const;
   const geo::PhastTargets& phast_targets();
   void build_tables_dijkstra();
   void build_tables_phast();

@@ -182,7 +182,7 @@ struct EvaluationMemo {
   // What it depends on besides the engine.
   std::size_t k = 0;
   std::string e2sfca_kind;
-  std::vector<std::pair<double, double>> e2sfca_steps;
+  std::vector<E2sfcaStep> e2sfca_steps;
   std::vector<FacilityState> base;      // baseline states, index = base facility
   std::vector<std::string> targets;     // baseline targets
   std::vector<std::uint64_t> target_bits;  // per base facility: bit ti if it matches baseline target ti
@@ -194,11 +194,7 @@ struct EvaluationMemo {
   std::vector<double> e2sfca_sum;  // per unit: baseline sum (0 where no supply reaches)
 
   [[nodiscard]] bool fits(const EvalParams& p, std::size_t kk) const {
-    if (k != kk || e2sfca_kind != p.e2sfca_kind || e2sfca_steps.size() != p.e2sfca_steps.size()) return false;
-    for (std::size_t i = 0; i < e2sfca_steps.size(); ++i) {
-      if (e2sfca_steps[i] != std::pair{p.e2sfca_steps[i].up_to_min, p.e2sfca_steps[i].weight}) return false;
-    }
-    return true;
+    return k == kk && e2sfca_kind == p.e2sfca_kind && e2sfca_steps == p.e2sfca_steps;
   }
 };
 
@@ -225,7 +221,7 @@ const EvaluationMemo& memo_of(AccessEngine& engine, const EvalParams& p, std::si
   auto m = std::make_shared<EvaluationMemo>();
   m->k = k;
   m->e2sfca_kind = p.e2sfca_kind;
-  for (const auto& st : p.e2sfca_steps) m->e2sfca_steps.emplace_back(st.up_to_min, st.weight);
+  m->e2sfca_steps = p.e2sfca_steps;
   m->base = apply_scenario(t, Scenario::baseline(), [&](geo::PointM pt) { return engine.snap(pt); }).facilities;
   const std::size_t nb = m->base.size(), nu = t.units.size();
   std::vector<const AccessColumn*> columns(nb);

@@ -26,6 +26,7 @@ inline constexpr geo::Deciseconds kNoAccess = geo::kUnreachable;
 struct E2sfcaStep {
   double up_to_min;  // weight applies to times <= up_to_min (and above the previous step)
   double weight;
+  bool operator==(const E2sfcaStep&) const = default;
 };
 
 struct EvalParams {
